@@ -1,0 +1,117 @@
+"""Typed readers for the environment: the only place settings come from.
+
+Every variable the application reads is declared in ``VARIABLES`` so that the README's
+configuration table and ``jingban config`` can list them; reading an undeclared name is a bug.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ConfigError(ValueError):
+    """A variable is set to a value of the wrong shape."""
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    default: str
+    help: str
+
+
+VARIABLES: dict[str, Variable] = {
+    v.name: v
+    for v in [
+        Variable("JINGBAN_DEBUG", "false", "Debug pages and verbose errors. Never in production."),
+        Variable(
+            "JINGBAN_SECRET_KEY",
+            "",
+            "Django secret key. Required when JINGBAN_DEBUG is false; development uses a fixed "
+            "insecure key.",
+        ),
+        Variable(
+            "DATABASE_URL",
+            "",
+            "postgresql://user:password@host:port/name of an external PostgreSQL ≥ 15. "
+            "Empty: the embedded server under JINGBAN_VAR_DIR/pg (development, demo, tests).",
+        ),
+        Variable(
+            "JINGBAN_VAR_DIR",
+            "./var",
+            "Where the embedded database, the audit anchor file and other local state live.",
+        ),
+        Variable("JINGBAN_ALLOWED_HOSTS", "127.0.0.1,localhost", "Comma-separated host names."),
+        Variable(
+            "JINGBAN_AUDIT_KEY",
+            "",
+            "Key of the action log's HMAC chain. Empty: derived from the secret key. Keep it "
+            "outside the database so that a database writer cannot re-seal a forged chain.",
+        ),
+        Variable(
+            "JINGBAN_AUDIT_ANCHOR_FILE",
+            "",
+            "Append-only file where every sealed head of the action log is also written. "
+            "Empty: JINGBAN_VAR_DIR/audit/anchors.log.",
+        ),
+        Variable("JINGBAN_LANGUAGE", "zh-hans", "Default language: zh-hans or en."),
+        Variable("JINGBAN_TIME_ZONE", "Asia/Shanghai", "Time zone of events and deadlines."),
+        Variable("JINGBAN_HOST", "127.0.0.1", "Address `jingban serve` and `jingban demo` bind to."),
+        Variable("JINGBAN_PORT", "8000", "Port `jingban serve` and `jingban demo` bind to."),
+        Variable(
+            "JINGBAN_CHROMIUM",
+            "/usr/bin/chromium",
+            "Chromium executable used by the browser tests.",
+        ),
+    ]
+}
+
+
+def _raw(name: str) -> str:
+    if name not in VARIABLES:
+        raise KeyError(f"undeclared configuration variable {name}")
+    return os.environ.get(name, VARIABLES[name].default)
+
+
+def env_str(name: str) -> str:
+    return _raw(name).strip()
+
+
+def env_bool(name: str) -> bool:
+    value = _raw(name).strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ConfigError(f"{name} must be true or false, not {value!r}")
+
+
+def env_int(name: str) -> int:
+    value = _raw(name).strip()
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be an integer, not {value!r}") from None
+
+
+def env_list(name: str) -> list[str]:
+    return [part.strip() for part in _raw(name).split(",") if part.strip()]
+
+
+def project_root() -> Path:
+    """The checkout's root when running from a source tree, else the working directory."""
+    here = Path(__file__).resolve()
+    candidate = here.parents[2]
+    if (candidate / "pyproject.toml").exists():
+        return candidate
+    return Path.cwd()
+
+
+def env_path(name: str) -> Path:
+    value = env_str(name)
+    path = Path(value).expanduser()
+    if not path.is_absolute():
+        path = project_root() / path
+    return path

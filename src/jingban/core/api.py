@@ -1,0 +1,67 @@
+"""API of core: who am I, organisations in scope."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from jingban.core import queries
+from jingban.core.errors import Forbidden
+from jingban.core.models import User
+from jingban.core.roles import Cap
+
+router = Router(tags=["core"])
+
+
+class MeOut(Schema):
+    username: str
+    display_name: str
+    role: str
+    region: str | None
+    organisation: str | None
+    capabilities: list[str]
+    language: str
+
+
+class OrganisationOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    region: str
+
+
+def _user(request: HttpRequest) -> User:
+    return request.auth  # type: ignore[attr-defined,no-any-return]
+
+
+@router.get("/me", response=MeOut, summary="The signed-in user, role, scope and capabilities")
+def me(request: HttpRequest) -> MeOut:
+    user = _user(request)
+    return MeOut(
+        username=user.username, display_name=user.display_name, role=user.role,
+        region=user.region.code if user.region else None,
+        organisation=user.organisation.code if user.organisation else None,
+        capabilities=sorted(c.value for c in user.capabilities), language=user.language,
+    )
+
+
+def _org_out(o: object) -> OrganisationOut:
+    return OrganisationOut(id=o.pk, code=o.code, name=o.name, kind=o.kind,  # type: ignore[attr-defined]
+                           region=o.region.code)  # type: ignore[attr-defined]
+
+
+@router.get("/organisations", response=list[OrganisationOut], summary="Organisations in scope")
+def organisation_list(request: HttpRequest) -> list[OrganisationOut]:
+    user = _user(request)
+    if not user.can(Cap.ORGANISATION_VIEW):
+        raise Forbidden()
+    return [_org_out(o) for o in queries.organisations_for(user)]
+
+
+@router.get("/organisations/{pk}", response=OrganisationOut, summary="One organisation")
+def organisation_detail(request: HttpRequest, pk: int) -> OrganisationOut:
+    user = _user(request)
+    if not user.can(Cap.ORGANISATION_VIEW):
+        raise Forbidden()
+    return _org_out(queries.organisation_for(user, pk))

@@ -1,0 +1,88 @@
+"""``jingban calendar``: seed the working-day calendar (工作日历) and look up one date.
+
+Usage: ``jingban calendar seed [--year 2025 --year 2026]`` and
+``jingban calendar check 2025-10-01``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from jingban.core.calendar import CalendarNotCovered, is_working_day
+from jingban.core.errors import DomainError
+from jingban.core.models import Holiday
+from jingban.core.services.calendar import seed_from_chinese_calendar
+
+# Exit status for "cannot answer": the same as argparse's usage errors, so scripts test one code.
+_EXIT_CANNOT_ANSWER = 2
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("%(value)s is not a date in the form YYYY-MM-DD.") % {"value": value}
+        ) from None
+
+
+def _describe(err: DomainError) -> str:
+    parts = [str(err.message)]
+    parts += [str(m) for messages in err.fields.values() for m in messages if str(m) not in parts]
+    return " ".join(parts)
+
+
+class Command(BaseCommand):
+    help = "Seed the working-day calendar from chinese-calendar, or check one date."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="{seed,check}")
+        seed = actions.add_parser(
+            "seed",
+            help="Add every year chinese-calendar covers (or the years given) that the "
+            "table does not cover yet. Years already covered are left unchanged.",
+        )
+        seed.add_argument(
+            "--year",
+            type=int,
+            action="append",
+            dest="years",
+            metavar="YEAR",
+            help="Seed only this year; repeat for several.",
+        )
+        check = actions.add_parser("check", help="Say whether DATE is a working day.")
+        check.add_argument("date", type=_iso_date, metavar="DATE", help="YYYY-MM-DD")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "seed":
+            self._seed(options["years"])
+        else:
+            self._check(options["date"])
+
+    def _seed(self, years: list[int] | None) -> None:
+        try:
+            created = seed_from_chinese_calendar(years, acting_user=None)
+        except DomainError as err:
+            raise CommandError(_describe(err), returncode=_EXIT_CANNOT_ANSWER) from None
+        self.stdout.write(
+            _("Added %(count)s holidays and adjusted working days.") % {"count": created}
+        )
+
+    def _check(self, day: date) -> None:
+        try:
+            working = is_working_day(day)
+        except CalendarNotCovered as err:
+            raise CommandError(str(err.message), returncode=_EXIT_CANNOT_ANSWER) from None
+        entry = Holiday.objects.filter(date=day).first()
+        if working:
+            message = _("%(date)s is a working day.") % {"date": day.isoformat()}
+        else:
+            message = _("%(date)s is not a working day.") % {"date": day.isoformat()}
+        if entry is not None and entry.name:
+            message = f"{message} ({entry.name})"
+        self.stdout.write(message)

@@ -1,0 +1,83 @@
+"""Roles and the named capabilities they carry.
+
+A capability is a dotted name for one kind of act (``registry.person.reveal``); code asks for a
+capability, never for a role, so a role can be re-cut without touching views.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(StrEnum):
+    OPERATOR = "operator"
+    REVIEWER = "reviewer"
+    ASSESSOR = "assessor"
+    AUDITOR = "auditor"
+    INSTITUTION_STAFF = "institution_staff"
+    CAREGIVER = "caregiver"
+    INSURED = "insured"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+ROLE_LABELS = {
+    Role.OPERATOR: _("Operator"),
+    Role.REVIEWER: _("Reviewer"),
+    Role.ASSESSOR: _("Assessor"),
+    Role.AUDITOR: _("Auditor"),
+    Role.INSTITUTION_STAFF: _("Institution staff"),
+    Role.CAREGIVER: _("Caregiver"),
+    Role.INSURED: _("Insured person or agent"),
+    Role.SUPERVISOR: _("Supervisor"),
+    Role.ADMIN: _("Administrator"),
+}
+
+
+class Cap(StrEnum):
+    """Named capabilities."""
+
+    PERSON_VIEW = "registry.person.view"
+    PERSON_CREATE = "registry.person.create"
+    PERSON_EDIT = "registry.person.edit"
+    PERSON_REVEAL = "registry.person.reveal"
+    OWN_RECORD_VIEW = "registry.own_record.view"
+    ORGANISATION_VIEW = "core.organisation.view"
+    ACTION_LOG_VIEW = "core.action_log.view"
+    AUDIT_VERIFY = "core.audit.verify"
+    CALENDAR_VIEW = "core.calendar.view"
+    CALENDAR_EDIT = "core.calendar.edit"
+    USER_VIEW = "core.user.view"
+
+
+ROLE_CAPABILITIES: dict[Role, frozenset[Cap]] = {
+    Role.OPERATOR: frozenset(
+        {Cap.PERSON_VIEW, Cap.PERSON_CREATE, Cap.PERSON_EDIT, Cap.PERSON_REVEAL, Cap.CALENDAR_VIEW}
+    ),
+    Role.REVIEWER: frozenset({Cap.PERSON_VIEW, Cap.PERSON_REVEAL, Cap.CALENDAR_VIEW}),
+    Role.ASSESSOR: frozenset({Cap.PERSON_VIEW, Cap.CALENDAR_VIEW}),
+    Role.AUDITOR: frozenset(
+        {Cap.PERSON_VIEW, Cap.PERSON_REVEAL, Cap.ACTION_LOG_VIEW, Cap.AUDIT_VERIFY,
+         Cap.CALENDAR_VIEW}
+    ),
+    Role.INSTITUTION_STAFF: frozenset({Cap.ORGANISATION_VIEW, Cap.CALENDAR_VIEW}),
+    Role.CAREGIVER: frozenset({Cap.ORGANISATION_VIEW}),
+    Role.INSURED: frozenset({Cap.OWN_RECORD_VIEW}),
+    Role.SUPERVISOR: frozenset(
+        {Cap.PERSON_VIEW, Cap.ORGANISATION_VIEW, Cap.ACTION_LOG_VIEW, Cap.CALENDAR_VIEW}
+    ),
+    Role.ADMIN: frozenset(
+        {Cap.PERSON_VIEW, Cap.PERSON_CREATE, Cap.PERSON_EDIT, Cap.ORGANISATION_VIEW,
+         Cap.ACTION_LOG_VIEW, Cap.AUDIT_VERIFY, Cap.CALENDAR_VIEW, Cap.CALENDAR_EDIT,
+         Cap.USER_VIEW}
+    ),
+}
+
+
+def capabilities_of(role: str) -> frozenset[Cap]:
+    try:
+        return ROLE_CAPABILITIES[Role(role)]
+    except ValueError:
+        return frozenset()

