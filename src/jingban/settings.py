@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -124,7 +125,10 @@ USE_TZ = True
 LANGUAGE_COOKIE_NAME = "jingban_language"
 
 STATIC_URL = "/static/"
+# `jingban collectstatic` fills it for a deployment; in development WhiteNoise serves the apps'
+# static folders directly, and the warning about the empty directory is noise.
 STATIC_ROOT = VAR_DIR / "static"
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 

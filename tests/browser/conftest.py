@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
 # Playwright's sync API runs an asyncio event loop in the main thread for as long as it is
 # started (the whole session here). Django's ORM refuses to run while an event loop is running in
@@ -50,6 +50,9 @@ TIMEZONE = "Asia/Shanghai"
 DEFAULT_TIMEOUT_MS = 10_000
 
 _HERE = Path(__file__).resolve().parent
+
+# expect(...) assertions wait as long as the page's actions (Playwright's own default is 5 s).
+expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

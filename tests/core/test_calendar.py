@@ -403,9 +403,9 @@ def test_page_for_a_viewer_has_no_forms(client, operator: User, seeded_2025: Non
     assert "2025-10-01" in body
     assert 'name="kind"' not in body
     day = {"form": "day", "day": "2025-12-24", "kind": "holiday", "name": ""}
-    assert client.post(reverse("core:calendar"), day).status_code == 404
+    assert client.post(reverse("core:calendar"), day).status_code == 403
     pk = Holiday.objects.get(date=date(2025, 10, 1)).pk
-    assert client.post(reverse("core:calendar_delete", args=[pk])).status_code == 404
+    assert client.post(reverse("core:calendar_delete", args=[pk])).status_code == 403
     assert not Holiday.objects.filter(date=date(2025, 12, 24)).exists()
 
 
@@ -413,7 +413,7 @@ def test_page_needs_calendar_view(client) -> None:
     caregiver = User.objects.create_user(username="cal-cg", password="pw-Care-1", role="caregiver")
     assert client.get(reverse("core:calendar")).status_code == 302  # to sign-in
     client.force_login(caregiver)
-    assert client.get(reverse("core:calendar")).status_code == 404
+    assert client.get(reverse("core:calendar")).status_code == 403
 
 
 @pytest.mark.parametrize("year", ["abc", "", "99999", "-1"])

@@ -162,7 +162,12 @@ def _append_anchor(seq: int, digest: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     line = (
         json.dumps(
-            {"db": database_identity(), "seq": seq, "hash": digest, "at": timezone.now().isoformat()}
+            {
+                "db": database_identity(),
+                "seq": seq,
+                "hash": digest,
+                "at": timezone.now().isoformat(),
+            }
         )
         + "\n"
     ).encode()
@@ -196,9 +201,7 @@ def seal_pending() -> int:
             # Starting again at 1 would collide with the sealed rows and hide the tampering that
             # removed the head; refuse until an operator restores it (the anchor file has it).
             if ActionLog.objects.filter(seq__isnull=False).exists():
-                raise ChainHeadMissing(
-                    "the action log head is missing; run `jingban audit verify`"
-                )
+                raise ChainHeadMissing("the action log head is missing; run `jingban audit verify`")
             head = ActionLogHead.objects.create(id=1)
         seq, prev = head.seq, head.hash
         while True:
@@ -293,7 +296,7 @@ def _read_snapshot() -> Iterator[None]:
 
 
 def _seals(row: Row, seq: int, prev_hash: str, digest: str) -> bool:
-    """Whether ``digest`` is the HMAC of this row's content sealed at ``seq`` after ``prev_hash``."""
+    """Whether ``digest`` seals this row's content at position ``seq`` after ``prev_hash``."""
     return hmac.compare_digest(row_hash({**row, "seq": seq, "prev_hash": prev_hash}), digest)
 
 

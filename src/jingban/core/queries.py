@@ -70,6 +70,10 @@ def holidays(year: int) -> QuerySet[Holiday]:
     return Holiday.objects.filter(date__year=year)
 
 
+def holiday_by_pk(pk: int) -> Holiday | None:
+    return Holiday.objects.filter(pk=pk).first()
+
+
 def calendar_years() -> QuerySet[CalendarYear]:
     return CalendarYear.objects.all()
 

@@ -8,14 +8,16 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jingban.core import queries
 from jingban.core.calendar import today
 from jingban.core.errors import DomainError, ValidationFailed
-from jingban.core.models import CalendarYear, Holiday, HolidayKind, User
+from jingban.core.models import HolidayKind, User
 from jingban.core.roles import Cap
 from jingban.core.services.calendar import MAX_YEAR, MIN_YEAR, add_year, remove_day, set_day
 
@@ -61,7 +63,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     """Show one year of the holiday table (节假日); editors can add or change days and years."""
     user = _user(request)
     if not user.can(Cap.CALENDAR_VIEW):
-        raise Http404
+        raise PermissionDenied
     can_edit = user.can(Cap.CALENDAR_EDIT)
     year = _requested_year(request.GET.get("year"))
     context: dict[str, Any] = {
@@ -74,7 +76,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     }
     if request.method == "POST":
         if not can_edit:
-            raise Http404
+            raise PermissionDenied
         form = request.POST.get("form", "")
         try:
             if form == "year":
@@ -108,13 +110,13 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     else:
         status = 200
 
-    covered_years = list(CalendarYear.objects.values_list("year", flat=True))
+    covered_years = list(queries.calendar_years().values_list("year", flat=True))
     context.update(
         {
             "year": year,
             "covered": year in covered_years,
             "covered_years": covered_years,
-            "days": Holiday.objects.filter(date__year=year).order_by("date"),
+            "days": queries.holidays(year).order_by("date"),
             "can_edit": can_edit,
             "kinds": HolidayKind.choices,
             "min_year": MIN_YEAR,
@@ -130,8 +132,10 @@ def calendar_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Remove one holiday or adjusted working day, then show its year again."""
     user = _user(request)
     if not user.can(Cap.CALENDAR_EDIT):
+        raise PermissionDenied
+    holiday = queries.holiday_by_pk(pk)
+    if holiday is None:
         raise Http404
-    holiday = get_object_or_404(Holiday, pk=pk)
     year = holiday.date.year
     removed = holiday.date.isoformat()
     remove_day(holiday, acting_user=user)

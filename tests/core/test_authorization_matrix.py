@@ -1,0 +1,215 @@
+"""The authorization matrix: every URL pattern and every API operation, for every role, against
+an object in the user's scope and one outside it.
+
+A route missing from the tables below fails ``test_every_route_is_in_the_matrix``, so a new
+route cannot escape. Roles that may act get the page (in scope) or 404 (out of scope); roles that
+may not act get 403 on both, before any lookup, so a refusal reveals nothing about the object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from jingban.api import api
+from jingban.core.models import Holiday, Organisation
+from jingban.core.services.calendar import seed_from_chinese_calendar
+from tests.personas import Personas
+
+ROLES = ["admin", "wang", "sun", "li", "zhao", "kangning", "zhou", "chen", "qian"]
+PERSON_VIEWERS = {"admin", "wang", "sun", "li", "zhao", "qian"}
+PERSON_EDITORS = {"admin", "wang"}
+REVEALERS = {"wang", "sun", "zhao"}
+ORG_VIEWERS = {"admin", "kangning", "zhou", "qian"}
+LOG_VIEWERS = {"admin", "zhao", "qian"}
+CALENDAR_VIEWERS = {"admin", "wang", "sun", "li", "zhao", "kangning", "qian"}
+EVERYONE = set(ROLES)
+# Admin has no region: its scope is every region, so nothing is out of its scope.
+UNRESTRICTED = {"admin"}
+
+Target = Callable[[Personas, bool], object]
+
+
+def person(p: Personas, in_scope: bool) -> int:
+    return (p.in_scope_person if in_scope else p.out_of_scope_person).pk
+
+
+def organisation(p: Personas, in_scope: bool) -> int:
+    code = "SZ-CARE-KN" if in_scope else "NJ-YBJ"
+    return Organisation.objects.get(code=code).pk
+
+
+def holiday(p: Personas, in_scope: bool) -> int:
+    if in_scope:
+        seed_from_chinese_calendar([2025], acting_user=None)
+        return Holiday.objects.filter(date__year=2025).first().pk  # type: ignore[union-attr]
+    return 999_999_999  # reference data has no region: "out of scope" is "absent"
+
+
+@dataclass
+class Route:
+    allowed: set[str]
+    target: Target | None = None  # builds the object argument; None: a route without one
+    method: str = "get"
+    data: dict[str, object] | str = field(default_factory=dict)
+    ok: int = 200  # status for an allowed role in scope
+    denied: int = 403
+    # False for reference data without a region: "out of scope" is then an absent object,
+    # which is 404 for every role, admin included.
+    regional: bool = True
+
+
+PAGES: dict[str, Route] = {
+    "core:home": Route(EVERYONE),
+    "core:preferences": Route(EVERYONE),
+    "core:organisation_list": Route(ORG_VIEWERS),
+    "core:organisation_detail": Route(ORG_VIEWERS, organisation),
+    "core:action_log": Route(LOG_VIEWERS),
+    "core:calendar": Route(CALENDAR_VIEWERS),
+    "core:calendar_delete": Route({"admin"}, holiday, method="post", ok=302, regional=False),
+    "registry:person_list": Route(PERSON_VIEWERS),
+    "registry:person_create": Route(PERSON_EDITORS),
+    "registry:person_detail": Route(PERSON_VIEWERS, person),
+    "registry:person_edit": Route(PERSON_EDITORS, person),
+    "registry:person_reveal": Route(REVEALERS, person, method="post"),
+    "registry:my_record": Route({"chen"}),
+}
+# Open to everyone, signed in or not; they change only the visitor's own preferences.
+PUBLIC = {"core:login", "core:logout", "core:set_language", "core:toggle_care_mode"}
+
+BAD_PERSON = {"document_type": "resident_id", "document_number": "110101199003070000",
+              "name": "测试", "region": "320505"}
+
+API: dict[tuple[str, str], Route] = {
+    ("GET", "/api/v1/me"): Route(EVERYONE),
+    ("GET", "/api/v1/organisations"): Route(ORG_VIEWERS),
+    ("GET", "/api/v1/organisations/{pk}"): Route(ORG_VIEWERS, organisation),
+    ("GET", "/api/v1/persons"): Route(PERSON_VIEWERS),
+    ("POST", "/api/v1/persons"): Route(PERSON_EDITORS, data=BAD_PERSON, ok=400),
+    ("GET", "/api/v1/persons/me"): Route({"chen"}),
+    ("GET", "/api/v1/persons/{pk}"): Route(PERSON_VIEWERS, person),
+    ("PATCH", "/api/v1/persons/{pk}"): Route(PERSON_EDITORS, person, data={"reason": "matrix"}),
+    ("POST", "/api/v1/persons/{pk}/reveal"): Route(REVEALERS, person),
+}
+# The schema and its documentation page are public, like any OpenAPI description.
+API_PUBLIC = {"/api/v1/", "/api/v1/openapi.json", "/api/v1/docs"}
+
+
+def _walk(patterns: list[object], namespace: str = "") -> list[tuple[str, str]]:
+    found = []
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or ""
+            prefix = f"{namespace}{ns}:" if ns else namespace
+            found += [(name, str(entry.pattern) + route)
+                      for name, route in _walk(entry.url_patterns, prefix)]
+        elif isinstance(entry, URLPattern):
+            found.append((f"{namespace}{entry.name}", str(entry.pattern)))
+    return found
+
+
+def test_every_route_is_in_the_matrix() -> None:
+    routes = _walk(get_resolver().url_patterns)
+    pages = {name for name, _route in routes if not name.startswith("api:")}
+    assert pages == set(PAGES) | PUBLIC
+    operations = {
+        (method.upper(), path)
+        for path, item in api.get_openapi_schema()["paths"].items()
+        for method in item
+    }
+    assert operations == set(API)
+    api_paths = {"/" + route.replace("<pk>", "{pk}") for name, route in routes
+                 if name.startswith("api:")}
+    assert api_paths == {path for _m, path in API} | API_PUBLIC
+
+
+def _call(client, method: str, url: str, data: object, *, json_body: bool):
+    if json_body:
+        return getattr(client, method.lower())(url, data=data, content_type="application/json")
+    return getattr(client, method.lower())(url, data=data)
+
+
+def _expectation(route: Route, role: str, in_scope: bool) -> int:
+    if role not in route.allowed:
+        return route.denied
+    if route.target is not None and not in_scope and (
+        role not in UNRESTRICTED or not route.regional
+    ):
+        return 404
+    return route.ok
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_matrix(personas: Personas, name: str) -> None:
+    route = PAGES[name]
+    failures = []
+    for role in ROLES:
+        client = personas.client(role)
+        for in_scope in (True, False):
+            if route.target is None and not in_scope:
+                continue
+            args = [route.target(personas, in_scope)] if route.target else []
+            response = _call(client, route.method, reverse(name, args=args), route.data,
+                             json_body=False)
+            expected = _expectation(route, role, in_scope)
+            if response.status_code != expected:
+                failures.append((role, in_scope, response.status_code, expected))
+    assert not failures, failures
+
+
+@pytest.mark.parametrize("key", sorted(API), ids=lambda k: f"{k[0]} {k[1]}")
+def test_api_matrix(personas: Personas, key: tuple[str, str]) -> None:
+    method, path = key
+    route = API[key]
+    failures = []
+    for role in ROLES:
+        client = personas.client(role)
+        for in_scope in (True, False):
+            if route.target is None and not in_scope:
+                continue
+            url = path.replace("{pk}", str(route.target(personas, in_scope))) if route.target \
+                else path
+            response = _call(client, method, url, route.data, json_body=method != "GET")
+            expected = _expectation(route, role, in_scope)
+            if response.status_code != expected:
+                failures.append((role, in_scope, response.status_code, expected))
+            if response.status_code >= 400:
+                body = response.json()
+                assert set(body) == {"code", "message", "fields"}, body
+    assert not failures, failures
+
+
+def test_lists_hold_only_in_scope_objects(personas: Personas) -> None:
+    inside, outside = personas.in_scope_person, personas.out_of_scope_person
+    for role in PERSON_VIEWERS - UNRESTRICTED:
+        client = personas.client(role)
+        page = client.get(reverse("registry:person_list")).content.decode()
+        assert inside.name in page and f"/persons/{outside.pk}/" not in page, role
+        listed = {row["id"] for row in client.get("/api/v1/persons").json()["results"]}
+        assert inside.pk in listed and outside.pk not in listed, role
+        home = client.get(reverse("core:home")).content.decode()
+        assert f"/persons/{outside.pk}/" not in home
+    nanjing = Organisation.objects.get(code="NJ-YBJ").name
+    for role in ORG_VIEWERS - UNRESTRICTED:
+        page = personas.client(role).get(reverse("core:organisation_list")).content.decode()
+        assert nanjing not in page, role
+        codes = {o["code"] for o in personas.client(role).get("/api/v1/organisations").json()}
+        assert "NJ-YBJ" not in codes and "SZ-CARE-KN" in codes, role
+
+
+def test_anonymous_is_sent_to_sign_in(client, personas: Personas) -> None:
+    for name, route in PAGES.items():
+        args = [route.target(personas, True)] if route.target else []
+        response = _call(client, route.method, reverse(name, args=args), route.data,
+                         json_body=False)
+        assert response.status_code in {302, 405}, name
+        if response.status_code == 302:
+            assert response["Location"].startswith(reverse("core:login")), name
+    for (method, path), route in API.items():
+        url = path.replace("{pk}", str(route.target(personas, True))) if route.target else path
+        response = _call(client, method, url, route.data, json_body=method != "GET")
+        assert response.status_code == 401, (method, path)
+        assert response.json()["code"] == "unauthenticated"
