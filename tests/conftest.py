@@ -41,3 +41,14 @@ def _audit_anchor_file(settings, tmp_path: Path) -> None:
 
 
 pytest_plugins = ["tests.personas"]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """Two test runs on one server can keep apart with JINGBAN_TEST_DB_SUFFIX=anything."""
+    from django.conf import settings as django_settings
+
+    suffix = os.environ.get("JINGBAN_TEST_DB_SUFFIX", "")
+    if suffix:
+        test = django_settings.DATABASES["default"].setdefault("TEST", {})
+        test["NAME"] = f"{test.get('NAME') or 'test_jingban'}_{suffix}"

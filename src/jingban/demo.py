@@ -27,6 +27,7 @@ from jingban.registry.services import (
     add_membership,
     bulk_register_persons,
     bulk_set_enrollments,
+    ensure_special_groups,
     link_account,
 )
 
@@ -203,6 +204,7 @@ def build_world(*, persons: int = 300, seed: int = 2025, year: int = 2026,
             if not user.check_password(passwords[username]):
                 accounts.reset_password(user, passwords[username], acting_user=admin)
 
+        ensure_special_groups(acting_user=admin)
         if not Person.objects.exists():
             _load_persons(persons, seed, year, admin, users["chen"])
     return World(admin=admin, users=users, passwords=passwords,

@@ -128,7 +128,7 @@ STATIC_URL = "/static/"
 # `jingban collectstatic` fills it for a deployment; in development WhiteNoise serves the apps'
 # static folders directly, and the warning about the empty directory is noise.
 STATIC_ROOT = VAR_DIR / "static"
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at")
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jingban.core.errors import ValidationFailed
 from jingban.core.models import User
@@ -17,7 +18,7 @@ _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class PersonForm(forms.Form):
     document_type = forms.ChoiceField(label=_("Document type"), choices=DocumentType.choices)
     document_number = forms.CharField(label=_("Document number"), max_length=32)
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=100)
     sex = forms.ChoiceField(
         label=_("Sex"), required=False, choices=[("", _("From the document"))] + Sex.choices,
         help_text=_("Leave empty when the document number carries it."),

@@ -351,3 +351,20 @@ def link_account(person: Person, account: User, *, acting_user: User | None) -> 
                object_type="registry.person", object_id=person.pk, region_path=person.region.path,
                after={"account": account.username})
     return person
+
+
+@transaction.atomic
+def ensure_special_groups(*, acting_user: User | None) -> int:
+    """Create the shipped special-group codes that are missing. Returns how many it added."""
+    from jingban.registry.reference import SPECIAL_GROUPS
+
+    existing = set(SpecialGroup.objects.values_list("code", flat=True))
+    missing = [g for g in SPECIAL_GROUPS if g[0] not in existing]
+    SpecialGroup.objects.bulk_create(
+        [SpecialGroup(code=c, name_zh=zh, name_en=en, tier=t) for c, zh, en, t in missing]
+    )
+    if missing:
+        log_bulk(acting_user=acting_user, action="registry.special_group.imported",
+                 object_type="registry.special_group", rows=len(missing),
+                 digest=digest_rows(missing))
+    return len(missing)

@@ -7,14 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from jingban.config import env_int, env_str
-
-
-def serve(host: str, port: int) -> None:
-    call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+from jingban.webserver import serve
 
 
 class Command(BaseCommand):

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jingban.config import env_int, env_str
-from jingban.core.management.commands.serve import serve
+from jingban.webserver import serve
 from jingban.core.roles import ROLE_LABELS
 from jingban.demo import ACCOUNTS, build_world
 

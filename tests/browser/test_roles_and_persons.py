@@ -1,0 +1,115 @@
+"""Main journeys in Chinese, in Debian's Chromium: every demo account signs in and sees its
+role's home page with its scoped list and count; an operator registers, corrects and reveals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from jingban.core import queries as core_queries
+from jingban.core.models import ActionLog, User
+from jingban.core.roles import Cap
+from jingban.demo import ACCOUNTS, resident_id
+from jingban.registry import queries as registry_queries
+from tests.personas import Personas
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# What each role's home page heading says, in Chinese.
+HOME_HEADINGS = {
+    "person": "参保人",
+    "windows": "服务窗口",
+    "enrollment": "参保",
+}
+
+
+def expected_home_count(user: User) -> int:
+    if user.can(Cap.PERSON_VIEW):
+        return registry_queries.persons_for(user).count()
+    if user.can(Cap.OWN_RECORD_VIEW):
+        person = registry_queries.own_person(user)
+        assert person is not None
+        return registry_queries.enrollments_for(user, person).count()
+    return core_queries.windows_for(user).count()
+
+
+def sign_in(page: Page, base: str, username: str, password: str) -> None:
+    page.goto(base + "/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name=re.compile("登录")).click()
+    page.wait_for_url(base + "/")
+
+
+def test_every_demo_account_sees_its_home(live_server, page: Page, personas: Personas) -> None:
+    counts = set()
+    for username, *_rest in ACCOUNTS:
+        user = personas.user(username)
+        sign_in(page, live_server.url, username, personas.world.passwords[username])
+        expect(page.locator("html")).to_have_attribute("lang", re.compile("^zh"))
+        expect(page.locator("h1")).to_contain_text(f"{user.display_name}，您好")
+        expected = expected_home_count(user)
+        counts.add(expected)
+        expect(page.get_by_test_id("home-count").first).to_have_text(str(expected))
+        assert expected > 0, username
+        # The list under the count is real: at least one row, none from outside the scope.
+        rows = page.locator("section.card").first.locator("tbody tr")
+        assert rows.count() >= 1
+        if user.can(Cap.PERSON_VIEW) and user.region_id is not None:
+            outside = personas.out_of_scope_person
+            assert page.locator(f"a[href='/persons/{outside.pk}/']").count() == 0
+        page.get_by_role("button", name=re.compile("退出")).click()
+        page.wait_for_url(re.compile(r"/login/"))
+    # Scopes differ: the roles do not all see the same number.
+    assert len(counts) >= 3
+
+
+def test_operator_registers_corrects_and_reveals(live_server, page: Page,
+                                                 personas: Personas) -> None:
+    sign_in(page, live_server.url, "wang", personas.world.passwords["wang"])
+    page.get_by_role("navigation").get_by_role("link", name="参保人").click()
+    page.locator("a[href='/persons/new/']").click()
+    number = resident_id("320506", dt.date(1948, 7, 9), 41, male=True)
+    wrong = number[:-1] + ("0" if number[-1] != "0" else "1")
+    page.get_by_label("证件号码").fill(wrong)
+    page.locator("#id_name").fill("周建国")
+    page.locator("#id_phone").fill("13800001111")
+    page.get_by_label("地区").select_option("320506100")
+    page.get_by_role("button", name="保存").click()
+    # The error stands beside the document number, in Chinese; nothing was stored.
+    error = page.locator("#id_document_number_error")
+    expect(error).to_contain_text(re.compile("校验"))
+    assert not registry_queries.search_persons(personas.user("wang"), "周建国").exists()
+
+    page.get_by_label("证件号码").fill(number)
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator("h1")).to_contain_text("周建国")
+    masked = number[:6] + "********" + number[-4:]
+    expect(page.locator("#document-number")).to_have_text(masked)
+    # Sex and birth date came from the number.
+    expect(page.locator("dl")).to_contain_text("1948-07-09")
+    expect(page.locator("dl")).to_contain_text("男")
+
+    reveals = ActionLog.objects.filter(action="registry.person.document_revealed").count()
+    page.get_by_role("button", name=re.compile("完整")).click()
+    expect(page.locator("#document-number")).to_have_text(number)
+    assert ActionLog.objects.filter(action="registry.person.document_revealed").count() \
+        == reveals + 1
+
+
+def test_care_mode_and_english(live_server, page: Page, personas: Personas) -> None:
+    sign_in(page, live_server.url, "chen", personas.world.passwords["chen"])
+    size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    page.get_by_role("button", name=re.compile("关怀")).click()
+    expect(page.locator("body")).to_have_class(re.compile("care"))
+    care_size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    assert care_size >= 18 and care_size > size
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("h1")).to_contain_text("Welcome")
+    # Both preferences belong to the account now, not only to this browser.
+    chen = User.objects.get(username="chen")
+    assert chen.care_mode is True and chen.language == "en"
