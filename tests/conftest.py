@@ -6,13 +6,17 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings as hypothesis_settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from jingban import devdb
 
 # Fixed example budgets so a CI run takes the same time every time.
 hypothesis_settings.register_profile(
-    "ci", max_examples=60, deadline=None, derandomize=True,
+    "ci",
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
 hypothesis_settings.register_profile("dev", max_examples=30, deadline=None)

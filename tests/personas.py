@@ -33,8 +33,9 @@ class Personas:
     @property
     def in_scope_person(self) -> Person:
         """A Suzhou person that is not the insured persona's own record."""
-        return next(p for p in self.world.persons
-                    if "320500/" in p.region.path and p.account_id is None)
+        return next(
+            p for p in self.world.persons if "320500/" in p.region.path and p.account_id is None
+        )
 
     @property
     def out_of_scope_person(self) -> Person:

@@ -59,8 +59,13 @@ api.add_router("", core_router)
 api.add_router("/persons", registry_router)
 
 
-def _error(request: HttpRequest, status: int, code: str, message: object,
-           fields: dict[str, list[str]] | None = None) -> HttpResponse:
+def _error(
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: object,
+    fields: dict[str, list[str]] | None = None,
+) -> HttpResponse:
     return api.create_response(
         request, {"code": code, "message": str(message), "fields": fields or {}}, status=status
     )
@@ -91,13 +96,21 @@ _PYDANTIC_MESSAGES = {
 def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     fields: dict[str, list[str]] = {}
     for error in exc.errors:
-        location = [str(part) for part in error.get("loc", ()) if part not in {"body", "query",
-                                                                               "path", "payload"}]
+        location = [
+            str(part)
+            for part in error.get("loc", ())
+            if part not in {"body", "query", "path", "payload"}
+        ]
         name = ".".join(location) or "__all__"
         message = _PYDANTIC_MESSAGES.get(error.get("type", ""), _("The value is not valid."))
         fields.setdefault(name, []).append(str(message))
-    return _error(request, 422, "invalid",
-                  _("Some fields are not valid. Please correct them and try again."), fields)
+    return _error(
+        request,
+        422,
+        "invalid",
+        _("Some fields are not valid. Please correct them and try again."),
+        fields,
+    )
 
 
 @api.exception_handler(AuthenticationError)
@@ -113,5 +126,6 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     code = {403: "forbidden", 404: "not_found", 405: "method_not_allowed"}.get(
-        exc.status_code, "error")
+        exc.status_code, "error"
+    )
     return _error(request, exc.status_code, code, exc.message)

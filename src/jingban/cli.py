@@ -11,8 +11,17 @@ import sys
 
 # Commands that never touch the database.
 _NO_DATABASE = {
-    "help", "--help", "-h", "version", "--version", "db", "config", "makemessages",
-    "compilemessages", "i18n", "check",
+    "help",
+    "--help",
+    "-h",
+    "version",
+    "--version",
+    "db",
+    "config",
+    "makemessages",
+    "compilemessages",
+    "i18n",
+    "check",
 }
 
 

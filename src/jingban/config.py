@@ -58,7 +58,9 @@ VARIABLES: dict[str, Variable] = {
         ),
         Variable("JINGBAN_LANGUAGE", "zh-hans", "Default language: zh-hans or en."),
         Variable("JINGBAN_TIME_ZONE", "Asia/Shanghai", "Time zone of events and deadlines."),
-        Variable("JINGBAN_HOST", "127.0.0.1", "Address `jingban serve` and `jingban demo` bind to."),
+        Variable(
+            "JINGBAN_HOST", "127.0.0.1", "Address `jingban serve` and `jingban demo` bind to."
+        ),
         Variable("JINGBAN_PORT", "8000", "Port `jingban serve` and `jingban demo` bind to."),
         Variable(
             "JINGBAN_CHROMIUM",

@@ -50,8 +50,18 @@ REGIONS = [
 HOMES = ["320505001", "320505001001", "320506100", "320506100001", "320582100", "320102001"]
 
 SCHEMES = [
-    ("resident_medical", "resident_medical", "城乡居民基本医疗保险", "Resident basic medical insurance"),
-    ("employee_medical", "employee_medical", "职工基本医疗保险", "Employee basic medical insurance"),
+    (
+        "resident_medical",
+        "resident_medical",
+        "城乡居民基本医疗保险",
+        "Resident basic medical insurance",
+    ),
+    (
+        "employee_medical",
+        "employee_medical",
+        "职工基本医疗保险",
+        "Employee basic medical insurance",
+    ),
     ("critical_illness", "critical_illness", "城乡居民大病保险", "Critical illness insurance"),
     ("ltc", "ltc", "长期护理保险", "Long-term care insurance"),
     ("huiminbao", "supplementary", "江苏医惠保1号", "Jiangsu Yihuibao No. 1"),
@@ -61,8 +71,14 @@ ORGANISATIONS = [
     # code, name, kind, region, schemes, hospital level
     ("SZ-YBJ", "苏州市医疗保障局", "bureau", "320500", [], None),
     ("NJ-YBJ", "南京市医疗保障局", "bureau", "320100", [], None),
-    ("SZ-INS-LTC", "示例健康保险股份有限公司苏州分公司", "insurer", "320500",
-     ["ltc", "critical_illness"], None),
+    (
+        "SZ-INS-LTC",
+        "示例健康保险股份有限公司苏州分公司",
+        "insurer",
+        "320500",
+        ["ltc", "critical_illness"],
+        None,
+    ),
     ("SZ-INS-HMB", "示例人寿保险股份有限公司苏州分公司", "insurer", "320500", ["huiminbao"], None),
     ("SZ-HOSP-1", "苏州市示例第一人民医院", "hospital", "320505", [], 3),
     ("SZ-CARE-KN", "康宁护理院", "care_institution", "320506", [], None),
@@ -91,9 +107,17 @@ ACCOUNTS = [
     ("qian", "钱监督", Role.SUPERVISOR, "SZ-YBJ", "320500", []),
 ]
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂英华建国志红玉梅文斌宇浩凯鑫婷雪琳晨阳欣怡子涵梓轩雨萱浩然思远佳琪嘉怡"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
+    "龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = (
+    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂英华建国志红玉梅文斌宇浩凯鑫婷雪琳晨阳"
+    "欣怡子涵梓轩雨萱浩然思远佳琪嘉怡"
+)
 STREETS = "人民路 干将路 观前街 东环路 长江路 太湖路 金山路 宝带路 中山路 北京路".split()
+
 
 def _check_char(body: str) -> str:
     weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -120,7 +144,7 @@ class World:
 
 
 def _people(count: int, seed: int, year: int) -> list[PersonInput]:
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - deterministic demo data
     rows: list[PersonInput] = []
     used: set[str] = set()
     for index in range(count):
@@ -136,8 +160,16 @@ def _people(count: int, seed: int, year: int) -> list[PersonInput]:
         name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.randint(1, 2)))
         phone = f"1{rng.choice('3456789')}{rng.randint(0, 999_999_999):09d}"
         address = f"{rng.choice(STREETS)}{rng.randint(1, 300)}号"
-        rows.append(PersonInput(document_type="resident_id", document_number=number, name=name,
-                                region_code=home, phone=phone, address=address))
+        rows.append(
+            PersonInput(
+                document_type="resident_id",
+                document_number=number,
+                name=name,
+                region_code=home,
+                phone=phone,
+                address=address,
+            )
+        )
     return rows
 
 
@@ -159,46 +191,67 @@ def demo_passwords(var_dir: Path | None) -> dict[str, str]:
     return stored
 
 
-def build_world(*, persons: int = 300, seed: int = 2025, year: int = 2026,
-                var_dir: Path | None = None) -> World:
+def build_world(
+    *, persons: int = 300, seed: int = 2025, year: int = 2026, var_dir: Path | None = None
+) -> World:
     """Create the demo world, or complete it where a previous run left it. Idempotent."""
     passwords = demo_passwords(var_dir)
     with transaction.atomic():
         admin = User.objects.filter(username="admin").first()
         if admin is None:
-            admin = accounts.create_account(username="admin", password=passwords["admin"],
-                                            role=Role.ADMIN, display_name="系统管理员",
-                                            acting_user=None)
+            admin = accounts.create_account(
+                username="admin",
+                password=passwords["admin"],
+                role=Role.ADMIN,
+                display_name="系统管理员",
+                acting_user=None,
+            )
         if not Region.objects.filter(code="320000").exists():
             reference.import_regions(REGIONS, acting_user=admin)
         regions = {r.code: r for r in Region.objects.all()}
         for code, kind, zh, en in SCHEMES:
             if not Scheme.objects.filter(code=code).exists():
-                reference.create_scheme(code=code, kind=kind, name_zh=zh, name_en=en,
-                                        acting_user=admin)
+                reference.create_scheme(
+                    code=code, kind=kind, name_zh=zh, name_en=en, acting_user=admin
+                )
         schemes = {s.code: s for s in Scheme.objects.all()}
         for code, name, kind, region, scheme_codes, level in ORGANISATIONS:
             if not Organisation.objects.filter(code=code).exists():
                 org = reference.create_organisation(
-                    code=code, name=name, kind=kind, region=regions[region],
-                    schemes=[schemes[c] for c in scheme_codes], hospital_level=level,
-                    acting_user=admin)
+                    code=code,
+                    name=name,
+                    kind=kind,
+                    region=regions[region],
+                    schemes=[schemes[c] for c in scheme_codes],
+                    hospital_level=level,
+                    acting_user=admin,
+                )
                 for w_org, w_name, w_region, address, phone in WINDOWS:
                     if w_org == code:
                         reference.add_service_window(
-                            organisation=org, name=w_name, region=regions[w_region],
-                            address=address, phone=phone, opening_hours="周一至周五 9:00–17:00",
-                            acting_user=admin)
+                            organisation=org,
+                            name=w_name,
+                            region=regions[w_region],
+                            address=address,
+                            phone=phone,
+                            opening_hours="周一至周五 9:00–17:00",
+                            acting_user=admin,
+                        )
         organisations = {o.code: o for o in Organisation.objects.all()}
         users = {"admin": admin}
-        for username, display, role, org, region, scheme_codes in ACCOUNTS[1:]:
+        for username, display, role, org_code, region_code, scheme_codes in ACCOUNTS[1:]:
             user = User.objects.filter(username=username).first()
             if user is None:
                 user = accounts.create_account(
-                    username=username, password=passwords[username], role=role,
-                    display_name=display, region=regions.get(region or ""),
-                    organisation=organisations.get(org or ""),
-                    schemes=[schemes[c] for c in scheme_codes], acting_user=admin)
+                    username=username,
+                    password=passwords[username],
+                    role=role,
+                    display_name=display,
+                    region=regions.get(region_code or ""),
+                    organisation=organisations.get(org_code or ""),
+                    schemes=[schemes[c] for c in scheme_codes],
+                    acting_user=admin,
+                )
             users[username] = user
         for username, user in users.items():
             if not user.check_password(passwords[username]):
@@ -207,34 +260,51 @@ def build_world(*, persons: int = 300, seed: int = 2025, year: int = 2026,
         ensure_special_groups(acting_user=admin)
         if not Person.objects.exists():
             _load_persons(persons, seed, year, admin, users["chen"])
-    return World(admin=admin, users=users, passwords=passwords,
-                 persons=list(Person.objects.select_related("region").order_by("id")))
+    return World(
+        admin=admin,
+        users=users,
+        passwords=passwords,
+        persons=list(Person.objects.select_related("region").order_by("id")),
+    )
 
 
 def _load_persons(count: int, seed: int, year: int, admin: User, chen_account: User) -> None:
-    chen = PersonInput(document_type="resident_id", document_number=CHEN_DOCUMENT, name="陈秀英",
-                       region_code="320505001001", phone="13812345678", address="狮山路88号")
-    rows = [chen] + [r for r in _people(count - 1, seed, year)
-                     if r.document_number != CHEN_DOCUMENT]
+    chen = PersonInput(
+        document_type="resident_id",
+        document_number=CHEN_DOCUMENT,
+        name="陈秀英",
+        region_code="320505001001",
+        phone="13812345678",
+        address="狮山路88号",
+    )
+    rows = [chen] + [
+        r for r in _people(count - 1, seed, year) if r.document_number != CHEN_DOCUMENT
+    ]
     created = bulk_register_persons(rows, acting_user=admin)
     link_account(created[0], chen_account, acting_user=admin)
-    rng = random.Random(seed + 1)
+    rng = random.Random(seed + 1)  # noqa: S311 - deterministic demo data
     enrollments = []
     for person in created:
         age = year - person.birth_date.year
         for y in (year - 1, year):
             status = "active" if rng.random() < 0.93 else rng.choice(["suspended", "ended"])
-            enrollments.append(EnrollmentRow(person.pk, "resident_medical", y, status,
-                                             dt.date(y, 1, 1)))
+            enrollments.append(
+                EnrollmentRow(person.pk, "resident_medical", y, status, dt.date(y, 1, 1))
+            )
             if age >= 60:
                 enrollments.append(EnrollmentRow(person.pk, "ltc", y, "active", dt.date(y, 1, 1)))
         if rng.random() < 0.3:
-            enrollments.append(EnrollmentRow(person.pk, "huiminbao", year, "active",
-                                             dt.date(year, 1, 1)))
+            enrollments.append(
+                EnrollmentRow(person.pk, "huiminbao", year, "active", dt.date(year, 1, 1))
+            )
     bulk_set_enrollments(enrollments, acting_user=admin)
     groups = ["tekun", "dibao", "dibao_edge", "monitored", "illness_poor", "severe_disability"]
     for person in created[1:]:
         if rng.random() < 0.06:
-            add_membership(person, group_code=rng.choice(groups),
-                           valid_from=dt.date(year - 1, rng.randint(1, 12), 1), valid_to=None,
-                           acting_user=admin)
+            add_membership(
+                person,
+                group_code=rng.choice(groups),
+                valid_from=dt.date(year - 1, rng.randint(1, 12), 1),
+                valid_to=None,
+                acting_user=admin,
+            )

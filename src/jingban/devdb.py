@@ -74,7 +74,7 @@ def _run(args: list[str], *, timeout: float = 60) -> subprocess.CompletedProcess
     if _as_root():
         kwargs["user"] = SYSTEM_USER
         kwargs["group"] = SYSTEM_USER
-    return subprocess.run(  # type: ignore[call-overload,no-any-return]
+    return subprocess.run(  # type: ignore[call-overload]
         args, capture_output=True, text=True, timeout=timeout, check=False, cwd="/", **kwargs
     )
 
@@ -135,16 +135,35 @@ def start() -> bool:
         pgdata.chmod(0o700)
     if not (pgdata / "PG_VERSION").exists():
         result = _run(
-            [str(_bin("initdb")), "-D", str(pgdata), "-U", SUPERUSER, "--auth=trust",
-             "--encoding=UTF8", "--locale=C.UTF-8"]
+            [
+                str(_bin("initdb")),
+                "-D",
+                str(pgdata),
+                "-U",
+                SUPERUSER,
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+            ]
         )
         if result.returncode != 0:
             raise EmbeddedDatabaseError(f"initdb failed:\n{result.stderr.strip()}")
     log = pgdata / "server.log"
     options = f"-h '' -k {sockets} -p {PORT} {_DEV_OPTIONS}"
     result = _run(
-        [str(_bin("pg_ctl")), "-D", str(pgdata), "-l", str(log), "-o", options, "-w", "-t", "60",
-         "start"],
+        [
+            str(_bin("pg_ctl")),
+            "-D",
+            str(pgdata),
+            "-l",
+            str(log),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "start",
+        ],
         timeout=90,
     )
     if result.returncode != 0:

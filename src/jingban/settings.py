@@ -17,12 +17,12 @@ VAR_DIR = env_path("JINGBAN_VAR_DIR")
 DEBUG = env_bool("JINGBAN_DEBUG")
 SECRET_KEY = env_str("JINGBAN_SECRET_KEY")
 if not SECRET_KEY:
-    # Development, demo and tests only: a deployment must set its own key.
+    if env_str("DATABASE_URL") and not DEBUG:
+        # A deployment (an external database, debug off) never runs on a published key.
+        raise ConfigError("JINGBAN_SECRET_KEY must be set when DATABASE_URL is set")
+    # Development, demo and tests on the embedded database only.
     SECRET_KEY = "insecure-development-key-set-JINGBAN_SECRET_KEY-in-production"  # noqa: S105
-    EMBEDDED_DEVELOPMENT_KEY = True
-else:
-    EMBEDDED_DEVELOPMENT_KEY = False
-ALLOWED_HOSTS = env_list("JINGBAN_ALLOWED_HOSTS") + ["testserver"]
+ALLOWED_HOSTS = [*env_list("JINGBAN_ALLOWED_HOSTS"), "testserver"]
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -139,7 +139,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 
 AUDIT_KEY = env_str("JINGBAN_AUDIT_KEY") or f"audit-chain:{SECRET_KEY}"
 _anchor = env_str("JINGBAN_AUDIT_ANCHOR_FILE")
-AUDIT_ANCHOR_FILE = env_path("JINGBAN_AUDIT_ANCHOR_FILE") if _anchor else VAR_DIR / "audit" / "anchors.log"
+AUDIT_ANCHOR_FILE = (
+    env_path("JINGBAN_AUDIT_ANCHOR_FILE") if _anchor else VAR_DIR / "audit" / "anchors.log"
+)
 
 
 LOGGING = {

@@ -67,8 +67,9 @@ def test_every_demo_account_sees_its_home(live_server, page: Page, personas: Per
     assert len(counts) >= 3
 
 
-def test_operator_registers_corrects_and_reveals(live_server, page: Page,
-                                                 personas: Personas) -> None:
+def test_operator_registers_corrects_and_reveals(
+    live_server, page: Page, personas: Personas
+) -> None:
     sign_in(page, live_server.url, "wang", personas.world.passwords["wang"])
     page.get_by_role("navigation").get_by_role("link", name="参保人").click()
     page.locator("a[href='/persons/new/']").click()
@@ -96,8 +97,9 @@ def test_operator_registers_corrects_and_reveals(live_server, page: Page,
     reveals = ActionLog.objects.filter(action="registry.person.document_revealed").count()
     page.get_by_role("button", name=re.compile("完整")).click()
     expect(page.locator("#document-number")).to_have_text(number)
-    assert ActionLog.objects.filter(action="registry.person.document_revealed").count() \
-        == reveals + 1
+    assert (
+        ActionLog.objects.filter(action="registry.person.document_revealed").count() == reveals + 1
+    )
 
 
 def test_care_mode_and_english(live_server, page: Page, personas: Personas) -> None:

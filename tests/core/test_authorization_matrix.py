@@ -80,8 +80,12 @@ PAGES: dict[str, Route] = {
 # Open to everyone, signed in or not; they change only the visitor's own preferences.
 PUBLIC = {"core:login", "core:logout", "core:set_language", "core:toggle_care_mode"}
 
-BAD_PERSON = {"document_type": "resident_id", "document_number": "110101199003070000",
-              "name": "测试", "region": "320505"}
+BAD_PERSON = {
+    "document_type": "resident_id",
+    "document_number": "110101199003070000",
+    "name": "测试",
+    "region": "320505",
+}
 
 API: dict[tuple[str, str], Route] = {
     ("GET", "/api/v1/me"): Route(EVERYONE),
@@ -104,8 +108,10 @@ def _walk(patterns: list[object], namespace: str = "") -> list[tuple[str, str]]:
         if isinstance(entry, URLResolver):
             ns = entry.namespace or ""
             prefix = f"{namespace}{ns}:" if ns else namespace
-            found += [(name, str(entry.pattern) + route)
-                      for name, route in _walk(entry.url_patterns, prefix)]
+            found += [
+                (name, str(entry.pattern) + route)
+                for name, route in _walk(entry.url_patterns, prefix)
+            ]
         elif isinstance(entry, URLPattern):
             found.append((f"{namespace}{entry.name}", str(entry.pattern)))
     return found
@@ -121,8 +127,9 @@ def test_every_route_is_in_the_matrix() -> None:
         for method in item
     }
     assert operations == set(API)
-    api_paths = {"/" + route.replace("<pk>", "{pk}") for name, route in routes
-                 if name.startswith("api:")}
+    api_paths = {
+        "/" + route.replace("<pk>", "{pk}") for name, route in routes if name.startswith("api:")
+    }
     assert api_paths == {path for _m, path in API} | API_PUBLIC
 
 
@@ -135,8 +142,10 @@ def _call(client, method: str, url: str, data: object, *, json_body: bool):
 def _expectation(route: Route, role: str, in_scope: bool) -> int:
     if role not in route.allowed:
         return route.denied
-    if route.target is not None and not in_scope and (
-        role not in UNRESTRICTED or not route.regional
+    if (
+        route.target is not None
+        and not in_scope
+        and (role not in UNRESTRICTED or not route.regional)
     ):
         return 404
     return route.ok
@@ -152,8 +161,9 @@ def test_page_matrix(personas: Personas, name: str) -> None:
             if route.target is None and not in_scope:
                 continue
             args = [route.target(personas, in_scope)] if route.target else []
-            response = _call(client, route.method, reverse(name, args=args), route.data,
-                             json_body=False)
+            response = _call(
+                client, route.method, reverse(name, args=args), route.data, json_body=False
+            )
             expected = _expectation(route, role, in_scope)
             if response.status_code != expected:
                 failures.append((role, in_scope, response.status_code, expected))
@@ -170,8 +180,11 @@ def test_api_matrix(personas: Personas, key: tuple[str, str]) -> None:
         for in_scope in (True, False):
             if route.target is None and not in_scope:
                 continue
-            url = path.replace("{pk}", str(route.target(personas, in_scope))) if route.target \
+            url = (
+                path.replace("{pk}", str(route.target(personas, in_scope)))
+                if route.target
                 else path
+            )
             response = _call(client, method, url, route.data, json_body=method != "GET")
             expected = _expectation(route, role, in_scope)
             if response.status_code != expected:
@@ -203,8 +216,9 @@ def test_lists_hold_only_in_scope_objects(personas: Personas) -> None:
 def test_anonymous_is_sent_to_sign_in(client, personas: Personas) -> None:
     for name, route in PAGES.items():
         args = [route.target(personas, True)] if route.target else []
-        response = _call(client, route.method, reverse(name, args=args), route.data,
-                         json_body=False)
+        response = _call(
+            client, route.method, reverse(name, args=args), route.data, json_body=False
+        )
         assert response.status_code in {302, 405}, name
         if response.status_code == 302:
             assert response["Location"].startswith(reverse("core:login")), name

@@ -29,8 +29,14 @@ def _counts() -> tuple[int, int, int]:
 
 
 def _base(**changes: str) -> dict[str, str]:
-    data = {"document_type": "resident_id", "document_number": VALID, "name": "测试人",
-            "region": "320505001", "phone": "13912345678", "address": "示例路1号"}
+    data = {
+        "document_type": "resident_id",
+        "document_number": VALID,
+        "name": "测试人",
+        "region": "320505001",
+        "phone": "13912345678",
+        "address": "示例路1号",
+    }
     data.update(changes)
     return data
 
@@ -41,19 +47,26 @@ def _future_id() -> str:
 
 # case → (changes to a valid registration, the field that must carry the error)
 CASES = {
-    "bad checksum": (lambda p: _base(document_number=VALID[:-1] + ("1" if VALID[-1] != "1"
-                                                                   else "2")),
-                     "document_number"),
-    "impossible birth date": (lambda p: _base(document_number=_with_date("19990230")),
-                              "document_number"),
+    "bad checksum": (
+        lambda p: _base(document_number=VALID[:-1] + ("1" if VALID[-1] != "1" else "2")),
+        "document_number",
+    ),
+    "impossible birth date": (
+        lambda p: _base(document_number=_with_date("19990230")),
+        "document_number",
+    ),
     "future birth date": (lambda p: _base(document_number=_future_id()), "document_number"),
-    "duplicate document": (lambda p: _base(document_number=p.in_scope_person.document_number),
-                           "document_number"),
+    "duplicate document": (
+        lambda p: _base(document_number=p.in_scope_person.document_number),
+        "document_number",
+    ),
     "unknown region": (lambda p: _base(region="999999"), "region"),
     "region out of scope": (lambda p: _base(region="320102"), "region"),
     "malformed phone": (lambda p: _base(phone="12345"), "phone"),
     "type the number does not fit": (
-        lambda p: _base(document_type="hkmt_residence"), "document_type"),
+        lambda p: _base(document_type="hkmt_residence"),
+        "document_type",
+    ),
 }
 
 
@@ -104,8 +117,11 @@ def test_form_rejects(personas: Personas, case: str, language: str) -> None:
 def test_edit_with_bad_input_changes_nothing(personas: Personas) -> None:
     person = personas.in_scope_person
     client = personas.client("wang")
-    data = {**_base(document_number=person.document_number, name="改名"), "phone": "abc",
-            "region": person.region.code}
+    data = {
+        **_base(document_number=person.document_number, name="改名"),
+        "phone": "abc",
+        "region": person.region.code,
+    }
     before = _counts()
     response = client.post(reverse("registry:person_edit", args=[person.pk]), data=data)
     assert response.status_code == 400
@@ -118,9 +134,11 @@ def test_edit_with_bad_input_changes_nothing(personas: Personas) -> None:
 def test_api_rejects_malformed_body_with_field_names(personas: Personas) -> None:
     client = personas.client("wang", language="en")
     before = _counts()
-    response = client.post("/api/v1/persons", data={"document_type": "resident_id",
-                                                    "birth_date": "2001-02-30"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/persons",
+        data={"document_type": "resident_id", "birth_date": "2001-02-30"},
+        content_type="application/json",
+    )
     assert response.status_code == 422
     body = response.json()
     assert body["code"] == "invalid"

@@ -7,7 +7,7 @@ from ninja import Router, Schema
 
 from jingban.core import queries
 from jingban.core.errors import Forbidden
-from jingban.core.models import User
+from jingban.core.models import Organisation, User
 from jingban.core.roles import Cap
 
 router = Router(tags=["core"])
@@ -32,23 +32,25 @@ class OrganisationOut(Schema):
 
 
 def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined,no-any-return]
+    return request.auth  # type: ignore[attr-defined]
 
 
 @router.get("/me", response=MeOut, summary="The signed-in user, role, scope and capabilities")
 def me(request: HttpRequest) -> MeOut:
     user = _user(request)
     return MeOut(
-        username=user.username, display_name=user.display_name, role=user.role,
+        username=user.username,
+        display_name=user.display_name,
+        role=user.role,
         region=user.region.code if user.region else None,
         organisation=user.organisation.code if user.organisation else None,
-        capabilities=sorted(c.value for c in user.capabilities), language=user.language,
+        capabilities=sorted(c.value for c in user.capabilities),
+        language=user.language,
     )
 
 
-def _org_out(o: object) -> OrganisationOut:
-    return OrganisationOut(id=o.pk, code=o.code, name=o.name, kind=o.kind,  # type: ignore[attr-defined]
-                           region=o.region.code)  # type: ignore[attr-defined]
+def _org_out(o: Organisation) -> OrganisationOut:
+    return OrganisationOut(id=o.pk, code=o.code, name=o.name, kind=o.kind, region=o.region.code)
 
 
 @router.get("/organisations", response=list[OrganisationOut], summary="Organisations in scope")

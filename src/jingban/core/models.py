@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 import pgtrigger
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -38,8 +38,9 @@ class Region(models.Model):
         verbose_name = _("region")
         verbose_name_plural = _("regions")
         indexes: ClassVar = [
-            models.Index(fields=["path"], name="region_path_prefix",
-                         opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["path"], name="region_path_prefix", opclasses=["varchar_pattern_ops"]
+            ),
         ]
 
     def __str__(self) -> str:
@@ -107,9 +108,7 @@ class Organisation(models.Model):
 class ServiceWindow(models.Model):
     """服务窗口: a counter where people are served."""
 
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="windows"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="windows")
     name = models.CharField(_("name"), max_length=200)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="windows")
     address = models.CharField(_("address"), max_length=300, blank=True)
@@ -141,12 +140,12 @@ class User(AbstractUser):
     # Empty means every scheme of the organisation (the bureau, or an unrestricted admin).
     schemes = models.ManyToManyField(Scheme, blank=True, related_name="users")
     language = models.CharField(
-        _("language"), max_length=10, choices=[("zh-hans", "简体中文"), ("en", "English")],
+        _("language"),
+        max_length=10,
+        choices=[("zh-hans", "简体中文"), ("en", "English")],
         default="zh-hans",
     )
     care_mode = models.BooleanField(_("large-font care mode"), default=False)
-
-    objects: ClassVar[UserManager[User]] = UserManager()
 
     class Meta:
         verbose_name = _("user")
@@ -217,6 +216,9 @@ class ActionLogHead(models.Model):
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, blank=True)
     sealed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"head at {self.seq}"
 
 
 class HolidayKind(models.TextChoices):

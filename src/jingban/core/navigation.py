@@ -35,4 +35,6 @@ NAVIGATION = [
 
 def navigation_for(user: object) -> list[NavItem]:
     can = getattr(user, "can", None)
-    return [item for item in NAVIGATION if item.capability is None or (can and can(item.capability))]
+    return [
+        item for item in NAVIGATION if item.capability is None or (can and can(item.capability))
+    ]

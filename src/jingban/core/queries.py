@@ -42,6 +42,8 @@ def organisations_for(user: User) -> QuerySet[Organisation]:
         return Organisation.objects.none()
     qs = Organisation.objects.select_related("region")
     if user.role in {Role.INSTITUTION_STAFF, Role.CAREGIVER}:
+        if user.organisation_id is None:
+            return qs.none()
         return qs.filter(pk=user.organisation_id)
     return qs.filter(region_filter(user))
 

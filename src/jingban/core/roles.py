@@ -59,8 +59,13 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Cap]] = {
     Role.REVIEWER: frozenset({Cap.PERSON_VIEW, Cap.PERSON_REVEAL, Cap.CALENDAR_VIEW}),
     Role.ASSESSOR: frozenset({Cap.PERSON_VIEW, Cap.CALENDAR_VIEW}),
     Role.AUDITOR: frozenset(
-        {Cap.PERSON_VIEW, Cap.PERSON_REVEAL, Cap.ACTION_LOG_VIEW, Cap.AUDIT_VERIFY,
-         Cap.CALENDAR_VIEW}
+        {
+            Cap.PERSON_VIEW,
+            Cap.PERSON_REVEAL,
+            Cap.ACTION_LOG_VIEW,
+            Cap.AUDIT_VERIFY,
+            Cap.CALENDAR_VIEW,
+        }
     ),
     Role.INSTITUTION_STAFF: frozenset({Cap.ORGANISATION_VIEW, Cap.CALENDAR_VIEW}),
     Role.CAREGIVER: frozenset({Cap.ORGANISATION_VIEW}),
@@ -69,9 +74,17 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Cap]] = {
         {Cap.PERSON_VIEW, Cap.ORGANISATION_VIEW, Cap.ACTION_LOG_VIEW, Cap.CALENDAR_VIEW}
     ),
     Role.ADMIN: frozenset(
-        {Cap.PERSON_VIEW, Cap.PERSON_CREATE, Cap.PERSON_EDIT, Cap.ORGANISATION_VIEW,
-         Cap.ACTION_LOG_VIEW, Cap.AUDIT_VERIFY, Cap.CALENDAR_VIEW, Cap.CALENDAR_EDIT,
-         Cap.USER_VIEW}
+        {
+            Cap.PERSON_VIEW,
+            Cap.PERSON_CREATE,
+            Cap.PERSON_EDIT,
+            Cap.ORGANISATION_VIEW,
+            Cap.ACTION_LOG_VIEW,
+            Cap.AUDIT_VERIFY,
+            Cap.CALENDAR_VIEW,
+            Cap.CALENDAR_EDIT,
+            Cap.USER_VIEW,
+        }
     ),
 }
 

@@ -87,16 +87,21 @@ class RevealOut(Schema):
 
 
 def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined,no-any-return]
+    return request.auth  # type: ignore[attr-defined]
 
 
 def _out(person: Person) -> PersonOut:
     return PersonOut(
-        id=person.pk, document_type=person.document_type,
+        id=person.pk,
+        document_type=person.document_type,
         document_number_masked=mask_document(person.document_type, person.document_number),
-        name=person.name, sex=person.sex, birth_date=person.birth_date,
-        phone_masked=mask_phone(person.phone), address=person.address,
-        region=person.region.code, death_date=person.death_date,
+        name=person.name,
+        sex=person.sex,
+        birth_date=person.birth_date,
+        phone_masked=mask_phone(person.phone),
+        address=person.address,
+        region=person.region.code,
+        death_date=person.death_date,
     )
 
 
@@ -127,17 +132,25 @@ def person_list(request: HttpRequest, q: str = "", page: int = 1) -> PersonPage:
     persons = queries.search_persons(user, q).order_by("id")
     page = max(page, 1)
     start = (page - 1) * PAGE_SIZE
-    return PersonPage(count=persons.count(), page=page,
-                      results=[_out(p) for p in persons[start:start + PAGE_SIZE]])
+    return PersonPage(
+        count=persons.count(),
+        page=page,
+        results=[_out(p) for p in persons[start : start + PAGE_SIZE]],
+    )
 
 
 @router.post("", response={201: PersonDetailOut}, summary="Register an insured person")
 def person_create(request: HttpRequest, payload: PersonIn) -> tuple[int, PersonDetailOut]:
     user = _user(request)
     data = services.PersonInput(
-        document_type=payload.document_type, document_number=payload.document_number,
-        name=payload.name, region_code=payload.region, sex=payload.sex,
-        birth_date=payload.birth_date, phone=payload.phone, address=payload.address,
+        document_type=payload.document_type,
+        document_number=payload.document_number,
+        name=payload.name,
+        region_code=payload.region,
+        sex=payload.sex,
+        birth_date=payload.birth_date,
+        phone=payload.phone,
+        address=payload.address,
     )
     person = services.register_person(data, acting_user=user)
     return 201, _detail(user, person)
@@ -167,9 +180,14 @@ def person_update(request: HttpRequest, pk: int, payload: PersonPatch) -> Person
         raise Forbidden()
     person = queries.person_for(user, pk)
     current = services.PersonInput(
-        document_type=person.document_type, document_number=person.document_number,
-        name=person.name, region_code=person.region.code, sex=person.sex,
-        birth_date=person.birth_date, phone=person.phone, address=person.address,
+        document_type=person.document_type,
+        document_number=person.document_number,
+        name=person.name,
+        region_code=person.region.code,
+        sex=person.sex,
+        birth_date=person.birth_date,
+        phone=person.phone,
+        address=person.address,
         death_date=person.death_date,
     )
     changes = payload.dict(exclude_unset=True)
@@ -184,8 +202,9 @@ def person_update(request: HttpRequest, pk: int, payload: PersonPatch) -> Person
     return _detail(user, person)
 
 
-@router.post("/{pk}/reveal", response=RevealOut,
-             summary="The full document number (each call is logged)")
+@router.post(
+    "/{pk}/reveal", response=RevealOut, summary="The full document number (each call is logged)"
+)
 def person_reveal(request: HttpRequest, pk: int) -> RevealOut:
     user = _user(request)
     if not user.can(Cap.PERSON_REVEAL):

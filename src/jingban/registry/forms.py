@@ -20,11 +20,15 @@ class PersonForm(forms.Form):
     document_number = forms.CharField(label=_("Document number"), max_length=32)
     name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=100)
     sex = forms.ChoiceField(
-        label=_("Sex"), required=False, choices=[("", _("From the document"))] + Sex.choices,
+        label=_("Sex"),
+        required=False,
+        choices=[("", _("From the document")), *Sex.choices],
         help_text=_("Leave empty when the document number carries it."),
     )
     birth_date = forms.DateField(
-        label=_("Birth date"), required=False, widget=_DATE,
+        label=_("Birth date"),
+        required=False,
+        widget=_DATE,
         help_text=_("Leave empty when the document number carries it."),
     )
     phone = forms.CharField(label=_("Phone"), required=False, max_length=20)
@@ -32,7 +36,9 @@ class PersonForm(forms.Form):
     region = forms.ChoiceField(label=_("Region"))
     death_date = forms.DateField(label=_("Date of death"), required=False, widget=_DATE)
     reason = forms.CharField(
-        label=_("Reason for the change"), required=False, max_length=500,
+        label=_("Reason for the change"),
+        required=False,
+        max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -48,19 +54,29 @@ class PersonForm(forms.Form):
     @classmethod
     def initial_for(cls, person: Person) -> dict[str, object]:
         return {
-            "document_type": person.document_type, "document_number": person.document_number,
-            "name": person.name, "sex": person.sex, "birth_date": person.birth_date,
-            "phone": person.phone, "address": person.address, "region": person.region.code,
+            "document_type": person.document_type,
+            "document_number": person.document_number,
+            "name": person.name,
+            "sex": person.sex,
+            "birth_date": person.birth_date,
+            "phone": person.phone,
+            "address": person.address,
+            "region": person.region.code,
             "death_date": person.death_date,
         }
 
     def to_input(self) -> PersonInput:
         d = self.cleaned_data
         return PersonInput(
-            document_type=d["document_type"], document_number=d["document_number"],
-            name=d["name"], region_code=d["region"], sex=d.get("sex") or "",
-            birth_date=d.get("birth_date"), phone=d.get("phone") or "",
-            address=d.get("address") or "", death_date=d.get("death_date"),
+            document_type=d["document_type"],
+            document_number=d["document_number"],
+            name=d["name"],
+            region_code=d["region"],
+            sex=d.get("sex") or "",
+            birth_date=d.get("birth_date"),
+            phone=d.get("phone") or "",
+            address=d.get("address") or "",
+            death_date=d.get("death_date"),
         )
 
     def add_domain_errors(self, error: ValidationFailed) -> None:

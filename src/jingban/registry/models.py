@@ -12,7 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 class DocumentType(models.TextChoices):
     RESIDENT_ID = "resident_id", _("Resident identity card")
-    HKMT_RESIDENCE = "hkmt_residence", _("Residence permit for Hong Kong, Macao and Taiwan residents")
+    HKMT_RESIDENCE = (
+        "hkmt_residence",
+        _("Residence permit for Hong Kong, Macao and Taiwan residents"),
+    )
     FOREIGN_PERMANENT = "foreign_permanent", _("Foreign permanent resident ID card")
     PASSPORT = "passport", _("Passport")
 
@@ -26,19 +29,24 @@ class Sex(models.TextChoices):
 class Person(models.Model):
     """参保人: an insured person, identified by one document of a stated type."""
 
-    document_type = models.CharField(_("document type"), max_length=20,
-                                     choices=DocumentType.choices)
+    document_type = models.CharField(
+        _("document type"), max_length=20, choices=DocumentType.choices
+    )
     document_number = models.CharField(_("document number"), max_length=32)
     name = models.CharField(_("name"), max_length=100)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"))
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
-    region = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="persons",
-                               verbose_name=_("region"))
+    region = models.ForeignKey(
+        "core.Region", on_delete=models.PROTECT, related_name="persons", verbose_name=_("region")
+    )
     death_date = models.DateField(_("date of death"), null=True, blank=True)
     account = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="person",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -49,8 +57,9 @@ class Person(models.Model):
         verbose_name = _("insured person")
         verbose_name_plural = _("insured persons")
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["document_type", "document_number"],
-                                    name="person_document_unique"),
+            models.UniqueConstraint(
+                fields=["document_type", "document_number"], name="person_document_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -68,8 +77,12 @@ class Enrollment(models.Model):
     """参保状态: a person's standing in one scheme for one year."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="enrollments")
-    scheme = models.ForeignKey("core.Scheme", on_delete=models.PROTECT, related_name="enrollments",
-                               verbose_name=_("scheme"))
+    scheme = models.ForeignKey(
+        "core.Scheme",
+        on_delete=models.PROTECT,
+        related_name="enrollments",
+        verbose_name=_("scheme"),
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     status = models.CharField(_("status"), max_length=10, choices=EnrollmentStatus.choices)
     since = models.DateField(_("since"))
@@ -79,8 +92,9 @@ class Enrollment(models.Model):
         verbose_name = _("enrollment")
         verbose_name_plural = _("enrollments")
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["person", "scheme", "year"],
-                                    name="enrollment_person_scheme_year"),
+            models.UniqueConstraint(
+                fields=["person", "scheme", "year"], name="enrollment_person_scheme_year"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -118,8 +132,9 @@ class GroupMembership(models.Model):
     """A person's membership of a special group over a validity period."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
-    group = models.ForeignKey(SpecialGroup, on_delete=models.PROTECT, related_name="memberships",
-                              verbose_name=_("group"))
+    group = models.ForeignKey(
+        SpecialGroup, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("group")
+    )
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
 

@@ -148,8 +148,14 @@ def _validate(data: PersonInput, *, acting_user: User, existing: Person | None) 
         raise ValidationFailed(fields=errors)
     assert facts is not None and birth_date is not None and region is not None
     return _Clean(
-        document_type=facts.document_type, document_number=facts.number, name=name, sex=sex,
-        birth_date=birth_date, phone=phone, address=address, region_id=region.pk,
+        document_type=facts.document_type,
+        document_number=facts.number,
+        name=name,
+        sex=sex,
+        birth_date=birth_date,
+        phone=phone,
+        address=address,
+        region_id=region.pk,
         death_date=data.death_date,
     )
 
@@ -173,9 +179,12 @@ def register_person(data: PersonInput, *, acting_user: User) -> Person:
         with transaction.atomic():
             person = Person.objects.create(**asdict(clean))
             log_action(
-                acting_user=acting_user, action="registry.person.registered",
-                object_type="registry.person", object_id=person.pk,
-                region_path=person.region.path, after=_snapshot(person),
+                acting_user=acting_user,
+                action="registry.person.registered",
+                object_type="registry.person",
+                object_id=person.pk,
+                region_path=person.region.path,
+                after=_snapshot(person),
             )
     except IntegrityError:
         # Another registration of the same document won the race.
@@ -200,8 +209,10 @@ def update_person(
             after = _snapshot(locked)
             if after != before:
                 log_action(
-                    acting_user=acting_user, action="registry.person.updated",
-                    object_type="registry.person", object_id=locked.pk,
+                    acting_user=acting_user,
+                    action="registry.person.updated",
+                    object_type="registry.person",
+                    object_id=locked.pk,
                     region_path=locked.region.path,
                     before={k: v for k, v in before.items() if after[k] != v},
                     after={k: v for k, v in after.items() if before[k] != v},
@@ -217,16 +228,25 @@ def reveal_document(person: Person, *, acting_user: User, purpose: str = "") -> 
     _require(acting_user, Cap.PERSON_REVEAL)
     with transaction.atomic():
         log_action(
-            acting_user=acting_user, action="registry.person.document_revealed",
-            object_type="registry.person", object_id=person.pk,
-            region_path=person.region.path, reason=purpose.strip(),
+            acting_user=acting_user,
+            action="registry.person.document_revealed",
+            object_type="registry.person",
+            object_id=person.pk,
+            region_path=person.region.path,
+            reason=purpose.strip(),
         )
     return person.document_number
 
 
 def set_enrollment(
-    person: Person, *, scheme_code: str, year: int, status: str, since: dt.date,
-    acting_user: User | None, reason: str = "",
+    person: Person,
+    *,
+    scheme_code: str,
+    year: int,
+    status: str,
+    since: dt.date,
+    acting_user: User | None,
+    reason: str = "",
 ) -> Enrollment:
     """Record a person's status in a scheme for a year (参保状态)."""
     errors: dict[str, list[Message]] = {}
@@ -240,27 +260,41 @@ def set_enrollment(
     if errors:
         raise ValidationFailed(fields=errors)
     with transaction.atomic():
-        current = Enrollment.objects.select_for_update().filter(
-            person=person, scheme=scheme, year=year
-        ).first()
+        current = (
+            Enrollment.objects.select_for_update()
+            .filter(person=person, scheme=scheme, year=year)
+            .first()
+        )
         before = {"status": current.status, "since": current.since.isoformat()} if current else None
         enrollment, _created = Enrollment.objects.update_or_create(
             person=person, scheme=scheme, year=year, defaults={"status": status, "since": since}
         )
         log_action(
-            acting_user=acting_user, action="registry.enrollment.set",
-            object_type="registry.person", object_id=person.pk, region_path=person.region.path,
+            acting_user=acting_user,
+            action="registry.enrollment.set",
+            object_type="registry.person",
+            object_id=person.pk,
+            region_path=person.region.path,
             before=before,
-            after={"scheme": scheme_code, "year": year, "status": status,
-                   "since": since.isoformat()},
+            after={
+                "scheme": scheme_code,
+                "year": year,
+                "status": status,
+                "since": since.isoformat(),
+            },
             reason=reason,
         )
     return enrollment
 
 
 def add_membership(
-    person: Person, *, group_code: str, valid_from: dt.date, valid_to: dt.date | None,
-    acting_user: User | None, reason: str = "",
+    person: Person,
+    *,
+    group_code: str,
+    valid_from: dt.date,
+    valid_to: dt.date | None,
+    acting_user: User | None,
+    reason: str = "",
 ) -> GroupMembership:
     """Record that a person belongs to a special group over a period (特殊群体身份)."""
     group = SpecialGroup.objects.filter(code=group_code).first()
@@ -271,15 +305,22 @@ def add_membership(
         errors["valid_to"] = [_("The end of the period is before its start.")]
     if errors:
         raise ValidationFailed(fields=errors)
+    assert group is not None
     with transaction.atomic():
         membership = GroupMembership.objects.create(
             person=person, group=group, valid_from=valid_from, valid_to=valid_to
         )
         log_action(
-            acting_user=acting_user, action="registry.membership.added",
-            object_type="registry.person", object_id=person.pk, region_path=person.region.path,
-            after={"group": group_code, "valid_from": valid_from.isoformat(),
-                   "valid_to": valid_to.isoformat() if valid_to else None},
+            acting_user=acting_user,
+            action="registry.membership.added",
+            object_type="registry.person",
+            object_id=person.pk,
+            region_path=person.region.path,
+            after={
+                "group": group_code,
+                "valid_from": valid_from.isoformat(),
+                "valid_to": valid_to.isoformat() if valid_to else None,
+            },
             reason=reason,
         )
     return membership
@@ -308,9 +349,13 @@ def bulk_register_persons(rows: Sequence[PersonInput], *, acting_user: User) -> 
         cleaned.append(clean)
     with transaction.atomic():
         persons = Person.objects.bulk_create([Person(**asdict(c)) for c in cleaned])
-        log_bulk(acting_user=acting_user, action="registry.person.imported",
-                 object_type="registry.person", rows=len(persons),
-                 digest=digest_rows(cleaned))
+        log_bulk(
+            acting_user=acting_user,
+            action="registry.person.imported",
+            object_type="registry.person",
+            rows=len(persons),
+            digest=digest_rows(cleaned),
+        )
     return persons
 
 
@@ -328,17 +373,33 @@ def bulk_set_enrollments(rows: Sequence[EnrollmentRow], *, acting_user: User | N
     schemes = {s.code: s for s in core_queries.schemes()}
     for index, row in enumerate(rows, start=1):
         if row.scheme_code not in schemes or row.status not in EnrollmentStatus.values:
-            raise ValidationFailed(_("Row %(row)s is not valid.") % {"row": index},
-                                   fields={"scheme": [_("Unknown scheme or status.")]})
+            raise ValidationFailed(
+                _("Row %(row)s is not valid.") % {"row": index},
+                fields={"scheme": [_("Unknown scheme or status.")]},
+            )
     with transaction.atomic():
         Enrollment.objects.bulk_create(
-            [Enrollment(person_id=r.person_id, scheme=schemes[r.scheme_code], year=r.year,
-                        status=r.status, since=r.since) for r in rows],
-            update_conflicts=True, unique_fields=["person", "scheme", "year"],
+            [
+                Enrollment(
+                    person_id=r.person_id,
+                    scheme=schemes[r.scheme_code],
+                    year=r.year,
+                    status=r.status,
+                    since=r.since,
+                )
+                for r in rows
+            ],
+            update_conflicts=True,
+            unique_fields=["person", "scheme", "year"],
             update_fields=["status", "since"],
         )
-        log_bulk(acting_user=acting_user, action="registry.enrollment.imported",
-                 object_type="registry.enrollment", rows=len(rows), digest=digest_rows(rows))
+        log_bulk(
+            acting_user=acting_user,
+            action="registry.enrollment.imported",
+            object_type="registry.enrollment",
+            rows=len(rows),
+            digest=digest_rows(rows),
+        )
     return len(rows)
 
 
@@ -347,9 +408,14 @@ def link_account(person: Person, account: User, *, acting_user: User | None) -> 
     """Let an insured person's account see their own record."""
     person.account = account
     person.save(update_fields=["account", "updated_at"])
-    log_action(acting_user=acting_user, action="registry.person.account_linked",
-               object_type="registry.person", object_id=person.pk, region_path=person.region.path,
-               after={"account": account.username})
+    log_action(
+        acting_user=acting_user,
+        action="registry.person.account_linked",
+        object_type="registry.person",
+        object_id=person.pk,
+        region_path=person.region.path,
+        after={"account": account.username},
+    )
     return person
 
 
@@ -364,7 +430,11 @@ def ensure_special_groups(*, acting_user: User | None) -> int:
         [SpecialGroup(code=c, name_zh=zh, name_en=en, tier=t) for c, zh, en, t in missing]
     )
     if missing:
-        log_bulk(acting_user=acting_user, action="registry.special_group.imported",
-                 object_type="registry.special_group", rows=len(missing),
-                 digest=digest_rows(missing))
+        log_bulk(
+            acting_user=acting_user,
+            action="registry.special_group.imported",
+            object_type="registry.special_group",
+            rows=len(missing),
+            digest=digest_rows(missing),
+        )
     return len(missing)

@@ -48,13 +48,17 @@ def person_list(request: AuthedRequest) -> HttpResponse:
 def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     person = queries.person_for(request.user, pk)
     user = request.user
-    return render(request, "registry/person_detail.html", {
-        **_row(person),
-        "enrollments": queries.enrollments_for(user, person),
-        "memberships": queries.memberships_for(user, person),
-        "can_edit": user.can(Cap.PERSON_EDIT),
-        "can_reveal": user.can(Cap.PERSON_REVEAL),
-    })
+    return render(
+        request,
+        "registry/person_detail.html",
+        {
+            **_row(person),
+            "enrollments": queries.enrollments_for(user, person),
+            "memberships": queries.memberships_for(user, person),
+            "can_edit": user.can(Cap.PERSON_EDIT),
+            "can_reveal": user.can(Cap.PERSON_REVEAL),
+        },
+    )
 
 
 @requires(Cap.PERSON_CREATE)
@@ -69,21 +73,26 @@ def person_create(request: AuthedRequest) -> HttpResponse:
             messages.success(request, _("Registered %(name)s.") % {"name": person.name})
             return redirect("registry:person_detail", pk=person.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "registry/person_form.html", {"form": form, "person": None},
-                  status=status)
+    return render(
+        request, "registry/person_form.html", {"form": form, "person": None}, status=status
+    )
 
 
 @requires(Cap.PERSON_EDIT)
 def person_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     person = queries.person_for(request.user, pk)
     form = PersonForm(
-        request.POST or None, user=request.user, editing=True,
+        request.POST or None,
+        user=request.user,
+        editing=True,
         initial=PersonForm.initial_for(person),
     )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_person(
-                person, form.to_input(), acting_user=request.user,
+                person,
+                form.to_input(),
+                acting_user=request.user,
                 reason=form.cleaned_data.get("reason") or "",
             )
         except ValidationFailed as err:
@@ -92,8 +101,9 @@ def person_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Saved the changes."))
             return redirect("registry:person_detail", pk=person.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "registry/person_form.html", {"form": form, "person": person},
-                  status=status)
+    return render(
+        request, "registry/person_form.html", {"form": form, "person": person}, status=status
+    )
 
 
 @require_POST

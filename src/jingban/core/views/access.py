@@ -18,8 +18,9 @@ from jingban.core.roles import Cap
 class AuthedRequest(HttpRequest):
     """A request behind ``requires``: the user is signed in."""
 
-    user: User  # type: ignore[assignment]
+    user: User
     htmx: Any
+
 
 View = Callable[..., HttpResponse]
 
@@ -31,7 +32,7 @@ def requires(capability: Cap | None = None) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if capability is not None and not request.user.can(capability):  # type: ignore[attr-defined]
+            if capability is not None and not request.user.can(capability):  # type: ignore[union-attr]
                 raise PermissionDenied
             try:
                 return view(request, *args, **kwargs)

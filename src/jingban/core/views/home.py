@@ -22,8 +22,7 @@ def home(request: AuthedRequest) -> HttpResponse:
         persons = registry_queries.persons_for(user).order_by("-id")
         context["persons_total"] = persons.count()
         context["persons"] = [
-            (p, mask_document(p.document_type, p.document_number))
-            for p in persons[:HOME_LIST_SIZE]
+            (p, mask_document(p.document_type, p.document_number)) for p in persons[:HOME_LIST_SIZE]
         ]
     if user.can(Cap.ACTION_LOG_VIEW):
         actions = core_queries.action_log_for(user)

@@ -14,19 +14,28 @@ from jingban.core.views.access import AuthedRequest, requires
 @requires(Cap.ORGANISATION_VIEW)
 def organisation_list(request: AuthedRequest) -> HttpResponse:
     organisations = queries.organisations_for(request.user)
-    return render(request, "core/organisation_list.html", {
-        "organisations": organisations, "total": organisations.count(),
-    })
+    return render(
+        request,
+        "core/organisation_list.html",
+        {
+            "organisations": organisations,
+            "total": organisations.count(),
+        },
+    )
 
 
 @requires(Cap.ORGANISATION_VIEW)
 def organisation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     organisation = queries.organisation_for(request.user, pk)
-    return render(request, "core/organisation_detail.html", {
-        "organisation": organisation,
-        "windows": queries.windows_for(request.user).filter(organisation=organisation),
-        "schemes": organisation.schemes.all(),
-    })
+    return render(
+        request,
+        "core/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "windows": queries.windows_for(request.user).filter(organisation=organisation),
+            "schemes": organisation.schemes.all(),
+        },
+    )
 
 
 @requires(Cap.ACTION_LOG_VIEW)
@@ -36,6 +45,12 @@ def action_log(request: AuthedRequest) -> HttpResponse:
     if action:
         entries = entries.filter(action__startswith=action)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "core/action_log.html", {
-        "page_obj": page, "total": page.paginator.count, "action": action,
-    })
+    return render(
+        request,
+        "core/action_log.html",
+        {
+            "page_obj": page,
+            "total": page.paginator.count,
+            "action": action,
+        },
+    )

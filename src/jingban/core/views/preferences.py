@@ -21,8 +21,9 @@ _YEAR = 365 * 24 * 3600
 
 def _next_url(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or "/"
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return "/"
 
@@ -35,8 +36,12 @@ def set_language(request: HttpRequest) -> HttpResponse:
         return response
     user = request.user
     if user.is_authenticated:
-        set_preferences(user, language=language, care_mode=user.care_mode,  # type: ignore[arg-type]
-                        acting_user=user)  # type: ignore[arg-type]
+        set_preferences(
+            user,
+            language=language,
+            care_mode=user.care_mode,
+            acting_user=user,
+        )
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=_YEAR, samesite="Lax")
     return response
 
@@ -47,27 +52,38 @@ def toggle_care_mode(request: HttpRequest) -> HttpResponse:
     user = request.user
     enabled = not getattr(request, "care_mode", False)
     if user.is_authenticated:
-        set_preferences(user, language=user.language, care_mode=enabled,  # type: ignore[arg-type]
-                        acting_user=user)  # type: ignore[arg-type]
+        set_preferences(
+            user,
+            language=user.language,
+            care_mode=enabled,
+            acting_user=user,
+        )
     response.set_cookie(CARE_COOKIE, "1" if enabled else "0", max_age=_YEAR, samesite="Lax")
     return response
 
 
 class PreferencesForm(forms.Form):
-    language = forms.ChoiceField(label=gettext_lazy("Language"),
-                                 choices=[("zh-hans", "简体中文"), ("en", "English")])
-    care_mode = forms.BooleanField(label=gettext_lazy("Large-font care mode (关怀模式)"),
-                                   required=False)
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"), choices=[("zh-hans", "简体中文"), ("en", "English")]
+    )
+    care_mode = forms.BooleanField(
+        label=gettext_lazy("Large-font care mode (关怀模式)"), required=False
+    )
 
 
 @requires()
 def preferences(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    form = PreferencesForm(request.POST or None,
-                           initial={"language": user.language, "care_mode": user.care_mode})
+    form = PreferencesForm(
+        request.POST or None, initial={"language": user.language, "care_mode": user.care_mode}
+    )
     if request.method == "POST" and form.is_valid():
-        set_preferences(user, language=form.cleaned_data["language"],
-                        care_mode=form.cleaned_data["care_mode"], acting_user=user)
+        set_preferences(
+            user,
+            language=form.cleaned_data["language"],
+            care_mode=form.cleaned_data["care_mode"],
+            acting_user=user,
+        )
         messages.success(request, _("Preferences saved."))
         return HttpResponseRedirect(request.path)
     return render(request, "core/preferences.html", {"form": form})

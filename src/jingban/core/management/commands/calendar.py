@@ -60,18 +60,19 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "seed":
-            self._seed(options["years"])
+            self._seed(options["years"], quiet=options["verbosity"] == 0)
         else:
             self._check(options["date"])
 
-    def _seed(self, years: list[int] | None) -> None:
+    def _seed(self, years: list[int] | None, *, quiet: bool = False) -> None:
         try:
             created = seed_from_chinese_calendar(years, acting_user=None)
         except DomainError as err:
             raise CommandError(_describe(err), returncode=_EXIT_CANNOT_ANSWER) from None
-        self.stdout.write(
-            _("Added %(count)s holidays and adjusted working days.") % {"count": created}
-        )
+        if not quiet:
+            self.stdout.write(
+                _("Added %(count)s holidays and adjusted working days.") % {"count": created}
+            )
 
     def _check(self, day: date) -> None:
         try:

@@ -21,8 +21,9 @@ def problems(po_path: Path) -> list[str]:
     catalog = polib.pofile(str(po_path))
     issues = [f"fuzzy: {e.msgid!r}" for e in catalog.fuzzy_entries()]
     if po_path.parts[-3] != "en":
-        issues += [f"untranslated: {e.msgid!r}" for e in catalog.untranslated_entries()
-                   if not e.obsolete]
+        issues += [
+            f"untranslated: {e.msgid!r}" for e in catalog.untranslated_entries() if not e.obsolete
+        ]
     return issues
 
 

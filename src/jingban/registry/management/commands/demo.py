@@ -12,9 +12,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jingban.config import env_int, env_str
-from jingban.webserver import serve
 from jingban.core.roles import ROLE_LABELS
 from jingban.demo import ACCOUNTS, build_world
+from jingban.webserver import serve
 
 
 class Command(BaseCommand):
@@ -27,18 +27,30 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=env_str("JINGBAN_HOST"))
         parser.add_argument("--port", type=int, default=env_int("JINGBAN_PORT"))
 
-    def handle(self, *args: Any, persons: int, seed: int, no_serve: bool, host: str, port: int,
-               **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        persons: int,
+        seed: int,
+        no_serve: bool,
+        host: str,
+        port: int,
+        **options: Any,
+    ) -> None:
         if persons < 1:
             raise CommandError("--persons must be at least 1")
         call_command("migrate", interactive=False, verbosity=0)
         call_command("calendar", "seed", verbosity=0)
         world = build_world(persons=persons, seed=seed, var_dir=settings.VAR_DIR)
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo ready: {len(world.persons)} insured persons. Accounts (username / password):"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo ready: {len(world.persons)} insured persons. Accounts (username / password):"
+            )
+        )
         for username, display, role, *_rest in ACCOUNTS:
-            self.stdout.write(f"  {username:<10} {world.passwords[username]:<14} "
-                              f"{ROLE_LABELS[role]} · {display}")
+            self.stdout.write(
+                f"  {username:<10} {world.passwords[username]:<14} {ROLE_LABELS[role]} · {display}"
+            )
         if no_serve:
             return
         self.stdout.write(f"Serving on http://{host}:{port}/ — press Ctrl+C to stop.")
