@@ -395,3 +395,11 @@ def test_property_changing_one_character_fails(
     with pytest.raises(ValidationFailed) as info:
         parse_document(document_type, changed, today=TODAY)
     only_message(info.value, "document_number")
+
+
+def test_foreign_card_number_given_as_resident_id_is_a_type_error() -> None:
+    number = make_number("944840", "19850612", "015")
+    with pytest.raises(ValidationFailed) as caught:
+        parse_document("resident_id", number, today=TODAY)
+    assert set(caught.value.fields) == {"document_type"}
+    assert parse_document("foreign_permanent", number, today=TODAY).sex is not None

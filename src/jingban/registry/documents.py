@@ -190,6 +190,14 @@ def parse_document(document_type: str, number: str, *, today: date) -> DocumentF
                     "residents. Choose that document type."
                 )
             )
+        if normalised.startswith(_FOREIGN_PREFIX):
+            # Citizens' numbers start with a province code 11–65; 9 marks a foreigner's card.
+            raise _type_error(
+                _(
+                    "This number belongs to a foreign permanent resident ID card. Choose that "
+                    "document type."
+                )
+            )
     elif kind == DocumentType.HKMT_RESIDENCE:
         if not normalised.startswith(_HKMT_PREFIXES):
             raise _type_error(

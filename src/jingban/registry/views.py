@@ -44,21 +44,21 @@ def person_list(request: AuthedRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _detail_context(request: AuthedRequest, person: Person) -> dict[str, object]:
+    user = request.user
+    return {
+        **_row(person),
+        "enrollments": queries.enrollments_for(user, person),
+        "memberships": queries.memberships_for(user, person),
+        "can_edit": user.can(Cap.PERSON_EDIT),
+        "can_reveal": user.can(Cap.PERSON_REVEAL),
+    }
+
+
 @requires(Cap.PERSON_VIEW)
 def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     person = queries.person_for(request.user, pk)
-    user = request.user
-    return render(
-        request,
-        "registry/person_detail.html",
-        {
-            **_row(person),
-            "enrollments": queries.enrollments_for(user, person),
-            "memberships": queries.memberships_for(user, person),
-            "can_edit": user.can(Cap.PERSON_EDIT),
-            "can_reveal": user.can(Cap.PERSON_REVEAL),
-        },
-    )
+    return render(request, "registry/person_detail.html", _detail_context(request, person))
 
 
 @requires(Cap.PERSON_CREATE)
@@ -111,7 +111,11 @@ def person_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 def person_reveal(request: AuthedRequest, pk: int) -> HttpResponse:
     person = queries.person_for(request.user, pk)
     number = services.reveal_document(person, acting_user=request.user)
-    return render(request, "registry/_revealed.html", {"number": number, "person": person})
+    if request.htmx:
+        return render(request, "registry/_revealed.html", {"number": number, "person": person})
+    # Without JavaScript the button posts a plain form: show the whole page, number revealed.
+    context = {**_detail_context(request, person), "document": number, "revealed": True}
+    return render(request, "registry/person_detail.html", context)
 
 
 @requires(Cap.OWN_RECORD_VIEW)
