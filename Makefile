@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml requirements.lock scripts/install.sh
 	@touch $(STAMP)
 
 demo: install
+	@$(BIN)/jingban i18n compile
 	$(BIN)/jingban demo
 
 serve: install
@@ -24,6 +25,7 @@ stop:
 
 test: install
 	@bash scripts/browser-deps.sh
+	@$(BIN)/jingban i18n compile
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/lint-imports
