@@ -25,6 +25,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = [*env_list("JINGBAN_ALLOWED_HOSTS"), "testserver"]
 
 INSTALLED_APPS = [
+    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -33,8 +34,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "pgtrigger",
     "pghistory",
+    "procrastinate.contrib.django",
     "jingban.core",
     "jingban.registry",
+    "jingban.jobs",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Background jobs: a PostgreSQL-backed queue (procrastinate) with progress kept per run."""

@@ -1,0 +1,119 @@
+"""Pages of background jobs: the runs a user may see, one run with its live progress, retry."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jingban.core.errors import Conflict, ValidationFailed
+from jingban.core.models import User
+from jingban.core.roles import Cap
+from jingban.core.views.access import AuthedRequest, requires
+from jingban.jobs import queries, services
+from jingban.jobs.kinds import JobKind, all_kinds, get_kind, may_start
+from jingban.jobs.models import JobRun, JobStatus
+
+PAGE_SIZE = 25
+_BADGES = {
+    JobStatus.QUEUED: "badge-ended",
+    JobStatus.RUNNING: "badge-suspended",
+    JobStatus.SUCCEEDED: "badge-active",
+    JobStatus.FAILED: "badge-ended error",
+}
+
+
+def _startable(user: User) -> list[JobKind]:
+    """Kinds the user may start from the list page: those that need no parameters."""
+    return [k for k in all_kinds() if may_start(user, k) and not k.needs_parameters]
+
+
+def _list_context(request: AuthedRequest) -> dict[str, object]:
+    runs = queries.runs_for(request.user)
+    page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return {
+        "page_obj": page,
+        "rows": [(run, _BADGES[JobStatus(run.status)]) for run in page.object_list],
+        "total": page.paginator.count,
+        "startable": _startable(request.user) if request.user.can(Cap.JOB_RUN) else [],
+    }
+
+
+@requires(Cap.JOB_VIEW)
+def run_list(request: AuthedRequest) -> HttpResponse:
+    return render(request, "jobs/run_list.html", _list_context(request))
+
+
+@require_POST
+@requires(Cap.JOB_RUN)
+def run_start(request: AuthedRequest) -> HttpResponse:
+    kind = request.POST.get("kind", "")
+    try:
+        run = services.enqueue(request.user, kind, {})
+    except ValidationFailed as err:
+        context = _list_context(request)
+        context["start_errors"] = [str(m) for msgs in err.fields.values() for m in msgs] or [
+            str(err.message)
+        ]
+        return render(request, "jobs/run_list.html", context, status=400)
+    messages.success(request, _("Started run #%(id)s.") % {"id": run.pk})
+    return redirect("jobs:run_detail", pk=run.pk)
+
+
+def _result_rows(run: JobRun) -> list[tuple[str, str]]:
+    rows = []
+    for name, value in (run.result or {}).items():
+        if isinstance(value, list):
+            shown = "; ".join(
+                " · ".join(str(v) for v in item.values() if v is not None)
+                if isinstance(item, dict)
+                else str(item)
+                for item in value[:20]
+            )
+            rows.append((name, shown or "—"))
+        elif isinstance(value, bool):
+            rows.append((name, _("yes") if value else _("no")))
+        else:
+            rows.append((name, str(value)))
+    return rows
+
+
+def _detail_context(request: AuthedRequest, run: JobRun) -> dict[str, object]:
+    kind = get_kind(run.kind)
+    return {
+        "run": run,
+        "badge": _BADGES[JobStatus(run.status)],
+        "params": sorted(run.params.items()),
+        "result_rows": _result_rows(run),
+        "can_retry": run.status == JobStatus.FAILED
+        and kind is not None
+        and may_start(request.user, kind),
+    }
+
+
+@requires(Cap.JOB_VIEW)
+def run_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    run = queries.run_for(request.user, pk)
+    # The status block polls this same address with htmx while the run is queued or running.
+    template = "jobs/_run_status.html" if request.htmx else "jobs/run_detail.html"
+    return render(request, template, _detail_context(request, run))
+
+
+@require_POST
+@requires(Cap.JOB_RUN)
+def run_retry(request: AuthedRequest, pk: int) -> HttpResponse:
+    run = queries.run_for(request.user, pk)
+    try:
+        run = services.retry(request.user, run)
+    except Conflict as err:
+        messages.error(request, str(err.message))
+    else:
+        messages.success(
+            request,
+            _("Run #%(id)s queued again: attempt %(attempt)s.")
+            % {"id": run.pk, "attempt": run.attempt},
+        )
+    return redirect("jobs:run_detail", pk=run.pk)
