@@ -56,6 +56,18 @@ VARIABLES: dict[str, Variable] = {
             "Append-only file where every sealed head of the action log is also written. "
             "Empty: JINGBAN_VAR_DIR/audit/anchors.log.",
         ),
+        Variable(
+            "JINGBAN_BACKUP_DIR",
+            "",
+            "Where `jingban backup` writes its dumps and manifests. "
+            "Empty: JINGBAN_VAR_DIR/backups.",
+        ),
+        Variable(
+            "JINGBAN_PG_BINDIR",
+            "",
+            "Directory of the pg_dump and pg_restore used with DATABASE_URL; their major version "
+            "must be the server's. Empty: found on PATH. The embedded server uses its own.",
+        ),
         Variable("JINGBAN_LANGUAGE", "zh-hans", "Default language: zh-hans or en."),
         Variable("JINGBAN_TIME_ZONE", "Asia/Shanghai", "Time zone of events and deadlines."),
         Variable(

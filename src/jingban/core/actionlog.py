@@ -17,7 +17,7 @@ import hashlib
 import hmac
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC
@@ -51,11 +51,16 @@ def log_action(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     reason: str = "",
+    on_behalf_of: str = "",
 ) -> ActionLog:
-    """Write one action row inside the caller's transaction; it is sealed after commit."""
+    """Write one action row inside the caller's transaction; it is sealed after commit.
+
+    ``on_behalf_of`` names the person an agent acted for (``"registry.person:42"``).
+    """
     entry = ActionLog.objects.create(
         actor=acting_user,
         actor_name=acting_user.get_username() if acting_user else "system",
+        on_behalf_of=on_behalf_of,
         action=action,
         object_type=object_type,
         object_id=str(object_id),
@@ -119,6 +124,10 @@ def _canonical(row: Row) -> bytes:
         "after": row["after"],
         "reason": row["reason"],
     }
+    # Added after the first rows were sealed: present in the HMAC only when set, so rows written
+    # before the field existed (and every row not made for someone else) keep their hashes.
+    if row.get("on_behalf_of"):
+        content["on_behalf_of"] = row["on_behalf_of"]
     return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
@@ -132,6 +141,7 @@ _FIELDS = [
     "at",
     "actor_id",
     "actor_name",
+    "on_behalf_of",
     "action",
     "object_type",
     "object_id",
@@ -157,7 +167,7 @@ def anchor_file() -> Path:
     return Path(settings.AUDIT_ANCHOR_FILE)
 
 
-def _append_anchor(seq: int, digest: str) -> None:
+def _append_anchor(seq: int, digest: str, **extra: str) -> None:
     path = anchor_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     line = (
@@ -167,6 +177,7 @@ def _append_anchor(seq: int, digest: str) -> None:
                 "seq": seq,
                 "hash": digest,
                 "at": timezone.now().isoformat(),
+                **extra,
             }
         )
         + "\n"
@@ -177,6 +188,19 @@ def _append_anchor(seq: int, digest: str) -> None:
         os.write(fd, line)
     finally:
         os.close(fd)
+
+
+def anchor_restore(source: str) -> None:
+    """Start a new anchor epoch for this database after it was replaced by a restore.
+
+    The restored chain is the one in the dump: anchors written before the restore name a chain
+    that is no longer here (positions past the dump's head, or other rows at the same positions,
+    once new rows are sealed). This appends a line marked ``restored`` with the restored head;
+    ``verify`` reads this database's anchors from the last such line on, and that line anchors the
+    restored head itself. The older lines stay in the file as the record of what was replaced.
+    """
+    head = ActionLogHead.objects.filter(id=1).first()
+    _append_anchor(head.seq if head else 0, head.hash if head else "", restored=source)
 
 
 def seal_pending() -> int:
@@ -273,8 +297,13 @@ def _read_anchors(identity: str) -> dict[int, set[str]]:
                 seq, digest = int(item["seq"]), str(item["hash"])
             except (ValueError, KeyError, TypeError):
                 continue  # a line torn by a crash mid-write, or not ours
+            if "restored" in item:
+                # A restore replaced the chain (see anchor_restore): earlier lines name the old one.
+                anchors.clear()
+                if not seq:
+                    continue  # an empty chain was restored: nothing to anchor yet
             # A set, not the last line wins: one position anchored with two hashes is itself
-            # evidence (a restore from backup, or a rewritten chain).
+            # evidence (a rewritten chain, or a restore made without `jingban restore`).
             anchors.setdefault(seq, set()).add(digest)
     return anchors
 
@@ -357,19 +386,28 @@ class _Run:
         return Problem("out_of_order", self.first, detail)
 
 
-def verify() -> Report:
-    """Walk the chain and compare it with its two recorded heads. Reads only, never writes."""
+def verify(progress: Callable[[int, int], None] | None = None) -> Report:
+    """Walk the chain and compare it with its two recorded heads. Reads only, never writes.
+
+    ``progress(checked, total)`` is called every few thousand rows (the ``core.audit.verify`` job).
+    """
     # The anchor file first: each line was appended after its seal committed, so the snapshot
     # taken afterwards contains every anchored row.
     anchors = _read_anchors(database_identity())
     with _read_snapshot():
         head = ActionLogHead.objects.filter(id=1).first()
-        report = _walk(anchors, head)
+        total = ActionLog.objects.filter(seq__isnull=False).count() if progress else 0
+        report = _walk(anchors, head, progress, total)
         report.unsealed = ActionLog.objects.filter(seq__isnull=True).count()
     return report
 
 
-def _walk(anchors: dict[int, set[str]], head: ActionLogHead | None) -> Report:
+def _walk(
+    anchors: dict[int, set[str]],
+    head: ActionLogHead | None,
+    progress: Callable[[int, int], None] | None = None,
+    total: int = 0,
+) -> Report:
     report = Report()
     problems = report.problems
     expected_seq, prev = 1, ""
@@ -377,6 +415,8 @@ def _walk(anchors: dict[int, set[str]], head: ActionLogHead | None) -> Report:
     run: _Run | None = None
     for before, row, after in _windows(_sealed_rows()):
         report.checked += 1
+        if progress is not None and report.checked % _BATCH == 0:
+            progress(report.checked, total)
         seq = row["seq"]
         if seq > expected_seq:
             problems.append(
