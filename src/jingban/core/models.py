@@ -28,10 +28,15 @@ class Region(models.Model):
     name = models.CharField(_("name"), max_length=100)
     level = models.CharField(_("level"), max_length=10, choices=RegionLevel.choices)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent region"),
     )
     # Codes from the root down, each followed by "/": a subtree is a prefix match.
-    path = models.CharField(max_length=200, db_index=True, editable=False)
+    path = models.CharField(_("path"), max_length=200, db_index=True, editable=False)
 
     class Meta:
         ordering = ["code"]
@@ -91,9 +96,13 @@ class Organisation(models.Model):
     code = models.CharField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="organisations")
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("region")
+    )
     # For an insurer: the schemes it administers under contract. Empty for others.
-    schemes = models.ManyToManyField(Scheme, blank=True, related_name="organisations")
+    schemes = models.ManyToManyField(
+        Scheme, blank=True, related_name="organisations", verbose_name=_("schemes")
+    )
     hospital_level = models.PositiveSmallIntegerField(_("hospital level"), null=True, blank=True)
 
     class Meta:
@@ -108,9 +117,16 @@ class Organisation(models.Model):
 class ServiceWindow(models.Model):
     """服务窗口: a counter where people are served."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="windows")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="windows",
+        verbose_name=_("organisation"),
+    )
     name = models.CharField(_("name"), max_length=200)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="windows")
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="windows", verbose_name=_("region")
+    )
     address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     opening_hours = models.CharField(_("opening hours"), max_length=100, blank=True)
@@ -132,13 +148,25 @@ class User(AbstractUser):
     )
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     region = models.ForeignKey(
-        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        verbose_name=_("region"),
     )
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        verbose_name=_("organisation"),
     )
     # Empty means every scheme of the organisation (the bureau, or an unrestricted admin).
-    schemes = models.ManyToManyField(Scheme, blank=True, related_name="users")
+    schemes = models.ManyToManyField(
+        Scheme, blank=True, related_name="users", verbose_name=_("schemes")
+    )
     language = models.CharField(
         _("language"),
         max_length=10,
@@ -179,6 +207,11 @@ class ActionLog(models.Model):
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
     )
     actor_name = models.CharField(max_length=150, blank=True)
+    # When an agent or guardian acts for an insured person: "registry.person:<id>". The actor is
+    # still the agent's own account; this names whom the act was for.
+    on_behalf_of = models.CharField(
+        _("on behalf of"), max_length=64, blank=True, default="", db_default="", db_index=True
+    )
     action = models.CharField(_("action"), max_length=80, db_index=True)
     object_type = models.CharField(max_length=80, blank=True)
     object_id = models.CharField(max_length=64, blank=True, db_index=True)

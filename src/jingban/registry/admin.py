@@ -1,0 +1,21 @@
+"""The registry's reference data in the admin: special-group codes (特殊群体)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from jingban.core.admin_site import ReferenceAdmin, site
+from jingban.registry.models import SpecialGroup
+
+
+@admin.register(SpecialGroup, site=site)
+class SpecialGroupAdmin(ReferenceAdmin):
+    """A group's code is what memberships, rules and past action rows name: fixed once made.
+    A group with members cannot be deleted (its memberships protect it)."""
+
+    audit_type = "registry.special_group"
+    fields = ("code", "name_zh", "name_en", "tier")
+    list_display = ("code", "name_zh", "name_en", "tier")
+    list_filter = ("tier",)
+    search_fields = ("code", "name_zh", "name_en")
+    identity_fields = ("code",)
