@@ -26,9 +26,12 @@ NAVIGATION = [
     NavItem(_("Home"), "core:home", None),
     NavItem(_("Insured persons"), "registry:person_list", Cap.PERSON_VIEW),
     NavItem(_("My records"), "registry:my_record", Cap.OWN_RECORD_VIEW),
+    NavItem(_("Acting for others"), "registry:acting_list", Cap.AGENT_ACT),
     NavItem(_("Organisations"), "core:organisation_list", Cap.ORGANISATION_VIEW),
     NavItem(_("Action log"), "core:action_log", Cap.ACTION_LOG_VIEW),
     NavItem(_("Working-day calendar"), "core:calendar", Cap.CALENDAR_VIEW),
+    NavItem(_("Reference data"), "admin:index", Cap.REFERENCE_ADMIN),
+    NavItem(_("Background jobs"), "jobs:run_list", Cap.JOB_VIEW),
     NavItem(_("Preferences"), "core:preferences", None),
 ]
 

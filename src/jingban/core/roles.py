@@ -44,17 +44,33 @@ class Cap(StrEnum):
     PERSON_EDIT = "registry.person.edit"
     PERSON_REVEAL = "registry.person.reveal"
     OWN_RECORD_VIEW = "registry.own_record.view"
+    HOUSEHOLD_EDIT = "registry.household.edit"
+    AGENT_GRANT = "registry.agent.grant"
+    AGENT_ACT = "registry.agent.act"
     ORGANISATION_VIEW = "core.organisation.view"
     ACTION_LOG_VIEW = "core.action_log.view"
     AUDIT_VERIFY = "core.audit.verify"
     CALENDAR_VIEW = "core.calendar.view"
     CALENDAR_EDIT = "core.calendar.edit"
     USER_VIEW = "core.user.view"
+    JOB_VIEW = "jobs.run.view"
+    JOB_RUN = "jobs.run.start"
+    REFERENCE_ADMIN = "core.reference.admin"
 
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Cap]] = {
     Role.OPERATOR: frozenset(
-        {Cap.PERSON_VIEW, Cap.PERSON_CREATE, Cap.PERSON_EDIT, Cap.PERSON_REVEAL, Cap.CALENDAR_VIEW}
+        {
+            Cap.PERSON_VIEW,
+            Cap.PERSON_CREATE,
+            Cap.PERSON_EDIT,
+            Cap.PERSON_REVEAL,
+            Cap.CALENDAR_VIEW,
+            Cap.HOUSEHOLD_EDIT,
+            Cap.AGENT_GRANT,
+            Cap.JOB_VIEW,
+            Cap.JOB_RUN,
+        }
     ),
     Role.REVIEWER: frozenset({Cap.PERSON_VIEW, Cap.PERSON_REVEAL, Cap.CALENDAR_VIEW}),
     Role.ASSESSOR: frozenset({Cap.PERSON_VIEW, Cap.CALENDAR_VIEW}),
@@ -69,7 +85,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Cap]] = {
     ),
     Role.INSTITUTION_STAFF: frozenset({Cap.ORGANISATION_VIEW, Cap.CALENDAR_VIEW}),
     Role.CAREGIVER: frozenset({Cap.ORGANISATION_VIEW}),
-    Role.INSURED: frozenset({Cap.OWN_RECORD_VIEW}),
+    Role.INSURED: frozenset({Cap.OWN_RECORD_VIEW, Cap.AGENT_ACT}),
     Role.SUPERVISOR: frozenset(
         {Cap.PERSON_VIEW, Cap.ORGANISATION_VIEW, Cap.ACTION_LOG_VIEW, Cap.CALENDAR_VIEW}
     ),
@@ -78,12 +94,17 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Cap]] = {
             Cap.PERSON_VIEW,
             Cap.PERSON_CREATE,
             Cap.PERSON_EDIT,
+            Cap.HOUSEHOLD_EDIT,
+            Cap.AGENT_GRANT,
             Cap.ORGANISATION_VIEW,
             Cap.ACTION_LOG_VIEW,
             Cap.AUDIT_VERIFY,
             Cap.CALENDAR_VIEW,
             Cap.CALENDAR_EDIT,
             Cap.USER_VIEW,
+            Cap.REFERENCE_ADMIN,
+            Cap.JOB_VIEW,
+            Cap.JOB_RUN,
         }
     ),
 }

@@ -6,8 +6,10 @@ import datetime as dt
 from dataclasses import asdict
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
+from pydantic import ConfigDict
 
+from jingban.core.api_errors import errors
 from jingban.core.errors import Forbidden, NotFound
 from jingban.core.models import User
 from jingban.core.roles import Cap
@@ -57,6 +59,21 @@ class PersonPage(Schema):
 
 
 class PersonIn(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "document_type": "resident_id",
+                    "document_number": "320505198001011239",
+                    "name": "李明",
+                    "region": "320505001",
+                    "phone": "13912345678",
+                    "address": "狮山路1号",
+                }
+            ]
+        }
+    )
+
     document_type: str = Field(max_length=20)
     document_number: str = Field(max_length=32)
     name: str = Field(max_length=200)
@@ -68,6 +85,10 @@ class PersonIn(Schema):
 
 
 class PersonPatch(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"address": "狮山路2号", "reason": "搬家"}]}
+    )
+
     document_type: str | None = Field(None, max_length=20)
     document_number: str | None = Field(None, max_length=32)
     name: str | None = Field(None, max_length=200)
@@ -126,21 +147,28 @@ def _viewer(request: HttpRequest) -> User:
     return user
 
 
-@router.get("", response=PersonPage, summary="Insured persons in scope (documents masked)")
+@router.get(
+    "",
+    response={200: PersonPage, **errors(403)},
+    summary="Insured persons in scope (documents masked)",
+)
 def person_list(request: HttpRequest, q: str = "", page: int = 1) -> PersonPage:
     user = _viewer(request)
     persons = queries.search_persons(user, q).order_by("id")
     page = max(page, 1)
     start = (page - 1) * PAGE_SIZE
-    return PersonPage(
-        count=persons.count(),
-        page=page,
-        results=[_out(p) for p in persons[start : start + PAGE_SIZE]],
-    )
+    count = persons.count()
+    # A page past the end is empty; asking the database for it could overflow its OFFSET.
+    results = [_out(p) for p in persons[start : start + PAGE_SIZE]] if start < count else []
+    return PersonPage(count=count, page=page, results=results)
 
 
-@router.post("", response={201: PersonDetailOut}, summary="Register an insured person")
-def person_create(request: HttpRequest, payload: PersonIn) -> tuple[int, PersonDetailOut]:
+@router.post(
+    "",
+    response={201: PersonDetailOut, **errors(400, 403)},
+    summary="Register an insured person",
+)
+def person_create(request: HttpRequest, payload: PersonIn) -> Status[PersonDetailOut]:
     user = _user(request)
     data = services.PersonInput(
         document_type=payload.document_type,
@@ -153,10 +181,14 @@ def person_create(request: HttpRequest, payload: PersonIn) -> tuple[int, PersonD
         address=payload.address,
     )
     person = services.register_person(data, acting_user=user)
-    return 201, _detail(user, person)
+    return Status(201, _detail(user, person))
 
 
-@router.get("/me", response=PersonDetailOut, summary="The signed-in insured person's own record")
+@router.get(
+    "/me",
+    response={200: PersonDetailOut, **errors(403, 404)},
+    summary="The signed-in insured person's own record",
+)
 def my_record(request: HttpRequest) -> PersonDetailOut:
     user = _user(request)
     if not user.can(Cap.OWN_RECORD_VIEW):
@@ -167,13 +199,21 @@ def my_record(request: HttpRequest) -> PersonDetailOut:
     return _detail(user, person)
 
 
-@router.get("/{pk}", response=PersonDetailOut, summary="One insured person")
+@router.get(
+    "/{int:pk}",
+    response={200: PersonDetailOut, **errors(403, 404)},
+    summary="One insured person",
+)
 def person_detail(request: HttpRequest, pk: int) -> PersonDetailOut:
     user = _viewer(request)
     return _detail(user, queries.person_for(user, pk))
 
 
-@router.patch("/{pk}", response=PersonDetailOut, summary="Change a person's particulars")
+@router.patch(
+    "/{int:pk}",
+    response={200: PersonDetailOut, **errors(400, 403, 404)},
+    summary="Change a person's particulars",
+)
 def person_update(request: HttpRequest, pk: int, payload: PersonPatch) -> PersonDetailOut:
     user = _user(request)
     if not user.can(Cap.PERSON_EDIT):
@@ -203,7 +243,9 @@ def person_update(request: HttpRequest, pk: int, payload: PersonPatch) -> Person
 
 
 @router.post(
-    "/{pk}/reveal", response=RevealOut, summary="The full document number (each call is logged)"
+    "/{int:pk}/reveal",
+    response={200: RevealOut, **errors(403, 404)},
+    summary="The full document number (each call is logged)",
 )
 def person_reveal(request: HttpRequest, pk: int) -> RevealOut:
     user = _user(request)

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 import pghistory
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -76,12 +77,18 @@ class EnrollmentStatus(models.TextChoices):
 class Enrollment(models.Model):
     """参保状态: a person's standing in one scheme for one year."""
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="enrollments")
+    # No single-column indexes: the unique (person, scheme, year) index serves lookups by person,
+    # and one by scheme (a handful of values) would never be chosen; both would only slow down
+    # writes, the synthetic city's millions of rows first (docs/adr/0003-synthetic-city.md).
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="enrollments", db_index=False
+    )
     scheme = models.ForeignKey(
         "core.Scheme",
         on_delete=models.PROTECT,
         related_name="enrollments",
         verbose_name=_("scheme"),
+        db_index=False,
     )
     year = models.PositiveSmallIntegerField(_("year"))
     status = models.CharField(_("status"), max_length=10, choices=EnrollmentStatus.choices)
@@ -152,3 +159,177 @@ class GroupMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.group_id}"
+
+
+@pghistory.track()
+class Household(models.Model):
+    """户: a household as registered (户口簿 or the household the scheme enrols together)."""
+
+    number = models.CharField(_("household number"), max_length=32, unique=True)
+    region = models.ForeignKey(
+        "core.Region",
+        on_delete=models.PROTECT,
+        related_name="households",
+        verbose_name=_("region"),
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Relation(models.TextChoices):
+    """A member's relation to the head of the household (与户主关系)."""
+
+    HEAD = "head", _("Head of household")
+    SPOUSE = "spouse", _("Spouse")
+    CHILD = "child", _("Child")
+    PARENT = "parent", _("Parent")
+    GRANDCHILD = "grandchild", _("Grandchild")
+    GRANDPARENT = "grandparent", _("Grandparent")
+    SIBLING = "sibling", _("Sibling")
+    CHILD_IN_LAW = "child_in_law", _("Son- or daughter-in-law")
+    OTHER = "other", _("Other relative")
+
+
+@pghistory.track()
+class HouseholdMember(models.Model):
+    """A person's membership of a household over a period. A person is in one household at a
+    time (a partial unique index on the open membership), and a household has one head at a time."""
+
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="members", verbose_name=_("household")
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="household_memberships",
+        verbose_name=_("person"),
+    )
+    relation = models.CharField(_("relation to head"), max_length=20, choices=Relation.choices)
+    joined_on = models.DateField(_("joined on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["household_id", "id"]
+        verbose_name = _("household member")
+        verbose_name_plural = _("household members")
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(left_on__isnull=True),
+                name="household_member_one_open_household",
+            ),
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=models.Q(left_on__isnull=True, relation="head"),
+                name="household_one_open_head",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(left_on__isnull=True)
+                | models.Q(left_on__gte=models.F("joined_on")),
+                name="household_member_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.person_id} {self.relation}"
+
+
+class AgentKind(models.TextChoices):
+    AGENT = "agent", _("Agent")
+    GUARDIAN = "guardian", _("Guardian")
+
+
+class AgentService(models.TextChoices):
+    """The services an agent may be authorised to use for the person. Later steps add their own
+    (submitting a claim, applying for long-term care); an authorisation lists the ones it covers."""
+
+    VIEW_RECORD = "view_record", _("View the person's record and enrollment")
+    UPDATE_CONTACT = "update_contact", _("Update the person's phone and address")
+    SUBMIT_CLAIM = "submit_claim", _("Submit reimbursement claims")
+    LTC_APPLY = "ltc_apply", _("Apply for long-term care")
+    CROSS_REGION_FILING = "cross_region_filing", _("File for medical treatment in another region")
+
+
+@pghistory.track()
+class AgentAuthorisation(models.Model):
+    """代办授权 / 监护: an account authorised to act for an insured person, for listed services,
+    over a validity period. Revocation ends it early; nothing is deleted."""
+
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="agent_authorisations",
+        verbose_name=_("person"),
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="agent_authorisations",
+        verbose_name=_("agent"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=AgentKind.choices)
+    relation = models.CharField(_("relation to the person"), max_length=100, blank=True)
+    services = ArrayField(
+        models.CharField(max_length=40, choices=AgentService.choices),
+        verbose_name=_("authorised services"),
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"))
+    basis = models.CharField(_("basis"), max_length=200)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+
+    class Meta:
+        ordering = ["-valid_from", "id"]
+        verbose_name = _("agent authorisation")
+        verbose_name_plural = _("agent authorisations")
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__gte=models.F("valid_from")),
+                name="agent_authorisation_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} → {self.person_id} ({self.kind})"
+
+    def service_labels(self) -> list[str]:
+        labels = dict(AgentService.choices)
+        return [str(labels.get(code, code)) for code in self.services]
+
+    @property
+    def state(self) -> str:
+        """revoked, expired, pending (starts later) or in_force, as of today in Shanghai."""
+        from jingban.core.calendar import today
+
+        if self.revoked_at is not None:
+            return "revoked"
+        now = today()
+        if self.valid_to < now:
+            return "expired"
+        if self.valid_from > now:
+            return "pending"
+        return "in_force"

@@ -52,6 +52,10 @@ def _detail_context(request: AuthedRequest, person: Person) -> dict[str, object]
         "memberships": queries.memberships_for(user, person),
         "can_edit": user.can(Cap.PERSON_EDIT),
         "can_reveal": user.can(Cap.PERSON_REVEAL),
+        "household_membership": queries.open_household_membership(person),
+        "can_edit_household": user.can(Cap.HOUSEHOLD_EDIT),
+        "authorisations": queries.authorisations_of(user, person),
+        "can_grant": user.can(Cap.AGENT_GRANT),
     }
 
 

@@ -10,10 +10,12 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from jingban.config import env_int, env_str
 from jingban.core.roles import ROLE_LABELS
-from jingban.demo import ACCOUNTS, build_world
+from jingban.demo import ACCOUNTS, DEFAULT_PERSONS, DEFAULT_SEED, build_world
+from jingban.registry.models import Person
 from jingban.webserver import serve
 
 
@@ -21,9 +23,19 @@ class Command(BaseCommand):
     help = "Prepare the demo city and serve the web app."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--persons", type=int, default=300)
-        parser.add_argument("--seed", type=int, default=2025)
-        parser.add_argument("--no-serve", action="store_true")
+        parser.add_argument(
+            "--persons",
+            type=int,
+            default=DEFAULT_PERSONS,
+            help="Insured persons of the demo city, on its first run.",
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=DEFAULT_SEED,
+            help="Seed of the synthetic city, on its first run.",
+        )
+        parser.add_argument("--no-serve", action="store_true", help="Prepare, then exit.")
         parser.add_argument("--host", default=env_str("JINGBAN_HOST"))
         parser.add_argument("--port", type=int, default=env_int("JINGBAN_PORT"))
 
@@ -38,13 +50,26 @@ class Command(BaseCommand):
         **options: Any,
     ) -> None:
         if persons < 1:
-            raise CommandError("--persons must be at least 1")
+            raise CommandError(
+                _("--persons must be at least 1 (got %(value)s).") % {"value": persons},
+                returncode=2,
+            )
+        if seed < 0:
+            raise CommandError(
+                _("--seed must be 0 or more (got %(value)s).") % {"value": seed}, returncode=2
+            )
         call_command("migrate", interactive=False, verbosity=0)
         call_command("calendar", "seed", verbosity=0)
+        first_run = not Person.objects.exists()
+        if first_run:
+            self.stdout.write(
+                _("Generating the demo city (%(persons)s persons)…") % {"persons": f"{persons:,}"}
+            )
         world = build_world(persons=persons, seed=seed, var_dir=settings.VAR_DIR)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo ready: {len(world.persons)} insured persons. Accounts (username / password):"
+                _("Demo ready: %(count)s insured persons. Accounts (username / password):")
+                % {"count": f"{len(world.persons):,}"}
             )
         )
         for username, display, role, *_rest in ACCOUNTS:
@@ -53,5 +78,8 @@ class Command(BaseCommand):
             )
         if no_serve:
             return
-        self.stdout.write(f"Serving on http://{host}:{port}/ — press Ctrl+C to stop.")
+        self.stdout.write(
+            _("Serving on http://%(host)s:%(port)s/ — press Ctrl+C to stop.")
+            % {"host": host, "port": port}
+        )
         serve(host, port)
