@@ -1,15 +1,16 @@
-"""The demo city: a small, deterministic world — regions of Jiangsu (Suzhou in scope of the demo
-accounts, Nanjing outside it), one organisation of each kind, a few hundred insured persons with
-enrollment and special groups, and one account per role. Tests build the same world, smaller.
+"""The demo city: a deterministic world — regions of Jiangsu (Suzhou in scope of the demo
+accounts, Nanjing's 玄武区 outside it), one organisation of each kind, one account per role, the
+insured persona 陈秀英, and a synthetic population (jingban.synth: households, enrollment, special
+groups). Tests build the same world, smaller.
 
-Everything is written through services, so the action log records the load (one row per batch).
+Reference data, accounts and 陈秀英 go through the services; the population is loaded by the
+synthetic-city loader (COPY, one action-log row per table). A second run reuses what exists.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import random
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,50 +23,29 @@ from jingban.core.services import accounts, reference
 from jingban.core.services.reference import RegionRow
 from jingban.registry.models import Person
 from jingban.registry.services import (
+    AuthorisationInput,
     EnrollmentRow,
     PersonInput,
-    add_membership,
     bulk_register_persons,
     bulk_set_enrollments,
     ensure_special_groups,
+    grant_authorisation,
     link_account,
+    register_person,
 )
+from jingban.synth import generate_city
+from jingban.synth.generate import regions_frame
+from jingban.synth.reference import SCHEMES
 
-REGIONS = [
-    RegionRow("320000", "江苏省", "province", None),
-    RegionRow("320500", "苏州市", "city", "320000"),
-    RegionRow("320505", "虎丘区", "county", "320500"),
-    RegionRow("320505001", "狮山街道", "town", "320505"),
-    RegionRow("320505001001", "狮山社区", "village", "320505001"),
-    RegionRow("320506", "吴中区", "county", "320500"),
-    RegionRow("320506100", "木渎镇", "town", "320506"),
-    RegionRow("320506100001", "木渎社区", "village", "320506100"),
-    RegionRow("320582", "张家港市", "county", "320500"),
-    RegionRow("320582100", "杨舍镇", "town", "320582"),
-    RegionRow("320100", "南京市", "city", "320000"),
-    RegionRow("320102", "玄武区", "county", "320100"),
-    RegionRow("320102001", "梅园新村街道", "town", "320102"),
-]
-# Where persons live: Suzhou towns and villages, and one Nanjing street (out of scope).
-HOMES = ["320505001", "320505001001", "320506100", "320506100001", "320582100", "320102001"]
+DEFAULT_PERSONS = 20_000
+DEFAULT_SEED = 2025
 
-SCHEMES = [
-    (
-        "resident_medical",
-        "resident_medical",
-        "城乡居民基本医疗保险",
-        "Resident basic medical insurance",
-    ),
-    (
-        "employee_medical",
-        "employee_medical",
-        "职工基本医疗保险",
-        "Employee basic medical insurance",
-    ),
-    ("critical_illness", "critical_illness", "城乡居民大病保险", "Critical illness insurance"),
-    ("ltc", "ltc", "长期护理保险", "Long-term care insurance"),
-    ("huiminbao", "supplementary", "江苏医惠保1号", "Jiangsu Yihuibao No. 1"),
-]
+
+def demo_regions() -> list[RegionRow]:
+    """The regions of the demo: those of the synthetic city (Suzhou's counties with some towns
+    and communities, and Nanjing's 玄武区, outside the demo accounts' scope)."""
+    return [RegionRow(*row) for row in regions_frame().iter_rows()]
+
 
 ORGANISATIONS = [
     # code, name, kind, region, schemes, hospital level
@@ -107,17 +87,6 @@ ACCOUNTS = [
     ("qian", "钱监督", Role.SUPERVISOR, "SZ-YBJ", "320500", []),
 ]
 
-SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
-    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
-    "龚邵万钱严覃武戴莫孔向汤"
-)
-GIVEN = (
-    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂英华建国志红玉梅文斌宇浩凯鑫婷雪琳晨阳"
-    "欣怡子涵梓轩雨萱浩然思远佳琪嘉怡"
-)
-STREETS = "人民路 干将路 观前街 东环路 长江路 太湖路 金山路 宝带路 中山路 北京路".split()
-
 
 def _check_char(body: str) -> str:
     weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -125,7 +94,8 @@ def _check_char(body: str) -> str:
 
 
 def resident_id(county: str, birth: dt.date, sequence: int, male: bool) -> str:
-    """A valid 18-character resident ID for demo data (sequence 0–499)."""
+    """A valid 18-character resident ID for demo data (sequence 0–499). The synthetic city's
+    numbers use sequences from 010 up, so sequences 0–4 here never meet them."""
     seq = sequence * 2 + (1 if male else 0)
     body = f"{county}{birth:%Y%m%d}{seq:03d}"
     return body + _check_char(body)
@@ -134,6 +104,39 @@ def resident_id(county: str, birth: dt.date, sequence: int, male: bool) -> str:
 # The insured demo account's own person: a fixed, valid resident ID.
 CHEN_DOCUMENT = resident_id("320505", dt.date(1952, 3, 15), 1, male=False)
 
+# Persons who registered at a window and have no household record yet (the synthetic city puts
+# everyone in a household): name, document, region, phone, address.
+WALK_INS = [
+    (
+        "顾建华",
+        resident_id("320506", dt.date(1968, 9, 2), 2, male=True),
+        "320506100001",
+        "13912340001",
+        "木渎镇金山路18号",
+    ),
+    (
+        "陆美芳",
+        resident_id("320505", dt.date(1975, 4, 21), 3, male=False),
+        "320505001001",
+        "13912340002",
+        "狮山路120号",
+    ),
+    (
+        "沈志明",
+        resident_id("320582", dt.date(1990, 12, 8), 2, male=True),
+        "320582100",
+        "13912340003",
+        "杨舍镇人民路56号",
+    ),
+    (
+        "钱丽娟",
+        resident_id("320102", dt.date(1983, 6, 30), 4, male=False),
+        "320102001",
+        "13912340004",
+        "梅园新村街道长江路9号",
+    ),
+]
+
 
 @dataclass
 class World:
@@ -141,36 +144,6 @@ class World:
     users: dict[str, User]
     passwords: dict[str, str]
     persons: list[Person] = field(default_factory=list)
-
-
-def _people(count: int, seed: int, year: int) -> list[PersonInput]:
-    rng = random.Random(seed)  # noqa: S311 - deterministic demo data
-    rows: list[PersonInput] = []
-    used: set[str] = set()
-    for index in range(count):
-        home = HOMES[index % len(HOMES)] if index < len(HOMES) else rng.choice(HOMES)
-        county = home[:6]
-        male = rng.random() < 0.49
-        age = min(95, max(0, int(rng.triangular(0, 95, 45))))
-        birth = dt.date(year - age - 1, rng.randint(1, 12), rng.randint(1, 28))
-        number = resident_id(county, birth, rng.randint(0, 499), male)
-        if number in used:
-            continue
-        used.add(number)
-        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.randint(1, 2)))
-        phone = f"1{rng.choice('3456789')}{rng.randint(0, 999_999_999):09d}"
-        address = f"{rng.choice(STREETS)}{rng.randint(1, 300)}号"
-        rows.append(
-            PersonInput(
-                document_type="resident_id",
-                document_number=number,
-                name=name,
-                region_code=home,
-                phone=phone,
-                address=address,
-            )
-        )
-    return rows
 
 
 def _accounts_file(var_dir: Path) -> Path:
@@ -191,10 +164,50 @@ def demo_passwords(var_dir: Path | None) -> dict[str, str]:
     return stored
 
 
+def _reference_data(admin: User) -> tuple[dict[str, Region], dict[str, Scheme]]:
+    if not Region.objects.filter(code="320000").exists():
+        reference.import_regions(demo_regions(), acting_user=admin)
+    regions = {r.code: r for r in Region.objects.all()}
+    for code, kind, zh, en in SCHEMES:
+        if not Scheme.objects.filter(code=code).exists():
+            reference.create_scheme(code=code, kind=kind, name_zh=zh, name_en=en, acting_user=admin)
+    schemes = {s.code: s for s in Scheme.objects.all()}
+    for code, name, kind, region, scheme_codes, level in ORGANISATIONS:
+        if Organisation.objects.filter(code=code).exists():
+            continue
+        org = reference.create_organisation(
+            code=code,
+            name=name,
+            kind=kind,
+            region=regions[region],
+            schemes=[schemes[c] for c in scheme_codes],
+            hospital_level=level,
+            acting_user=admin,
+        )
+        for w_org, w_name, w_region, address, phone in WINDOWS:
+            if w_org == code:
+                reference.add_service_window(
+                    organisation=org,
+                    name=w_name,
+                    region=regions[w_region],
+                    address=address,
+                    phone=phone,
+                    opening_hours="周一至周五 9:00–17:00",
+                    acting_user=admin,
+                )
+    return regions, schemes
+
+
 def build_world(
-    *, persons: int = 300, seed: int = 2025, year: int = 2026, var_dir: Path | None = None
+    *,
+    persons: int = DEFAULT_PERSONS,
+    seed: int = DEFAULT_SEED,
+    year: int = 2026,
+    var_dir: Path | None = None,
 ) -> World:
-    """Create the demo world, or complete it where a previous run left it. Idempotent."""
+    """Create the demo world, or complete it where a previous run left it. Idempotent: the
+    population is loaded only into a registry without persons, so a second run (with any
+    ``persons`` and ``seed``) reuses the first one's."""
     passwords = demo_passwords(var_dir)
     with transaction.atomic():
         admin = User.objects.filter(username="admin").first()
@@ -206,37 +219,7 @@ def build_world(
                 display_name="系统管理员",
                 acting_user=None,
             )
-        if not Region.objects.filter(code="320000").exists():
-            reference.import_regions(REGIONS, acting_user=admin)
-        regions = {r.code: r for r in Region.objects.all()}
-        for code, kind, zh, en in SCHEMES:
-            if not Scheme.objects.filter(code=code).exists():
-                reference.create_scheme(
-                    code=code, kind=kind, name_zh=zh, name_en=en, acting_user=admin
-                )
-        schemes = {s.code: s for s in Scheme.objects.all()}
-        for code, name, kind, region, scheme_codes, level in ORGANISATIONS:
-            if not Organisation.objects.filter(code=code).exists():
-                org = reference.create_organisation(
-                    code=code,
-                    name=name,
-                    kind=kind,
-                    region=regions[region],
-                    schemes=[schemes[c] for c in scheme_codes],
-                    hospital_level=level,
-                    acting_user=admin,
-                )
-                for w_org, w_name, w_region, address, phone in WINDOWS:
-                    if w_org == code:
-                        reference.add_service_window(
-                            organisation=org,
-                            name=w_name,
-                            region=regions[w_region],
-                            address=address,
-                            phone=phone,
-                            opening_hours="周一至周五 9:00–17:00",
-                            acting_user=admin,
-                        )
+        regions, schemes = _reference_data(admin)
         organisations = {o.code: o for o in Organisation.objects.all()}
         users = {"admin": admin}
         for username, display, role, org_code, region_code, scheme_codes in ACCOUNTS[1:]:
@@ -269,42 +252,69 @@ def build_world(
 
 
 def _load_persons(count: int, seed: int, year: int, admin: User, chen_account: User) -> None:
-    chen = PersonInput(
-        document_type="resident_id",
-        document_number=CHEN_DOCUMENT,
-        name="陈秀英",
-        region_code="320505001001",
-        phone="13812345678",
-        address="狮山路88号",
+    """陈秀英 and the walk-ins through the registry's services, then the synthetic city for
+    everyone else."""
+    chen = register_person(
+        PersonInput(
+            document_type="resident_id",
+            document_number=CHEN_DOCUMENT,
+            name="陈秀英",
+            region_code="320505001001",
+            phone="13812345678",
+            address="狮山路88号",
+        ),
+        acting_user=admin,
     )
-    rows = [chen] + [
-        r for r in _people(count - 1, seed, year) if r.document_number != CHEN_DOCUMENT
-    ]
-    created = bulk_register_persons(rows, acting_user=admin)
-    link_account(created[0], chen_account, acting_user=admin)
-    rng = random.Random(seed + 1)  # noqa: S311 - deterministic demo data
-    enrollments = []
-    for person in created:
-        age = year - person.birth_date.year
-        for y in (year - 1, year):
-            status = "active" if rng.random() < 0.93 else rng.choice(["suspended", "ended"])
-            enrollments.append(
-                EnrollmentRow(person.pk, "resident_medical", y, status, dt.date(y, 1, 1))
+    link_account(chen, chen_account, acting_user=admin)
+    walk_ins = bulk_register_persons(
+        [
+            PersonInput(
+                document_type="resident_id",
+                document_number=document,
+                name=name,
+                region_code=region,
+                phone=phone,
+                address=address,
             )
-            if age >= 60:
-                enrollments.append(EnrollmentRow(person.pk, "ltc", y, "active", dt.date(y, 1, 1)))
-        if rng.random() < 0.3:
-            enrollments.append(
-                EnrollmentRow(person.pk, "huiminbao", year, "active", dt.date(year, 1, 1))
-            )
-    bulk_set_enrollments(enrollments, acting_user=admin)
-    groups = ["tekun", "dibao", "dibao_edge", "monitored", "illness_poor", "severe_disability"]
-    for person in created[1:]:
-        if rng.random() < 0.06:
-            add_membership(
-                person,
-                group_code=rng.choice(groups),
-                valid_from=dt.date(year - 1, rng.randint(1, 12), 1),
-                valid_to=None,
-                acting_user=admin,
-            )
+            for name, document, region, phone, address in WALK_INS[: max(0, count - 1)]
+        ],
+        acting_user=admin,
+    )
+    bulk_set_enrollments(
+        [
+            EnrollmentRow(person.pk, scheme, y, "active", dt.date(y, 1, 1))
+            for y in (year - 1, year)
+            for person, schemes in [(chen, ("resident_medical", "ltc"))]
+            + [(p, ("resident_medical",)) for p in walk_ins]
+            for scheme in schemes
+        ],
+        acting_user=admin,
+    )
+    _neighbours(chen, walk_ins, chen_account, admin)
+    rest = count - 1 - len(walk_ins)
+    if rest > 0:
+        generate_city(rest, seed, acting_user=admin)
+
+
+def _neighbours(chen: Person, walk_ins: list[Person], chen_account: User, admin: User) -> None:
+    """The demo's agent: 陈秀英 acts, with a letter of authorisation, for her neighbour 陆美芳 in
+    the same community (viewing her record, updating her phone and address). The authorisation
+    runs for a year around the day the demo is built. Neither is in a household yet: an operator
+    can open one for them."""
+    today = dt.date.today()
+    neighbour = next((p for p in walk_ins if p.name == "陆美芳"), None)
+    if neighbour is None:
+        return
+    grant_authorisation(
+        neighbour,
+        AuthorisationInput(
+            agent_username=chen_account.username,
+            kind="agent",
+            services=("view_record", "update_contact"),
+            valid_from=today - dt.timedelta(days=30),
+            valid_to=today + dt.timedelta(days=335),
+            basis="授权委托书（示例）",
+            relation="邻居",
+        ),
+        acting_user=admin,
+    )

@@ -28,7 +28,16 @@ PORT = 5432
 # Unix socket paths are limited to about 107 bytes; keep a margin for ".s.PGSQL.5432".
 _SOCKET_PATH_LIMIT = 90
 # Settings that make a throw-away development server fast; never used for production data.
-_DEV_OPTIONS = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+# wal_level=minimal (no replication, hence no WAL senders) lets a COPY into a table created or
+# TRUNCATEd in the same transaction skip the WAL: the synthetic city's initial load. A large
+# max_wal_size and a long checkpoint_timeout keep checkpoints out of other bulk loads (a million
+# persons into tables already holding rows write about 0.6 GB of WAL). See
+# docs/adr/0003-synthetic-city.md.
+_DEV_OPTIONS = (
+    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    " -c wal_level=minimal -c max_wal_senders=0"
+    " -c max_wal_size=4GB -c checkpoint_timeout=30min"
+)
 
 
 class EmbeddedDatabaseError(RuntimeError):
