@@ -14,6 +14,13 @@ A browser test asks for two fixtures:
 - ``page`` (below): a new page in a fresh browser context with the Chinese locale and Shanghai
   time, so cookies and storage never leak from one test to the next.
 
+Every page a browser test visits is checked with axe-core (tests/browser/axe.py): each document
+in its final state, just before the test navigates away from it and at the end of the test.
+A serious or critical WCAG 2 A/AA violation fails the test, listing rule, impact, elements and
+help. ``axe_watch`` gives a test the watcher (``axe_watch.check_now(page)`` checks the current
+state, e.g. after an htmx swap). axe-core is installed from package-lock.json into node_modules/
+by scripts/browser-deps.sh (``npm ci``).
+
 The Chromium is Debian's (``JINGBAN_CHROMIUM``, default /usr/bin/chromium, installed by
 scripts/browser-deps.sh, which ``make test`` runs first): ``playwright install`` cannot download
 a browser on these machines. A missing executable fails the browser tests; it never skips them.
@@ -22,11 +29,13 @@ a browser on these machines. A missing executable fails the browser tests; it ne
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+
+from tests.browser.axe import AxeWatch
 
 # Playwright's sync API runs an asyncio event loop in the main thread for as long as it is
 # started (the whole session here). Django's ORM refuses to run while an event loop is running in
@@ -91,9 +100,39 @@ def browser(playwright_instance: Playwright) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
+def axe_watch() -> AxeWatch:
+    """The axe-core watcher of the test's browser context (see tests/browser/axe.py)."""
+    return AxeWatch()
+
+
+_CALL_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    if report.when == "call" and report.failed:
+        item.stash[_CALL_FAILED] = True
+    return report
+
+
+@pytest.fixture
+def page(browser: Browser, axe_watch: AxeWatch, request: pytest.FixtureRequest) -> Iterator[Page]:
     context = browser.new_context(locale=LOCALE, timezone_id=TIMEZONE)
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    axe_watch.attach(context)
     page = context.new_page()
     yield page
-    context.close()
+    # A test that failed already is not failed again over the pages it left half-way.
+    if request.node.stash.get(_CALL_FAILED, False):
+        context.close()
+        return
+    try:
+        axe_watch.finish(context)
+    finally:
+        context.close()
+    report = axe_watch.report()
+    if report:
+        pytest.fail(report, pytrace=False)
