@@ -10,17 +10,24 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
 from jingban.core.api import router as core_router
-from jingban.core.errors import DomainError
+from jingban.core.api_errors import ErrorOut
+from jingban.core.errors import DomainError, ValidationFailed
 from jingban.core.middleware import preferred_language
 from jingban.core.services.accounts import user_for_token
+from jingban.jobs.api import router as jobs_router
 from jingban.registry.api import router as registry_router
+from jingban.registry.household_api import router as household_router
 
 
 class TokenAuth(HttpBearer):
@@ -47,16 +54,99 @@ class SessionAuth(APIKeyCookie):
         return None
 
 
-api = NinjaAPI(
+NULL_CHARACTER = _("Null characters are not allowed.")
+
+
+def _null_characters(data: object, path: str = "") -> list[str]:
+    """Where ``data`` (parsed JSON) holds a string with U+0000, which PostgreSQL cannot store."""
+    if isinstance(data, str):
+        return [path or "__all__"] if "\x00" in data else []
+    if isinstance(data, dict):
+        items: list[tuple[object, object]] = list(data.items())
+    elif isinstance(data, list):
+        items = list(enumerate(data))
+    else:
+        return []
+    found = []
+    for key, value in items:
+        key_text = str(key)
+        found += _null_characters(key_text, path)  # a key is a name the caller chose, too
+        found += _null_characters(value, f"{path}.{key_text}" if path else key_text)
+    return found
+
+
+class StrictParser(Parser):
+    """JSON bodies and query strings, refusing the null character (400 ``invalid``)."""
+
+    def _refuse_null_characters(self, data: object) -> None:
+        where = _null_characters(data)
+        if where:
+            raise ValidationFailed(fields={name: [NULL_CHARACTER] for name in where})
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        self._refuse_null_characters(data)
+        return data
+
+    def parse_querydict(
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        result = super().parse_querydict(data, list_fields, request)
+        self._refuse_null_characters(result)
+        return result
+
+
+# Statuses the API layer itself answers, whatever the operation does.
+_AUTH_ERRORS = {401: "Not signed in, or the API token is not valid"}
+_INPUT_ERRORS = {422: "The parameters or the body do not match this schema"}
+_PARSE_ERRORS = {400: "The body is not valid JSON, or a value holds a null character"}
+_UNSAFE_ERRORS = {403: "Signed in by session without a valid CSRF token"}
+
+
+class JingbanAPI(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        """Ninja's schema, plus the error responses every operation may get from this layer."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.setdefault(
+            ErrorOut.__name__,
+            ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}"),
+        )
+        content = {
+            "application/json": {"schema": {"$ref": f"#/components/schemas/{ErrorOut.__name__}"}}
+        }
+        for path_item in schema["paths"].values():
+            for method, operation in path_item.items():
+                parameters = operation.get("parameters") or []
+                added = dict(_AUTH_ERRORS)
+                if parameters or "requestBody" in operation:
+                    added.update(_INPUT_ERRORS)
+                if "requestBody" in operation or any(p["in"] == "query" for p in parameters):
+                    added.update(_PARSE_ERRORS)
+                if method.lower() not in {"get", "head", "options"}:
+                    added.update(_UNSAFE_ERRORS)
+                responses = operation["responses"]
+                for status, description in added.items():
+                    if status not in responses and str(status) not in responses:
+                        responses[status] = {"description": description, "content": content}
+        return schema
+
+
+api = JingbanAPI(
     title="jingban API",
     version="1",
     description="经办 — public medical insurance and long-term care administration.",
     auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api",
     docs_url="/docs",
+    parser=StrictParser(),
 )
 api.add_router("", core_router)
 api.add_router("/persons", registry_router)
+api.add_router("/jobs", jobs_router)
+api.add_router("", household_router)
 
 
 def _error(
@@ -123,9 +213,25 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _error(request, 404, "not_found", _("Not found."))
 
 
+# Ninja's own refusals, with a translated message instead of its English one.
+_HTTP_ERRORS = {
+    400: ("invalid", _("The request body is not valid JSON.")),
+    403: ("forbidden", _("The CSRF token is missing or wrong. Reload the page and try again.")),
+    404: ("not_found", _("Not found.")),
+    405: ("method_not_allowed", _("This method is not allowed here.")),
+}
+
+
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    code = {403: "forbidden", 404: "not_found", 405: "method_not_allowed"}.get(
-        exc.status_code, "error"
-    )
-    return _error(request, exc.status_code, code, exc.message)
+    if isinstance(exc.__cause__, DomainError):  # raised while parsing the body (null character)
+        return _domain_error(request, exc.__cause__)
+    code, message = _HTTP_ERRORS.get(exc.status_code, ("error", exc.message))
+    return _error(request, exc.status_code, code, message)
+
+
+@csrf_exempt  # it changes nothing, and must answer JSON even to a POST without a token
+def unknown_path(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any path under /api/v1/ that names no operation (``/persons/x``, an id that is not a
+    number): the API's own 404 in JSON, never the HTML page."""
+    return _error(request, 404, "not_found", _("Not found."))

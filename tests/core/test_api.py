@@ -84,3 +84,12 @@ def test_openapi_schema_is_served(client) -> None:
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/persons/{pk}/reveal" in schema["paths"]
     assert schema["components"]["securitySchemes"]
+
+
+def test_a_path_that_names_no_operation_is_a_json_404(personas: Personas) -> None:
+    client = personas.client("wang", language="en")
+    for path in ("/api/v1/persons/%C2%A04", "/api/v1/persons/abc", "/api/v1/no-such-thing"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response["Content-Type"].startswith("application/json"), path
+        assert response.json() == {"code": "not_found", "message": "Not found.", "fields": {}}

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from jingban.core import queries
+from jingban.core.api_errors import errors
 from jingban.core.errors import Forbidden
 from jingban.core.models import Organisation, User
 from jingban.core.roles import Cap
@@ -53,7 +54,11 @@ def _org_out(o: Organisation) -> OrganisationOut:
     return OrganisationOut(id=o.pk, code=o.code, name=o.name, kind=o.kind, region=o.region.code)
 
 
-@router.get("/organisations", response=list[OrganisationOut], summary="Organisations in scope")
+@router.get(
+    "/organisations",
+    response={200: list[OrganisationOut], **errors(403)},
+    summary="Organisations in scope",
+)
 def organisation_list(request: HttpRequest) -> list[OrganisationOut]:
     user = _user(request)
     if not user.can(Cap.ORGANISATION_VIEW):
@@ -61,7 +66,11 @@ def organisation_list(request: HttpRequest) -> list[OrganisationOut]:
     return [_org_out(o) for o in queries.organisations_for(user)]
 
 
-@router.get("/organisations/{pk}", response=OrganisationOut, summary="One organisation")
+@router.get(
+    "/organisations/{int:pk}",
+    response={200: OrganisationOut, **errors(403, 404)},
+    summary="One organisation",
+)
 def organisation_detail(request: HttpRequest, pk: int) -> OrganisationOut:
     user = _user(request)
     if not user.can(Cap.ORGANISATION_VIEW):

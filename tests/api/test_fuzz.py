@@ -1,0 +1,93 @@
+"""Schemathesis against /api/v1/openapi.json: every operation, as the administrator and as the
+Suzhou operator, with a fixed example budget. See docs/testing.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from jingban.core.services.accounts import issue_api_token
+from jingban.demo import resident_id
+from jingban.jobs.models import JobRun, JobStatus
+from jingban.registry.services import PersonInput, bulk_register_persons
+from jingban.wsgi import application
+from tests.api.fuzzing import fuzz, load_schema
+from tests.personas import Personas
+
+MAX_EXAMPLES = 25  # per operation and caller, plus the schema's own examples
+CALLERS = ("admin", "wang")
+# Tried in turn for an operation neither caller may use (the insured person's own record …).
+FALLBACK = ("chen", "kangning", "sun", "zhao", "li", "zhou", "qian")
+
+
+def _bearer(personas: Personas, username: str) -> dict[str, str]:
+    token = issue_api_token(personas.user(username), name="fuzz", acting_user=None)
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _failed_runs(personas: Personas) -> None:
+    """A failed run for each caller, so that retrying one can succeed (only failed runs may be
+    retried, and a run is visible to the user who started it)."""
+    for name in CALLERS:
+        JobRun.objects.create(
+            kind="core.audit.verify",
+            status=JobStatus.FAILED,
+            started_by=personas.user(name),
+            error="interrupted (fuzz fixture)",
+        )
+
+
+def _persons_without_household(personas: Personas, count: int = 40) -> None:
+    """Suzhou persons in no household yet, so that adding a member to a household can succeed
+    (the synthetic city puts nearly everyone in one)."""
+    bulk_register_persons(
+        [
+            PersonInput(
+                document_type="resident_id",
+                document_number=resident_id(
+                    "320505", dt.date(1950 + i, 1 + i % 12, 1 + i % 28), 400 + i, male=i % 2 == 0
+                ),
+                name=f"单身{i}",
+                region_code="320505001",
+            )
+            for i in range(count)
+        ],
+        acting_user=personas.user("admin"),
+    )
+
+
+def test_every_operation_survives_fuzzing_and_answers_2xx(personas: Personas) -> None:
+    _failed_runs(personas)
+    _persons_without_household(personas)
+    schema = load_schema("/api/v1/openapi.json", application)
+    report = fuzz(
+        schema,
+        {name: _bearer(personas, name) for name in CALLERS},
+        fallback_callers={name: _bearer(personas, name) for name in FALLBACK},
+        max_examples=MAX_EXAMPLES,
+    )
+    print(report.histogram())
+    assert len(report.operations) >= 9
+    assert not report.failures() and not report.never_succeeded(), report.summary()
+
+
+@pytest.mark.urls("tests.api.broken_api")
+def test_the_fuzzer_reports_each_kind_of_defect(personas: Personas) -> None:
+    """The same machinery, pointed at an API with one deliberate defect per operation."""
+    schema = load_schema("/broken/openapi.json", application)
+    report = fuzz(schema, {"admin": _bearer(personas, "admin")}, max_examples=10)
+
+    def titles(path: str) -> set[str]:
+        return {title for _caller, title, _status in report.operations[f"GET {path}"].failures}
+
+    assert titles("/broken/fine") == titles("/broken/refused") == set()
+    assert "Server error" in titles("/broken/crash")
+    assert titles("/broken/wrong-shape") == {"Response violates schema"}
+    assert titles("/broken/undocumented") == {"Undocumented status code"}
+    assert "Server error" in titles("/broken/search")  # only the null-character edge value
+    assert titles("/broken/open") == {"API accepts requests without authentication"}
+    assert report.never_succeeded() == ["GET /broken/crash", "GET /broken/refused"]
+    summary = report.summary()
+    assert "RuntimeError: deliberate crash" in summary
+    assert "GET /broken/crash" in summary and "500×1" in summary
