@@ -56,3 +56,13 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
     if suffix:
         test = django_settings.DATABASES["default"].setdefault("TEST", {})
         test["NAME"] = f"{test.get('NAME') or 'test_jingban'}_{suffix}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests run last: Playwright's synchronous API keeps an event loop running in the
+    main thread for the rest of the session, which code that starts its own loop (the job
+    worker's ``asyncio.run``) cannot share; and the quick tests report first."""
+    def is_browser(item: pytest.Item) -> bool:
+        return item.get_closest_marker("browser") is not None or "browser" in item.path.parts
+
+    items.sort(key=is_browser)
