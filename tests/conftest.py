@@ -62,6 +62,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Browser tests run last: Playwright's synchronous API keeps an event loop running in the
     main thread for the rest of the session, which code that starts its own loop (the job
     worker's ``asyncio.run``) cannot share; and the quick tests report first."""
+
     def is_browser(item: pytest.Item) -> bool:
         return item.get_closest_marker("browser") is not None or "browser" in item.path.parts
 
