@@ -375,6 +375,8 @@ def test_the_measurement_finds_small_and_pale_text(page: Page, axe_watch: AxeWat
 
 
 def measure(page: Page, *, care: bool) -> None:
+    # Computed styles are only final once the stylesheet has loaded (the "load" event).
+    page.wait_for_load_state("load")
     body = page.evaluate(
         "() => ({ size: parseFloat(getComputedStyle(document.body).fontSize),"
         " care: document.body.classList.contains('care') })"
