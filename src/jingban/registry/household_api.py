@@ -326,10 +326,8 @@ def acting_list(request: HttpRequest) -> list[PrincipalOut]:
 )
 def acting_record(request: HttpRequest, person_id: int) -> PrincipalOut:
     user = _user(request, Cap.AGENT_ACT)
-    person = services.authorise_agent_act(user, person_id, AgentService.VIEW_RECORD)
-    services.agent_viewed_record(user, person)
-    auth = queries.valid_authorisation(user, person_id, AgentService.VIEW_RECORD)
-    assert auth is not None
+    auth = services.authorise_agent_act(user, person_id, AgentService.VIEW_RECORD)
+    services.agent_viewed_record(user, auth.person)
     return _principal(auth)
 
 
@@ -340,7 +338,7 @@ def acting_record(request: HttpRequest, person_id: int) -> PrincipalOut:
 )
 def acting_contact(request: HttpRequest, person_id: int, payload: ContactIn) -> PrincipalOut:
     user = _user(request, Cap.AGENT_ACT)
-    services.agent_update_contact(user, person_id, phone=payload.phone, address=payload.address)
-    auth = queries.valid_authorisation(user, person_id, AgentService.UPDATE_CONTACT)
-    assert auth is not None
+    auth = services.agent_update_contact(
+        user, person_id, phone=payload.phone, address=payload.address
+    )
     return _principal(auth)

@@ -27,7 +27,7 @@ from jingban.registry.forms import (
     MemberForm,
     RevokeForm,
 )
-from jingban.registry.models import AgentService
+from jingban.registry.models import AgentService, Household
 
 
 def _status(request: AuthedRequest) -> int:
@@ -64,9 +64,9 @@ def household_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _household_page(
-    request: AuthedRequest, household: object, form: MemberForm, status: int = 200
+    request: AuthedRequest, household: Household, form: MemberForm, status: int = 200
 ) -> HttpResponse:
-    members = queries.household_members(request.user, household)  # type: ignore[arg-type]
+    members = queries.household_members(request.user, household)
     context = {
         "household": household,
         "members": [
@@ -184,9 +184,9 @@ def acting_list(request: AuthedRequest) -> HttpResponse:
 
 @requires(Cap.AGENT_ACT)
 def acting_record(request: AuthedRequest, person_pk: int) -> HttpResponse:
-    person = services.authorise_agent_act(request.user, person_pk, AgentService.VIEW_RECORD)
+    auth = services.authorise_agent_act(request.user, person_pk, AgentService.VIEW_RECORD)
+    person = auth.person
     services.agent_viewed_record(request.user, person)
-    auth = queries.valid_authorisation(request.user, person_pk, AgentService.VIEW_RECORD)
     context = {
         "person": person,
         "document": mask_document(person.document_type, person.document_number),
@@ -194,14 +194,15 @@ def acting_record(request: AuthedRequest, person_pk: int) -> HttpResponse:
         "enrollments": person.enrollments.select_related("scheme").all(),
         "memberships": person.memberships.select_related("group").all(),
         "authorisation": auth,
-        "can_update_contact": auth is not None and AgentService.UPDATE_CONTACT in auth.services,
+        "can_update_contact": AgentService.UPDATE_CONTACT in auth.services,
     }
     return render(request, "registry/acting_record.html", context)
 
 
 @requires(Cap.AGENT_ACT)
 def acting_contact(request: AuthedRequest, person_pk: int) -> HttpResponse:
-    person = services.authorise_agent_act(request.user, person_pk, AgentService.UPDATE_CONTACT)
+    auth = services.authorise_agent_act(request.user, person_pk, AgentService.UPDATE_CONTACT)
+    person = auth.person
     form = ContactForm(
         request.POST or None, initial={"phone": person.phone, "address": person.address}
     )

@@ -18,6 +18,7 @@ from jingban.core.errors import Forbidden, Message, NotFound, ValidationFailed
 from jingban.core.models import User
 from jingban.core.roles import Cap
 from jingban.core.services.reference import digest_rows
+from jingban.registry import queries
 from jingban.registry.documents import mask_document, normalise_phone, parse_document
 from jingban.registry.models import (
     AgentAuthorisation,
@@ -459,14 +460,6 @@ def _member_snapshot(member: HouseholdMember) -> dict[str, object]:
     }
 
 
-def _open_membership(person: Person) -> HouseholdMember | None:
-    return (
-        HouseholdMember.objects.select_related("household")
-        .filter(person=person, left_on__isnull=True)
-        .first()
-    )
-
-
 def create_household(
     head: Person, *, joined_on: dt.date, address: str = "", acting_user: User
 ) -> Household:
@@ -474,7 +467,7 @@ def create_household(
 
     The head must come from a scoped query and must not already be in an open household."""
     _require(acting_user, Cap.HOUSEHOLD_EDIT)
-    current = _open_membership(head)
+    current = queries.open_household_membership(head)
     if current is not None:
         raise ValidationFailed(
             fields={
@@ -533,7 +526,7 @@ def add_household_member(
         and household.members.filter(relation=Relation.HEAD, left_on__isnull=True).exists()
     ):
         errors["relation"] = [_("The household already has a head.")]
-    current = _open_membership(person)
+    current = queries.open_household_membership(person)
     if current is not None:
         errors["person"] = [
             _("This person already belongs to household %(number)s.")
@@ -741,17 +734,16 @@ def _principal(person_id: int) -> str:
     return f"registry.person:{person_id}"
 
 
-def authorise_agent_act(agent: User, person_id: int, service: str) -> Person:
-    """The person an agent may act for in ``service`` today, or NotFound.
+def authorise_agent_act(agent: User, person_id: int, service: str) -> AgentAuthorisation:
+    """The authorisation that lets an agent act for the person in ``service`` today (its
+    ``person`` is the person), or NotFound.
 
     A refusal (no authorisation, another service, expired, revoked, or no such person) looks like
     a missing person to the agent, and is written to the action log so an attempt outside the
     authorised scope is on record. The log row commits even though the request then fails."""
-    from jingban.registry.queries import valid_authorisation
-
-    auth = valid_authorisation(agent, person_id, service)
+    auth = queries.valid_authorisation(agent, person_id, service)
     if auth is not None:
-        return auth.person
+        return auth
     with transaction.atomic():
         log_action(
             acting_user=agent,
@@ -777,9 +769,13 @@ def agent_viewed_record(agent: User, person: Person) -> None:
         )
 
 
-def agent_update_contact(agent: User, person_id: int, *, phone: str, address: str) -> Person:
-    """An agent updates the person's phone and address (代办: 变更联系方式)."""
-    person = authorise_agent_act(agent, person_id, AgentService.UPDATE_CONTACT)
+def agent_update_contact(
+    agent: User, person_id: int, *, phone: str, address: str
+) -> AgentAuthorisation:
+    """An agent updates the person's phone and address (代办: 变更联系方式). Returns the
+    authorisation used, its ``person`` updated."""
+    auth = authorise_agent_act(agent, person_id, AgentService.UPDATE_CONTACT)
+    person = auth.person
     errors: dict[str, list[Message]] = {}
     clean_phone = ""
     try:
@@ -807,4 +803,5 @@ def agent_update_contact(agent: User, person_id: int, *, phone: str, address: st
             before=before,
             after=after,
         )
-    return locked
+    auth.person = locked
+    return auth
