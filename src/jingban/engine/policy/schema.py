@@ -1,0 +1,356 @@
+"""The typed shape of a policy pack (政策包), validated by pydantic.
+
+Amounts are written in yuan and held in fen; ratios are written as decimals (0.65) or percentages
+("65%") and held as exact fractions. Every model is frozen: a loaded pack cannot change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from fractions import Fraction
+from typing import Annotated, Literal, Self
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    model_validator,
+)
+
+from jingban.engine.codes import (
+    GENERAL_CATEGORY,
+    HOSPITAL_LEVELS,
+    PERSON_CATEGORIES,
+    Condition,
+    CrossRegion,
+    Tier,
+    VisitType,
+)
+from jingban.engine.money import Rounding, format_ratio, to_ratio, yuan_to_fen
+
+
+def _fen(value: object) -> int:
+    try:
+        return yuan_to_fen(value)
+    except ValueError as err:
+        raise ValueError(str(err)) from err
+
+
+def _ratio(value: object) -> Fraction:
+    ratio = to_ratio(value)
+    if not 0 <= ratio <= 1:
+        raise ValueError(f"{format_ratio(ratio)} is not between 0 and 100%")
+    return ratio
+
+
+# An amount written in yuan (at most two decimals, not negative), held in fen.
+Money = Annotated[int, BeforeValidator(_fen)]
+# A share between 0 and 1, held exactly.
+Ratio = Annotated[
+    Fraction,
+    BeforeValidator(_ratio),
+    PlainSerializer(lambda r: str(r), return_type=str),
+]
+Level = Literal[1, 2, 3]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+
+class Text(Model):
+    """A label in both languages."""
+
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, language: str) -> str:
+        return self.en if language.startswith("en") else self.zh
+
+
+class PackKind(StrEnum):
+    PUBLIC = "public"  # basic insurance with its critical illness and assistance layers
+    SUPPLEMENTARY = "supplementary"  # a commercial product stacked on top (惠民保)
+
+
+class Source(Model):
+    title: str
+    url: str | None = None
+    note: str | None = None
+
+
+class Effective(Model):
+    """The days (both inclusive) on which the pack applies to a claim's settlement date."""
+
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.end < self.start:
+            raise ValueError("end is before start")
+        return self
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+def _all_levels(values: dict[int, object] | None, what: str) -> None:
+    if values is not None:
+        missing = [str(level) for level in HOSPITAL_LEVELS if level not in values]
+        if missing:
+            raise ValueError(f"{what} gives no figure for hospital level {', '.join(missing)}")
+
+
+class Deductible(Model):
+    """起付线: a flat amount or one per hospital level, per visit or per year.
+
+    ``repeat_by_level`` is the lower deductible of a second or later admission in the same year.
+    """
+
+    basis: Literal["per_visit", "per_year"] = "per_visit"
+    amount: Money | None = None
+    by_level: dict[Level, Money] | None = None
+    repeat_by_level: dict[Level, Money] | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Self:
+        if (self.amount is None) == (self.by_level is None):
+            raise ValueError("give either amount or by_level")
+        _all_levels(self.by_level, "by_level")  # type: ignore[arg-type]
+        _all_levels(self.repeat_by_level, "repeat_by_level")  # type: ignore[arg-type]
+        if self.repeat_by_level is not None and self.basis != "per_visit":
+            raise ValueError("a repeat-admission deductible needs basis per_visit")
+        if self.repeat_by_level and self.by_level:
+            for level, amount in self.repeat_by_level.items():
+                if amount > self.by_level[level]:
+                    raise ValueError(
+                        f"repeat_by_level {level} is higher than the first admission's deductible"
+                    )
+        return self
+
+    def for_visit(self, level: int, *, repeat: bool) -> int:
+        if self.by_level is None:
+            assert self.amount is not None
+            return self.amount
+        if repeat and self.repeat_by_level is not None:
+            return self.repeat_by_level[level]  # type: ignore[index]
+        return self.by_level[level]  # type: ignore[index]
+
+
+class ConditionRule(Model):
+    """The ratio and the cap pool of one of the two diseases."""
+
+    ratio: Ratio
+    cap: str
+
+
+class Benefit(Model):
+    """The basic-insurance benefit of one visit type.
+
+    Either a ratio (flat or by hospital level) after the deductible, or a lump sum (定额) paid up
+    to the in-scope amount; ``caps`` are the annual cap pools the payment draws from.
+    """
+
+    label: Text
+    deductible: Deductible | None = None
+    ratio: Ratio | None = None
+    ratio_by_level: dict[Level, Ratio] | None = None
+    lump_sum: Money | None = None
+    caps: tuple[str, ...] = ()
+    conditions: dict[Condition, ConditionRule] | None = None
+
+    @model_validator(mode="after")
+    def _one_payment_rule(self) -> Self:
+        forms = [
+            self.ratio is not None,
+            self.ratio_by_level is not None,
+            self.lump_sum is not None,
+            self.conditions is not None,
+        ]
+        if sum(forms) != 1:
+            raise ValueError("give exactly one of ratio, ratio_by_level, lump_sum or conditions")
+        _all_levels(self.ratio_by_level, "ratio_by_level")  # type: ignore[arg-type]
+        if self.lump_sum is not None and self.deductible is not None:
+            raise ValueError("a lump sum has no deductible")
+        return self
+
+
+class CapPool(Model):
+    """An annual payment limit shared by the benefits that name it."""
+
+    label: Text
+    amount: Money
+
+
+class CrossRegionRule(Model):
+    """How treatment elsewhere changes the basic ratio: ``ratio × factor − points``."""
+
+    label: Text
+    ratio_factor: Ratio = Fraction(1)
+    ratio_points_off: Ratio = Fraction(0)
+
+    def adjust(self, ratio: Fraction) -> Fraction:
+        return max(Fraction(0), ratio * self.ratio_factor - self.ratio_points_off)
+
+
+class Band(Model):
+    """A band of the critical-illness cumulative amount: above ``above`` up to ``up_to``."""
+
+    above: Money
+    up_to: Money | None = None
+    ratio: Ratio
+
+
+class ReliefTilt(Model):
+    """倾斜支付 for a relief tier: the threshold scaled, the ratios raised, the cap lifted."""
+
+    threshold_factor: Ratio = Fraction(1)
+    ratio_points: Ratio = Fraction(0)
+    uncapped: bool = False
+
+
+class CriticalIllness(Model):
+    """大病保险 on the person's annual cumulative in-scope self-paid amount."""
+
+    label: Text
+    visit_types: tuple[VisitType, ...]
+    include_class_b_first: bool = False
+    bands: tuple[Band, ...] = Field(min_length=1)
+    annual_cap: Money | None = None
+    relief_tilts_enabled: bool = True
+    relief_tilts: dict[Tier, ReliefTilt] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _bands_in_order(self) -> Self:
+        for index, band in enumerate(self.bands):
+            last = index == len(self.bands) - 1
+            if band.up_to is None and not last:
+                raise ValueError(f"band {index + 1} has no upper edge but is not the last")
+            if band.up_to is not None and band.up_to <= band.above:
+                raise ValueError(f"band {index + 1} ends at or below where it starts")
+            if index:
+                previous = self.bands[index - 1]
+                if previous.up_to is not None and band.above < previous.up_to:
+                    raise ValueError(f"bands {index} and {index + 1} overlap")
+                if previous.up_to is not None and band.above > previous.up_to:
+                    raise ValueError(f"there is a gap between bands {index} and {index + 1}")
+        return self
+
+
+class AssistanceRule(Model):
+    """医疗救助 for one person category: annual deductible, ratio and annual limit.
+
+    The deductible is an amount, or a share of last year's per-capita disposable income.
+    """
+
+    deductible: Money | None = None
+    deductible_share: Ratio | None = None
+    ratio: Ratio
+    annual_limit: Money
+
+    @model_validator(mode="after")
+    def _one_deductible(self) -> Self:
+        if self.deductible is not None and self.deductible_share is not None:
+            raise ValueError("give deductible or deductible_share, not both")
+        return self
+
+
+class MedicalAssistance(Model):
+    label: Text
+    reference_income: Money  # last year's per-capita disposable income (上年居民人均可支配收入)
+    visit_types: tuple[VisitType, ...]
+    categories: dict[str, AssistanceRule]
+
+    @model_validator(mode="after")
+    def _known_categories(self) -> Self:
+        for code in self.categories:
+            if code not in PERSON_CATEGORIES or code == GENERAL_CATEGORY:
+                raise ValueError(f"{code!r} is not a relief person category")
+        return self
+
+    def deductible_of(self, rule: AssistanceRule) -> int:
+        if rule.deductible_share is not None:
+            exact = self.reference_income * rule.deductible_share
+            return exact.numerator // exact.denominator
+        return rule.deductible or 0
+
+
+class SupplementaryPart(Model):
+    ratio: Ratio
+    annual_limit: Money
+
+
+class Supplementary(Model):
+    """A 惠民保 product: one annual deductible, then shares of the remainders inside and outside
+    the catalogue after the public layers."""
+
+    label: Text
+    premium: Money
+    visit_types: tuple[VisitType, ...]
+    deductible: Money
+    in_catalogue: SupplementaryPart
+    out_of_catalogue: SupplementaryPart
+    age_limit: bool = False
+    pre_existing_condition_limit: bool = False
+
+
+class Contributions(Model):
+    """个人缴费 by tier and 财政补助, per person and year."""
+
+    tiers: dict[str, Money]
+    fiscal_subsidy: Money | None = None
+
+
+class PackRules(Model):
+    """Everything a pack says. See ``PolicyPack`` for the identity and the hash."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{2,63}$")
+    version: int = Field(ge=1)
+    kind: PackKind
+    title: Text
+    region: str = Field(pattern=r"^\d{6}$")
+    scheme: str = Field(min_length=1)
+    effective: Effective
+    rounding: Rounding
+    sources: tuple[Source, ...] = ()
+    contributions: Contributions | None = None
+    person_categories: dict[str, Tier] = Field(default_factory=dict)
+    class_b_first_rate: Ratio | None = None
+    caps: dict[str, CapPool] = Field(default_factory=dict)
+    benefits: dict[VisitType, Benefit] = Field(default_factory=dict)
+    cross_region: dict[CrossRegion, CrossRegionRule] = Field(default_factory=dict)
+    critical_illness: CriticalIllness | None = None
+    medical_assistance: MedicalAssistance | None = None
+    supplementary: Supplementary | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> Self:
+        if self.kind is PackKind.PUBLIC:
+            self._check_public()
+        elif self.supplementary is None:
+            raise ValueError("a supplementary pack needs a supplementary section")
+        return self
+
+    def _check_public(self) -> None:
+        if self.class_b_first_rate is None:
+            raise ValueError("a public pack needs class_b_first_rate")
+        if not self.benefits:
+            raise ValueError("a public pack needs benefits")
+        missing = [code.value for code in CrossRegion if code not in self.cross_region]
+        if missing:
+            raise ValueError(f"cross_region gives no rule for {', '.join(missing)}")
+        for code in self.person_categories:
+            if code not in PERSON_CATEGORIES or code == GENERAL_CATEGORY:
+                raise ValueError(f"person_categories: {code!r} is not a relief person category")
+        for visit, benefit in self.benefits.items():
+            pools = list(benefit.caps)
+            pools += [rule.cap for rule in (benefit.conditions or {}).values()]
+            for pool in pools:
+                if pool not in self.caps:
+                    raise ValueError(f"benefits.{visit.value} draws from unknown cap {pool!r}")
+        if self.supplementary is not None:
+            raise ValueError("a public pack has no supplementary section")
