@@ -74,7 +74,7 @@ class PackRef:
         return f"{self.id}@{self.version}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class PolicyPack:
     """One immutable, hashed pack: the typed rules, the provenance of each figure, the text."""
 
@@ -83,6 +83,9 @@ class PolicyPack:
     figures: tuple[Figure, ...]
     text: str
     source: str
+
+    def __repr__(self) -> str:
+        return f"<PolicyPack {self.ref} {self.hash[:12]}>"
 
     @property
     def id(self) -> str:
