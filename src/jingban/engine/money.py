@@ -17,7 +17,7 @@ FEN_PER_YUAN = 100
 ZERO = Fraction(0)
 ONE = Fraction(1)
 
-_YUAN = re.compile(r"^(?P<int>\d+)(?:\.(?P<frac>\d+))?$")
+_YUAN = re.compile(r"^(?P<int>[0-9]+)(?:\.(?P<frac>[0-9]+))?$")
 
 
 class Rounding(StrEnum):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -134,25 +134,27 @@ _UniqueKeyLoader.add_constructor(
 )
 
 
-def _path_text(loc: Sequence[object]) -> str:
+def _path_text(loc: Iterable[object]) -> str:
     return ".".join(str(part) for part in loc)
 
 
 def _line_of(node: yaml.Node | None, loc: Sequence[object]) -> int | None:
-    """The line (1-based) of the deepest node along ``loc`` in the composed document."""
+    """The line (1-based) of the deepest key along ``loc`` in the composed document."""
     line = node.start_mark.line + 1 if node is not None else None
     for part in loc:
+        if part == "[key]":  # pydantic's marker for a bad mapping key: the key's own line
+            continue
+        match: tuple[yaml.Node, yaml.Node] | None = None
         if isinstance(node, yaml.MappingNode):
             # A figure with notes is a mapping around its value: the path goes on inside it.
-            match = next((v for k, v in node.value if str(k.value) == str(part)), None)
+            match = next(((k, v) for k, v in node.value if str(k.value) == str(part)), None)
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            match = node.value[part] if 0 <= part < len(node.value) else None
-        else:
-            match = None
+            if 0 <= part < len(node.value):
+                match = (node.value[part], node.value[part])
         if match is None:
             break
-        node = match
-        line = node.start_mark.line + 1
+        key, node = match
+        line = key.start_mark.line + 1
     return line
 
 
@@ -230,7 +232,7 @@ def load_pack_text(text: str, *, source: str = "<text>") -> PolicyPack:
     except ValidationError as err:
         problems = [
             Problem(
-                _path_text(e["loc"]),
+                _path_text(part for part in e["loc"] if part != "[key]"),
                 _line_of(node, e["loc"]),
                 e["msg"].removeprefix("Value error, "),
             )
