@@ -173,7 +173,7 @@ def _strip_notes(data: object, path: tuple[object, ...], out: list[Figure]) -> o
         return {k: _strip_notes(v, (*path, k), out) for k, v in data.items()}
     if isinstance(data, list):
         return [_strip_notes(v, (*path, i), out) for i, v in enumerate(data)]
-    if isinstance(data, (int, float)) and not isinstance(data, bool):
+    if isinstance(data, (int, float)) and not isinstance(data, bool) and path != ("version",):
         out.append(Figure(_path_text(path), data, False, ""))
     return data
 

@@ -1,0 +1,1 @@
+"""Pages of docs/ generated from the code, so they cannot drift from it."""

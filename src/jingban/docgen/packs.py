@@ -1,0 +1,119 @@
+"""docs/policy-packs.md: every shipped pack's numbers, with the ``sample`` ones listed apart.
+
+Regenerate with ``jingban docs`` (or ``python -m jingban.docgen.packs``); a test fails when the
+committed page differs from what this module renders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from jingban.engine.policy import PolicyPack, shipped_registry
+from jingban.engine.policy.loader import Figure
+
+PAGE = Path("docs/policy-packs.md")
+
+INTRO = """\
+# Policy packs (政策包): every number
+
+*Generated from `src/jingban/engine/policy/packs/` by `jingban docs`; do not edit by hand.*
+
+A policy pack holds every number of one scheme's policy for one region and period: ratios,
+deductibles, caps, bands, lump sums, contributions. The engine reads nothing else, so changing
+a number never needs a code change. A pack is a YAML file validated into typed objects; a broken
+pack fails to load with its file, the line and the path of each problem. Each pack has an
+effective period, a version and a content hash (SHA-256 of the canonical content, provenance
+notes included); every settlement records the id, version and hash of the packs that made it.
+
+**`sample` figures.** A number that no seed article or cited source gives is written with
+`sample: true` and a note, e.g. `{value: 800, sample: true, note: "…"}`. Sample figures are
+placeholders: they make the examples run and must be replaced by a region's published figure
+before the pack settles real money. All of them are listed at the end of this page.
+
+Amounts are in yuan (at most two decimals; held in fen), ratios as decimals (held as exact
+fractions). In the database, pack versions are imported from these files or edited on the
+policy pages, and approved by a second person; an approved version never changes.
+"""
+
+
+def _value(figure: Figure) -> str:
+    value = figure.value
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return json.dumps(value, default=str)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _pack_section(pack: PolicyPack) -> list[str]:
+    rules = pack.rules
+    lines = [
+        f"## {rules.title.zh} — {rules.title.en}",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| Pack | `{pack.ref}` ({rules.kind.value}) |",
+        f"| Region · scheme | `{rules.region}` · `{rules.scheme}` |",
+        f"| Effective | {rules.effective.start.isoformat()} to {rules.effective.end.isoformat()} |",
+        f"| Rounding | `{rules.rounding.value}` |",
+        f"| Content hash | `{pack.hash}` |",
+        f"| Figures | {len(pack.figures)}, of which {len(pack.samples)} sample |",
+        "",
+    ]
+    if rules.sources:
+        lines += ["Sources:", ""]
+        lines += [
+            f"- {source.title}" + (f": {source.note}" if source.note else "")
+            for source in rules.sources
+        ]
+        lines.append("")
+    lines += ["| Path | Value | Sample | Note |", "|---|---|---|---|"]
+    for figure in pack.figures:
+        mark = "**sample**" if figure.sample else ""
+        lines.append(
+            f"| `{figure.path}` | {_cell(_value(figure))} | {mark} | {_cell(figure.note)} |"
+        )
+    lines.append("")
+    return lines
+
+
+def render() -> str:
+    packs = shipped_registry().all()
+    lines = [INTRO]
+    for pack in packs:
+        lines += _pack_section(pack)
+    lines += [
+        "## Every sample figure",
+        "",
+        "To verify against the region's published notice before real use.",
+        "",
+        "| Pack | Path | Value | Note |",
+        "|---|---|---|---|",
+    ]
+    for pack in packs:
+        for figure in pack.samples:
+            lines.append(
+                f"| `{pack.ref}` | `{figure.path}` | {_cell(_value(figure))} "
+                f"| {_cell(figure.note)} |"
+            )
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def main() -> None:
+    root = Path(sys.argv[1]) if len(sys.argv) > 1 else Path.cwd()
+    (root / PAGE).write_text(render(), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
