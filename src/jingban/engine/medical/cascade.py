@@ -332,7 +332,7 @@ def _assistance(work: _Work, ma: MedicalAssistance | None) -> int:
     if rule is None:
         return 0
     remainder = work.in_scope_self
-    full = ma.deductible_of(rule)
+    full = ma.deductible_of(rule, work.rounding)
     met = work.counter("assistance:deductible")
     deductible = min(max(0, full - met), remainder)
     work.add("assistance:deductible", deductible)

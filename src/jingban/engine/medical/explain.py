@@ -192,7 +192,7 @@ class Texts:
 
 def _out_of_scope() -> tuple[str, str]:
     return (
-        "目录外项目及超限价部分,个人自付",
+        "目录外项目及超限价部分，个人自付",
         "items outside the catalogue and above price limits, paid by the person",
     )
 
@@ -217,7 +217,7 @@ def _deductible_visit(full: int, level: int, benefit: Benefit, repeat: bool) -> 
     zh = f"{level}级医院起付线 {yuan(full)}" if by_level else f"起付线 {yuan(full)}"
     en = f"level-{level} deductible {yuan(full)}" if by_level else f"deductible {yuan(full)}"
     if deductible is not None and deductible.repeat_by_level is not None:
-        zh += "(本年再次住院)" if repeat else "(本年首次住院)"
+        zh += "（本年再次住院）" if repeat else "（本年首次住院）"
         en += " (a repeat admission this year)" if repeat else " (first admission this year)"
     return (
         zh,
@@ -227,14 +227,14 @@ def _deductible_visit(full: int, level: int, benefit: Benefit, repeat: bool) -> 
 
 def _deductible_yearly(full: int, met: int) -> tuple[str, str]:
     return (
-        f"年度起付线 {yuan(full)},本年此前已计 {yuan(met)}",
+        f"年度起付线 {yuan(full)}，本年此前已计 {yuan(met)}",
         f"annual deductible {yuan(full)}, {yuan(met)} met earlier this year",
     )
 
 
 def _lump_sum(amount: int) -> tuple[str, str]:
     return (
-        f"定额支付 {yuan(amount)},以政策范围内费用为限",
+        f"定额支付 {yuan(amount)}，以政策范围内费用为限",
         f"lump sum {yuan(amount)}, at most the in-scope amount",
     )
 
@@ -242,13 +242,13 @@ def _lump_sum(amount: int) -> tuple[str, str]:
 def _ratio(
     benefit: Benefit, ratio: Fraction, adjusted: Fraction, claim: Claim, where: Text
 ) -> tuple[str, str]:
-    zh = f"{benefit.label.zh}:(政策范围内 − 起付线)× {pct(ratio)}"
+    zh = f"{benefit.label.zh}：（政策范围内 − 起付线）× {pct(ratio)}"
     en = f"{benefit.label.en}: (in scope − deductible) × {pct(ratio)}"
     if benefit.ratio_by_level is not None:
-        zh += f"({claim.hospital_level}级医院)"
+        zh += f"（{claim.hospital_level}级医院）"
         en += f" (level {claim.hospital_level})"
     if adjusted != ratio:
-        zh += f",{where.zh}调整为 {pct(adjusted)}"
+        zh += f"，{where.zh}调整为 {pct(adjusted)}"
         en += f", {where.en}: adjusted to {pct(adjusted)}"
     return (
         zh,
@@ -258,7 +258,7 @@ def _ratio(
 
 def _over_cap(pool: CapPool, used: int) -> tuple[str, str]:
     return (
-        f"{pool.label.zh} {yuan(pool.amount)},本年此前已支付 {yuan(used)}",
+        f"{pool.label.zh} {yuan(pool.amount)}，本年此前已支付 {yuan(used)}",
         f"{pool.label.en} {yuan(pool.amount)}, {yuan(used)} paid earlier this year",
     )
 
@@ -271,12 +271,12 @@ def _basic_self_paid() -> tuple[str, str]:
 
 
 def _ci_qualifying(ci: CriticalIllness, before: int) -> tuple[str, str]:
-    zh = "政策范围内个人负担" + ("(含乙类先行自付)" if ci.include_class_b_first else "")
+    zh = "政策范围内个人负担" + ("（含乙类先行自付）" if ci.include_class_b_first else "")
     en = "in-scope amount left to the person" + (
         " (with class B first payment)" if ci.include_class_b_first else ""
     )
     return (
-        f"{zh};本年此前累计 {yuan(before)}",
+        f"{zh}；本年此前累计 {yuan(before)}",
         f"{en}; {yuan(before)} accumulated earlier this year",
     )
 
@@ -293,10 +293,10 @@ def _ci_paid(
         top = yuan(band.up_to) if band.up_to is not None else ""
         parts_zh.append(f"{yuan(low)}–{top or '以上'} {pct(ratio)}")
         parts_en.append(f"{yuan(low)}–{top or 'above'} {pct(ratio)}")
-    zh = f"累计 {yuan(before)} → {yuan(after)},分段:" + ";".join(parts_zh)
+    zh = f"累计 {yuan(before)} → {yuan(after)}，分段：" + "；".join(parts_zh)
     en = f"cumulative {yuan(before)} → {yuan(after)}, bands: " + "; ".join(parts_en)
     if tilt is not None:
-        zh += "(救助对象倾斜支付" + (",不设封顶线)" if tilt.uncapped else ")")
+        zh += "（救助对象倾斜支付" + ("，不设封顶线）" if tilt.uncapped else "）")
         en += " (relief tilt" + (", no cap)" if tilt.uncapped else ")")
     return (
         zh,
@@ -306,7 +306,7 @@ def _ci_paid(
 
 def _ci_over_cap(cap: int, used: int) -> tuple[str, str]:
     return (
-        f"年度限额 {yuan(cap)},本年此前已支付 {yuan(used)}",
+        f"年度限额 {yuan(cap)}，本年此前已支付 {yuan(used)}",
         f"annual cap {yuan(cap)}, {yuan(used)} paid earlier this year",
     )
 
@@ -323,14 +323,14 @@ def _assistance_deductible(full: int, met: int, rule: AssistanceRule) -> tuple[s
         else "a fixed amount"
     )
     return (
-        f"年度起付线 {yuan(full)}({how_zh}),本年此前已计 {yuan(met)}",
+        f"年度起付线 {yuan(full)}（{how_zh}），本年此前已计 {yuan(met)}",
         f"annual deductible {yuan(full)} ({how_en}), {yuan(met)} met earlier this year",
     )
 
 
 def _assistance_over_limit(limit: int, used: int) -> tuple[str, str]:
     return (
-        f"年度限额 {yuan(limit)},本年此前已救助 {yuan(used)}",
+        f"年度限额 {yuan(limit)}，本年此前已救助 {yuan(used)}",
         f"annual limit {yuan(limit)}, {yuan(used)} paid earlier this year",
     )
 
@@ -338,7 +338,7 @@ def _assistance_over_limit(limit: int, used: int) -> tuple[str, str]:
 def _assistance_paid(category: str, ratio: Fraction) -> tuple[str, str]:
     zh, en = CATEGORY_LABELS.get(category, (category, category))
     return (
-        f"{zh}:(政策范围内个人负担 − 救助起付线)× {pct(ratio)}",
+        f"{zh}：（政策范围内个人负担 − 救助起付线）× {pct(ratio)}",
         f"{en}: (in-scope amount left − deductible) × {pct(ratio)}",
     )
 
@@ -352,7 +352,7 @@ def _supplementary_not_covered(product: Supplementary) -> tuple[str, str]:
 
 def _supplementary_deductible(product: Supplementary, met: int) -> tuple[str, str]:
     return (
-        f"年度免赔额 {yuan(product.deductible)},本年此前已计 {yuan(met)},先抵目录内",
+        f"年度免赔额 {yuan(product.deductible)}，本年此前已计 {yuan(met)}，先抵目录内",
         f"annual deductible {yuan(product.deductible)}, {yuan(met)} met earlier this year, "
         "inside the catalogue first",
     )
@@ -363,7 +363,7 @@ def _supplementary_part(
 ) -> tuple[str, str]:
     inside = part == "in_catalogue"
     return (
-        f"{'目录内' if inside else '目录外'}剩余个人负担 × {pct(ratio)},年度限额 {yuan(limit)}",
+        f"{'目录内' if inside else '目录外'}剩余个人负担 × {pct(ratio)}，年度限额 {yuan(limit)}",
         f"remainder {'inside' if inside else 'outside'} the catalogue × {pct(ratio)}, "
         f"annual limit {yuan(limit)}",
     )

@@ -29,7 +29,7 @@ from jingban.engine.codes import (
     Tier,
     VisitType,
 )
-from jingban.engine.money import Rounding, format_ratio, to_ratio, yuan_to_fen
+from jingban.engine.money import Rounding, apply_ratio, format_ratio, to_ratio, yuan_to_fen
 
 
 def _fen(value: object) -> int:
@@ -272,10 +272,9 @@ class MedicalAssistance(Model):
                 raise ValueError(f"{code!r} is not a relief person category")
         return self
 
-    def deductible_of(self, rule: AssistanceRule) -> int:
+    def deductible_of(self, rule: AssistanceRule, rounding: Rounding) -> int:
         if rule.deductible_share is not None:
-            exact = self.reference_income * rule.deductible_share
-            return exact.numerator // exact.denominator
+            return apply_ratio(self.reference_income, rule.deductible_share, rounding)
         return rule.deductible or 0
 
 

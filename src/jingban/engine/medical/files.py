@@ -1,0 +1,506 @@
+"""The files of ``jingban adjudicate``: claims in, results, explanation lines, errors and
+accumulators out (UTF-8 CSV with a header row).
+
+Reading a claims file never stops at a bad row: the row becomes a ``Refusal`` naming its line
+(the header is line 1), the field and a stable code. Only a problem with the file as a whole — it
+cannot be read, is not UTF-8, lacks a column — raises ``FileProblem``. Amounts are yuan with at
+most two decimals on the way in and out; accumulators are the engine's integers (fen, or a count
+for ``visits:*``), so nothing is rounded when a year is carried from one file to the next.
+
+Output goes through ``AtomicFiles``: each file is written beside its target under a temporary
+name and renamed only when every file is complete, so a failure leaves no half-written file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import os
+import re
+import secrets
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from types import TracebackType
+from typing import TextIO, TypeVar
+
+from jingban.engine.codes import PERSON_CATEGORIES, Condition, CrossRegion, VisitType
+from jingban.engine.medical.batch import AMOUNTS, BatchResult, PersonYear, Refusal
+from jingban.engine.medical.claim import Claim, YearToDate
+from jingban.engine.money import MoneyError, fen_to_yuan_text, parse_yuan
+
+CLAIM_COLUMNS = (
+    "claim_id",
+    "person_id",
+    "visit_type",
+    "condition",
+    "hospital_level",
+    "service_date",
+    "discharge_date",
+    "total",
+    "out_of_scope",
+    "class_b",
+    "person_category",
+    "cross_region",
+)
+RESULT_COLUMNS = ("claim_id", "status", "reason", *AMOUNTS, "policy", "policy_hash")
+EXPLANATION_COLUMNS = (
+    "claim_id",
+    "seq",
+    "layer",
+    "code",
+    "label",
+    "rule",
+    "base",
+    "amount",
+    "payment",
+)
+ERROR_COLUMNS = ("line", "claim_id", "field", "code", "message")
+ACCUMULATOR_COLUMNS = ("person_id", "year", "counter", "value")
+
+_Code = TypeVar("_Code", bound=StrEnum)
+_Parsed = TypeVar("_Parsed")
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_COUNT = re.compile(r"^\d+$")
+
+
+class FileProblem(ValueError):
+    """A file that cannot be used at all: a stable code, an English message, parameters."""
+
+    def __init__(self, code: str, message: str, **params: object) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class ClaimsFile:
+    """What a claims file holds: the rows that make a claim, and the rows refused."""
+
+    rows: list[tuple[int, Claim]] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.rows) + len(self.refused)
+
+
+class _BadField(ValueError):
+    def __init__(self, field: str, code: str, message: str, **params: object) -> None:
+        self.field = field
+        self.code = code
+        self.params = params
+        super().__init__(message)
+
+
+# Reading ----------------------------------------------------------------------------------------
+
+
+def _open_csv(path: Path) -> TextIO:
+    try:
+        # utf-8-sig takes off the byte-order mark spreadsheets like to write, if there is one.
+        return path.open(encoding="utf-8-sig", newline="")
+    except OSError as err:
+        raise FileProblem(
+            "file.unreadable",
+            f"{path}: cannot be read ({err.strerror or err})",
+            path=str(path),
+            error=err.strerror or str(err),
+        ) from err
+
+
+def _read(path: Path, parse: Callable[[TextIO, str], _Parsed]) -> _Parsed:
+    with _open_csv(path) as stream:
+        try:
+            return parse(stream, str(path))
+        except UnicodeDecodeError as err:
+            line = _first_line_not_utf8(path)
+            raise FileProblem(
+                "file.not_utf8", f"{path}: line {line} is not UTF-8", path=str(path), line=line
+            ) from err
+
+
+def _first_line_not_utf8(path: Path) -> int:
+    """The decoder reads ahead in blocks, so its error does not say which line is bad."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    number = 1
+    with path.open("rb") as raw:
+        for number, line in enumerate(raw, start=1):
+            try:
+                decoder.decode(line)
+            except UnicodeDecodeError:
+                return number
+    return number  # a character cut off at the end of the file
+
+
+def _records(stream: TextIO, path: str) -> Iterator[tuple[int, list[str]]]:
+    """``(first line, values)`` of each record, blank lines left out."""
+    reader = csv.reader(stream)
+    line = 1
+    try:
+        for values in reader:
+            if any(v.strip() for v in values):
+                yield line, values
+            line = reader.line_num + 1
+    except csv.Error as err:
+        raise FileProblem(
+            "file.bad_csv", f"{path}: line {line}: {err}", path=path, line=line, error=str(err)
+        ) from err
+
+
+def _header(
+    records: Iterator[tuple[int, list[str]]], path: str, needed: Iterable[str]
+) -> list[str]:
+    first = next(records, None)
+    if first is None:
+        raise FileProblem("file.empty", f"{path}: the file is empty, not even a header", path=path)
+    # A text stream may still carry the byte-order mark that utf-8-sig takes off a file.
+    names = [name.strip().lower().lstrip("\ufeff") for name in first[1]]
+    twice = sorted({name for name in names if name and names.count(name) > 1})
+    if twice:
+        raise FileProblem(
+            "file.duplicate_columns",
+            f"{path}: the header names {', '.join(twice)} more than once",
+            path=path,
+            columns=", ".join(twice),
+        )
+    missing = [name for name in needed if name not in names]
+    if missing:
+        raise FileProblem(
+            "file.missing_columns",
+            f"{path}: the header lacks {', '.join(missing)}",
+            path=path,
+            columns=", ".join(missing),
+        )
+    return names
+
+
+def read_claims(path: Path) -> ClaimsFile:
+    """The claims of a CSV file (UTF-8, with or without a byte-order mark).
+
+    Every column of ``CLAIM_COLUMNS`` must be in the header; other columns are ignored. Empty
+    cells mean: no condition, no discharge date, 0 out of scope and class B, the ``general``
+    category and ``local`` treatment. Raises ``FileProblem`` for the file as a whole.
+    """
+    return _read(path, parse_claims)
+
+
+def parse_claims(stream: TextIO, source: str = "<claims>") -> ClaimsFile:
+    records = _records(stream, source)
+    names = _header(records, source, CLAIM_COLUMNS)
+    # A row may leave out trailing columns the engine does not read, nothing more.
+    needed = 1 + max(names.index(name) for name in CLAIM_COLUMNS)
+    result = ClaimsFile()
+    for line, values in records:
+        cells = dict(zip(names, values, strict=False))
+        claim_id = cells.get("claim_id", "").strip()
+        if not needed <= len(values) <= len(names):
+            result.refused.append(
+                Refusal(
+                    line,
+                    claim_id,
+                    "",
+                    "row.column_count",
+                    f"the row has {len(values)} values where the header has {len(names)}",
+                    {"count": len(values), "expected": len(names)},
+                )
+            )
+            continue
+        try:
+            result.rows.append((line, _claim(cells)))
+        except _BadField as err:
+            result.refused.append(
+                Refusal(line, claim_id, err.field, err.code, str(err), err.params)
+            )
+    return result
+
+
+def _required(cells: Mapping[str, str], name: str) -> str:
+    value = cells[name].strip()
+    if not value:
+        raise _BadField(name, "claim.required", "is required")
+    return value
+
+
+def _choice(
+    cells: Mapping[str, str], name: str, kind: type[_Code], code: str, default: str | None = None
+) -> _Code | None:
+    value = cells[name].strip().lower()
+    if not value:
+        if default is None:
+            return None
+        value = default
+    try:
+        return kind(value)
+    except ValueError:
+        choices = ", ".join(member.value for member in kind)
+        raise _BadField(
+            name,
+            code,
+            f"{value!r} is not one of {choices}",
+            value=cells[name].strip(),
+            choices=choices,
+        ) from None
+
+
+def _date(cells: Mapping[str, str], name: str, *, required: bool) -> dt.date | None:
+    value = cells[name].strip()
+    if not value:
+        if required:
+            raise _BadField(name, "claim.required", "is required")
+        return None
+    try:
+        if not _DATE.match(value):
+            raise ValueError(value)
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise _BadField(
+            name, "claim.bad_date", f"{value!r} is not a date written YYYY-MM-DD", value=value
+        ) from None
+
+
+def _amount(cells: Mapping[str, str], name: str, *, required: bool) -> int:
+    value = cells[name].strip()
+    if not value and not required:
+        return 0
+    try:
+        return parse_yuan(value)
+    except MoneyError as err:
+        raise _BadField(name, err.code, str(err), value=value) from None
+
+
+def _claim(cells: Mapping[str, str]) -> Claim:
+    claim_id = _required(cells, "claim_id")
+    person_id = _required(cells, "person_id")
+    _required(cells, "visit_type")
+    visit_type = _choice(cells, "visit_type", VisitType, "claim.bad_visit_type")
+    condition = _choice(cells, "condition", Condition, "claim.bad_condition")
+    level_text = _required(cells, "hospital_level")
+    if level_text not in ("1", "2", "3"):
+        raise _BadField("hospital_level", "claim.bad_level", "must be 1, 2 or 3", value=level_text)
+    service_date = _date(cells, "service_date", required=True)
+    discharge_date = _date(cells, "discharge_date", required=False)
+    total = _amount(cells, "total", required=True)
+    out_of_scope = _amount(cells, "out_of_scope", required=False)
+    class_b = _amount(cells, "class_b", required=False)
+    category = cells["person_category"].strip().lower() or "general"
+    if category not in PERSON_CATEGORIES:
+        choices = ", ".join(PERSON_CATEGORIES)
+        raise _BadField(
+            "person_category",
+            "claim.bad_category",
+            f"{category!r} is not one of {choices}",
+            value=cells["person_category"].strip(),
+            choices=choices,
+        )
+    cross_region = _choice(cells, "cross_region", CrossRegion, "claim.bad_cross_region", "local")
+    assert visit_type is not None and cross_region is not None and service_date is not None
+    return Claim(
+        claim_id=claim_id,
+        person_id=person_id,
+        visit_type=visit_type,
+        hospital_level=int(level_text),
+        service_date=service_date,
+        total=total,
+        out_of_scope=out_of_scope,
+        class_b=class_b,
+        discharge_date=discharge_date,
+        condition=condition,
+        person_category=category,
+        cross_region=cross_region,
+    )
+
+
+def read_accumulators(path: Path) -> dict[PersonYear, YearToDate]:
+    """Accumulators written by ``write_accumulators``. Any bad row is a ``FileProblem``: a
+    figure carried wrong would settle every later claim of the person wrong."""
+    return _read(path, parse_accumulators)
+
+
+def parse_accumulators(
+    stream: TextIO, source: str = "<accumulators>"
+) -> dict[PersonYear, YearToDate]:
+    records = _records(stream, source)
+    names = _header(records, source, ACCUMULATOR_COLUMNS)
+    counters: dict[PersonYear, dict[str, int]] = {}
+    for line, values in records:
+        cells = dict(zip(names, (v.strip() for v in values), strict=False))
+        if len(values) != len(names):
+            raise FileProblem(
+                "accumulators.column_count",
+                f"{source}: line {line} has {len(values)} values where the header has {len(names)}",
+                path=source,
+                line=line,
+                count=len(values),
+                expected=len(names),
+            )
+        for name in ACCUMULATOR_COLUMNS:
+            text = cells[name]
+            if not text or (name in ("year", "value") and not _COUNT.match(text)):
+                raise FileProblem(
+                    "accumulators.bad_row",
+                    f"{source}: line {line}: {name} {text!r} is not valid",
+                    path=source,
+                    line=line,
+                    field=name,
+                    value=text,
+                )
+        key = (cells["person_id"], int(cells["year"]))
+        person = counters.setdefault(key, {})
+        if cells["counter"] in person:
+            raise FileProblem(
+                "accumulators.duplicate",
+                f"{source}: line {line} repeats {cells['counter']} of {key[0]} in {key[1]}",
+                path=source,
+                line=line,
+                counter=cells["counter"],
+                person_id=key[0],
+                year=key[1],
+            )
+        person[cells["counter"]] = int(cells["value"])
+    return {key: YearToDate(*key, values) for key, values in counters.items()}
+
+
+# Writing ----------------------------------------------------------------------------------------
+
+
+def _english(refusal: Refusal) -> str:
+    return refusal.message
+
+
+def _writer(stream: TextIO, columns: Iterable[str]) -> csv.DictWriter[str]:
+    writer = csv.DictWriter(stream, fieldnames=list(columns), lineterminator="\n")
+    writer.writeheader()
+    return writer
+
+
+def write_results(
+    stream: TextIO, result: BatchResult, describe: Callable[[Refusal], str] = _english
+) -> None:
+    """One row per input row, in input order: the layers in yuan, or why it was refused."""
+    writer = _writer(stream, RESULT_COLUMNS)
+    for outcome in result.outcomes:
+        row: dict[str, str] = dict.fromkeys(RESULT_COLUMNS, "")
+        row["claim_id"] = outcome.claim_id
+        if outcome.adjudication is not None:
+            adjudication = outcome.adjudication
+            row["status"] = "ok"
+            for name in AMOUNTS:
+                row[name] = fen_to_yuan_text(getattr(adjudication, name))
+            row["policy"] = "+".join(str(ref) for ref in adjudication.packs)
+            row["policy_hash"] = "+".join(ref.hash for ref in adjudication.packs)
+        else:
+            assert outcome.refusal is not None
+            row["status"] = "rejected"
+            row["reason"] = describe(outcome.refusal)
+        writer.writerow(row)
+
+
+def write_explanation(stream: TextIO, result: BatchResult, language: str = "en") -> None:
+    """The explanation lines of every settled claim, labels and rules in ``language``."""
+    writer = csv.writer(stream, lineterminator="\n")  # a plain writer: there are many lines
+    writer.writerow(EXPLANATION_COLUMNS)
+    for adjudication in result.settled:
+        claim_id = adjudication.claim.claim_id
+        writer.writerows(
+            (
+                claim_id,
+                seq,
+                line.layer,
+                line.code,
+                line.texts.label(language),
+                line.texts.rule(language),
+                "" if line.base is None else fen_to_yuan_text(line.base),
+                fen_to_yuan_text(line.amount),
+                "true" if line.payment else "false",
+            )
+            for seq, line in enumerate(adjudication.lines, start=1)
+        )
+
+
+def write_errors(
+    stream: TextIO, result: BatchResult, describe: Callable[[Refusal], str] = _english
+) -> None:
+    writer = _writer(stream, ERROR_COLUMNS)
+    for refusal in result.refusals:
+        writer.writerow(
+            {
+                "line": refusal.line,
+                "claim_id": refusal.claim_id,
+                "field": refusal.field,
+                "code": refusal.code,
+                "message": describe(refusal),
+            }
+        )
+
+
+def write_accumulators(stream: TextIO, accumulators: Mapping[PersonYear, YearToDate]) -> None:
+    """Every counter of every person-year, sorted, as integers."""
+    writer = _writer(stream, ACCUMULATOR_COLUMNS)
+    for key in sorted(accumulators):
+        ytd = accumulators[key]
+        for name in sorted(ytd.counters):
+            writer.writerow(
+                {
+                    "person_id": ytd.person_id,
+                    "year": ytd.year,
+                    "counter": name,
+                    "value": ytd.counters[name],
+                }
+            )
+
+
+class AtomicFiles:
+    """Output files that appear together or not at all.
+
+    ``open(path)`` gives a stream onto a temporary file beside ``path``; ``commit()`` renames
+    them all into place. Leaving the ``with`` block without committing removes them.
+    """
+
+    def __init__(self) -> None:
+        self._files: list[tuple[Path, Path, TextIO]] = []
+
+    def __enter__(self) -> AtomicFiles:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.discard()
+
+    def open(self, path: Path) -> TextIO:
+        if path.is_dir():
+            raise FileProblem(
+                "file.is_directory", f"{path} is a directory, not a file", path=str(path)
+            )
+        temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            stream = temporary.open("x", encoding="utf-8", newline="")
+        except OSError as err:
+            raise FileProblem(
+                "file.unwritable",
+                f"{path}: cannot be written ({err.strerror or err})",
+                path=str(path),
+                error=err.strerror or str(err),
+            ) from err
+        self._files.append((path, temporary, stream))
+        return stream
+
+    def commit(self) -> None:
+        for _, _, stream in self._files:
+            stream.close()
+        for path, temporary, _ in self._files:
+            os.replace(temporary, path)
+        self._files.clear()
+
+    def discard(self) -> None:
+        for _, temporary, stream in self._files:
+            stream.close()
+            temporary.unlink(missing_ok=True)
+        self._files.clear()
