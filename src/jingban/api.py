@@ -26,6 +26,7 @@ from jingban.core.errors import DomainError, ValidationFailed
 from jingban.core.middleware import preferred_language
 from jingban.core.services.accounts import user_for_token
 from jingban.jobs.api import router as jobs_router
+from jingban.packs.api import router as packs_router
 from jingban.registry.api import router as registry_router
 from jingban.registry.household_api import router as household_router
 
@@ -146,6 +147,7 @@ api = JingbanAPI(
 api.add_router("", core_router)
 api.add_router("/persons", registry_router)
 api.add_router("/jobs", jobs_router)
+api.add_router("/policies", packs_router)
 api.add_router("", household_router)
 
 

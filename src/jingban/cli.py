@@ -22,6 +22,9 @@ _NO_DATABASE = {
     "compilemessages",
     "i18n",
     "check",
+    "docs",
+    # Resolves packs from the shipped files, or starts a configured database itself.
+    "adjudicate",
 }
 
 
@@ -42,8 +45,10 @@ def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jingban.settings")
     command = argv[1] if len(argv) > 1 else "help"
+    # `policy check FILE` only reads a file; the other `policy` actions use the database.
+    no_database = command in _NO_DATABASE or argv[1:3] == ["policy", "check"]
     started = False
-    if command not in _NO_DATABASE and not os.environ.get("DATABASE_URL"):
+    if not no_database and not os.environ.get("DATABASE_URL"):
         started = _ensure_embedded_database()
     from django.core.management import execute_from_command_line
 

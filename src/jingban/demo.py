@@ -21,6 +21,7 @@ from jingban.core.models import Organisation, Region, Scheme, User
 from jingban.core.roles import Role
 from jingban.core.services import accounts, reference
 from jingban.core.services.reference import RegionRow
+from jingban.packs.services import import_shipped_packs
 from jingban.registry.models import Person
 from jingban.registry.services import (
     AuthorisationInput,
@@ -241,6 +242,7 @@ def build_world(
                 accounts.reset_password(user, passwords[username], acting_user=admin)
 
         ensure_special_groups(acting_user=admin)
+        import_shipped_packs(acting_user=admin)
         if not Person.objects.exists():
             _load_persons(persons, seed, year, admin, users["chen"])
     return World(

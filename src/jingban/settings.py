@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "jingban.core",
     "jingban.registry",
     "jingban.jobs",
+    "jingban.medical",
+    "jingban.packs",
 ]
 
 MIDDLEWARE = [

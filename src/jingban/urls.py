@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("jingban.core.urls")),
     path("persons/", include("jingban.registry.urls")),
     path("jobs/", include("jingban.jobs.urls")),
+    path("policies/", include("jingban.packs.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<rest>.*)$", unknown_path, name="api_unknown_path"),
     path("admin/", admin_site.urls),

@@ -189,9 +189,14 @@ def _noun(name: str) -> str:
     return noun[:-1] if noun.endswith("s") else noun
 
 
+# Path nouns whose model has another name: /policies/{pk} addresses a PackVersion.
+NOUN_MODELS = {"policie": "packversion"}
+
+
 def model_named(name: str) -> type[models.Model] | None:
     """The project model a path segment or parameter names: exact, then suffix, prefix, part."""
     noun = _noun(name)
+    noun = NOUN_MODELS.get(noun, noun)
     candidates = [m for m in apps.get_models() if m.__module__.startswith("jingban.")]
     for match in (
         lambda m: m.__name__.lower() == noun,

@@ -7,9 +7,12 @@ import datetime as dt
 
 import pytest
 
-from jingban.core.services.accounts import issue_api_token
+from jingban.core.roles import Role
+from jingban.core.services.accounts import create_account, issue_api_token
 from jingban.demo import resident_id
 from jingban.jobs.models import JobRun, JobStatus
+from jingban.packs.models import PackVersion
+from jingban.packs.services import bump_version_line, import_pack_text
 from jingban.registry.services import PersonInput, bulk_register_persons
 from jingban.wsgi import application
 from tests.api.fuzzing import fuzz, load_schema
@@ -57,8 +60,20 @@ def _persons_without_household(personas: Personas, count: int = 40) -> None:
     )
 
 
+def _pack_drafts(personas: Personas) -> None:
+    """Drafts entered by another administrator, so that approving one can succeed (nobody
+    approves their own)."""
+    author = create_account(
+        username="fuzz-author", password="fuzz-pass-123", role=Role.ADMIN, acting_user=None
+    )
+    shipped = PackVersion.objects.get(pack_id="sample-resident-2025", version=1)
+    for version in (2, 3):
+        import_pack_text(bump_version_line(shipped.content, version), acting_user=author)
+
+
 def test_every_operation_survives_fuzzing_and_answers_2xx(personas: Personas) -> None:
     _failed_runs(personas)
+    _pack_drafts(personas)
     _persons_without_household(personas)
     schema = load_schema("/api/v1/openapi.json", application)
     report = fuzz(

@@ -22,6 +22,9 @@ from jingban.core.roles import Role
 from jingban.core.services.accounts import create_account
 from jingban.core.services.calendar import seed_from_chinese_calendar
 from jingban.jobs.models import JobRun, JobStatus
+from jingban.packs import queries as packs_queries
+from jingban.packs import services as packs_services
+from jingban.packs.models import PackVersion
 from jingban.registry import queries as registry_queries
 from jingban.registry import services as registry_services
 from jingban.registry.models import AgentAuthorisation, AgentService
@@ -38,6 +41,9 @@ ORG_VIEWERS = {"admin", "kangning", "zhou", "qian"}
 LOG_VIEWERS = {"admin", "zhao", "qian"}
 CALENDAR_VIEWERS = {"admin", "wang", "sun", "li", "zhao", "kangning", "qian"}
 JOB_USERS = {"admin", "wang"}
+POLICY_VIEWERS = {"admin", "wang", "sun", "zhao", "qian"}
+POLICY_EDITORS = {"admin"}
+POLICY_APPROVERS = {"admin", "qian"}
 EVERYONE = set(ROLES)
 # Admin has no region: its scope is every region, so nothing is out of its scope.
 UNRESTRICTED = {"admin"}
@@ -129,6 +135,27 @@ def job_run(p: Personas, in_scope: bool) -> int:
     ).pk
 
 
+def pack_version(p: Personas, in_scope: bool) -> int:
+    """A shipped pack version; packs are reference data, so "out of scope" is "absent"."""
+    if not in_scope:
+        return 999_999_999
+    return PackVersion.objects.get(pack_id="sample-resident-2025", version=1).pk
+
+
+def pack_draft(p: Personas, in_scope: bool) -> int:
+    """A fresh draft entered by another administrator, so admin and qian may each approve,
+    reject or (not being its author, refused with a message) discard one."""
+    if not in_scope:
+        return 999_999_999
+    author = User.objects.filter(username="matrix-admin").first() or create_account(
+        username="matrix-admin", password="matrix-pass-1", role=Role.ADMIN, acting_user=None
+    )
+    shipped = PackVersion.objects.get(pack_id="sample-resident-2025", version=1)
+    version = packs_queries.next_version_number(shipped.pack_id)
+    text = packs_services.bump_version_line(shipped.content, version)
+    return packs_services.import_pack_text(text, acting_user=author).pk
+
+
 @dataclass
 class Route:
     allowed: set[str]
@@ -171,6 +198,24 @@ PAGES: dict[str, Route] = {
     "jobs:run_start": Route(JOB_USERS, method="post", data={"kind": "matrix.none"}, ok=400),
     "jobs:run_detail": Route(JOB_USERS, job_run),
     "jobs:run_retry": Route(JOB_USERS, job_run, method="post", ok=302),
+    "packs:version_list": Route(POLICY_VIEWERS),
+    "packs:version_create": Route(POLICY_EDITORS),
+    "packs:version_detail": Route(POLICY_VIEWERS, pack_version, regional=False),
+    "packs:version_edit": Route(POLICY_EDITORS, pack_version, regional=False),
+    "packs:version_approve": Route(
+        POLICY_APPROVERS, pack_draft, method="post", ok=302, regional=False
+    ),
+    "packs:version_reject": Route(
+        POLICY_APPROVERS,
+        pack_draft,
+        method="post",
+        data={"reject-note": "matrix"},
+        ok=302,
+        regional=False,
+    ),
+    "packs:version_discard": Route(
+        POLICY_EDITORS, pack_draft, method="post", ok=302, regional=False
+    ),
 }
 # The reference-data admin (/admin/) is one family: every route needs core.reference.admin,
 # checked by the site itself; tests/core/test_admin.py walks each of its routes for every role.
@@ -238,6 +283,9 @@ API: dict[tuple[str, str], Route] = {
     ("POST", "/api/v1/jobs"): Route(JOB_USERS, data={"kind": "matrix.none"}, ok=400),
     ("GET", "/api/v1/jobs/{pk}"): Route(JOB_USERS, job_run),
     ("POST", "/api/v1/jobs/{pk}/retry"): Route(JOB_USERS, job_run, ok=409),
+    ("GET", "/api/v1/policies"): Route(POLICY_VIEWERS),
+    ("GET", "/api/v1/policies/{pk}"): Route(POLICY_VIEWERS, pack_version, regional=False),
+    ("POST", "/api/v1/policies/{pk}/approve"): Route(POLICY_APPROVERS, pack_draft, regional=False),
 }
 # The schema and its documentation page are public, like any OpenAPI description.
 API_PUBLIC = {"/api/v1/", "/api/v1/openapi.json", "/api/v1/docs"}

@@ -119,8 +119,8 @@ def test_overlapping_bands_are_refused() -> None:
         "{above: 100000, up_to: 200000, ratio: 0.85}", "{above: 90000, up_to: 200000, ratio: 0.85}"
     )
     [(path, line, message)] = problems_of(text)
-    assert path == "critical_illness"
-    assert line == line_of(text, "critical_illness:")
+    assert path == "critical_illness.bands"
+    assert line == line_of(text, "  bands:")
     assert message == "bands 1 and 2 overlap"
 
 

@@ -32,6 +32,7 @@ NAVIGATION = [
     NavItem(_("Working-day calendar"), "core:calendar", Cap.CALENDAR_VIEW),
     NavItem(_("Reference data"), "admin:index", Cap.REFERENCE_ADMIN),
     NavItem(_("Background jobs"), "jobs:run_list", Cap.JOB_VIEW),
+    NavItem(_("Policy packs"), "packs:version_list", Cap.POLICY_VIEW),
     NavItem(_("Preferences"), "core:preferences", None),
 ]
 

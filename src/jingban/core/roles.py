@@ -56,6 +56,9 @@ class Cap(StrEnum):
     JOB_VIEW = "jobs.run.view"
     JOB_RUN = "jobs.run.start"
     REFERENCE_ADMIN = "core.reference.admin"
+    POLICY_VIEW = "packs.version.view"
+    POLICY_EDIT = "packs.version.edit"
+    POLICY_APPROVE = "packs.version.approve"
 
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Cap]] = {
@@ -70,9 +73,12 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Cap]] = {
             Cap.AGENT_GRANT,
             Cap.JOB_VIEW,
             Cap.JOB_RUN,
+            Cap.POLICY_VIEW,
         }
     ),
-    Role.REVIEWER: frozenset({Cap.PERSON_VIEW, Cap.PERSON_REVEAL, Cap.CALENDAR_VIEW}),
+    Role.REVIEWER: frozenset(
+        {Cap.PERSON_VIEW, Cap.PERSON_REVEAL, Cap.CALENDAR_VIEW, Cap.POLICY_VIEW}
+    ),
     Role.ASSESSOR: frozenset({Cap.PERSON_VIEW, Cap.CALENDAR_VIEW}),
     Role.AUDITOR: frozenset(
         {
@@ -81,13 +87,22 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Cap]] = {
             Cap.ACTION_LOG_VIEW,
             Cap.AUDIT_VERIFY,
             Cap.CALENDAR_VIEW,
+            Cap.POLICY_VIEW,
         }
     ),
     Role.INSTITUTION_STAFF: frozenset({Cap.ORGANISATION_VIEW, Cap.CALENDAR_VIEW}),
     Role.CAREGIVER: frozenset({Cap.ORGANISATION_VIEW}),
     Role.INSURED: frozenset({Cap.OWN_RECORD_VIEW, Cap.AGENT_ACT}),
     Role.SUPERVISOR: frozenset(
-        {Cap.PERSON_VIEW, Cap.ORGANISATION_VIEW, Cap.ACTION_LOG_VIEW, Cap.CALENDAR_VIEW}
+        {
+            Cap.PERSON_VIEW,
+            Cap.ORGANISATION_VIEW,
+            Cap.ACTION_LOG_VIEW,
+            Cap.CALENDAR_VIEW,
+            # The bureau's supervisor signs off the policy packs an administrator entered.
+            Cap.POLICY_VIEW,
+            Cap.POLICY_APPROVE,
+        }
     ),
     Role.ADMIN: frozenset(
         {
@@ -105,6 +120,10 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Cap]] = {
             Cap.REFERENCE_ADMIN,
             Cap.JOB_VIEW,
             Cap.JOB_RUN,
+            Cap.POLICY_VIEW,
+            Cap.POLICY_EDIT,
+            # Another administrator's draft only: nobody approves their own (services).
+            Cap.POLICY_APPROVE,
         }
     ),
 }

@@ -65,7 +65,9 @@ def _database() -> Iterator[None]:
 
 def resolve_specs(specs: Sequence[str], source: PackSource = PackSource.AUTO) -> list[PolicyPack]:
     """The packs named by ``specs``, in order. Raises ``UnknownPack`` or ``BadPackSpec`` for a
-    spec that names nothing, and ``PackError`` when a shipped file is broken."""
+    spec that names nothing, and ``PackError`` when a shipped file is broken (``PackTampered``,
+    a ``PackError``, when a stored version no longer matches its hash)."""
+    source = PackSource(source)  # "database" as a plain string compares by identity below
     files = {spec: load_pack_file(Path(spec)) for spec in specs if _is_file(spec)}
     parsed = [(spec, *parse_spec(spec)) for spec in specs if spec not in files]
     use_database = bool(parsed) and (
@@ -73,10 +75,8 @@ def resolve_specs(specs: Sequence[str], source: PackSource = PackSource.AUTO) ->
     )
     database: PackRegistry | None = None
     if use_database:
-        from jingban.packs.queries import approved_registry
-
         with _database():
-            database = approved_registry()
+            database = _approved_or_none(source)
     found = dict(files)
     for spec, pack_id, version in parsed:
         if database is not None and pack_id in database.ids():
@@ -86,6 +86,20 @@ def resolve_specs(specs: Sequence[str], source: PackSource = PackSource.AUTO) ->
         else:
             found[spec] = shipped().get(pack_id, version)
     return [found[spec] for spec in specs]
+
+
+def _approved_or_none(source: PackSource) -> PackRegistry | None:
+    """The approved versions; in auto mode nothing (so the files are used) when the database
+    was never migrated: a server started once and left empty is not a pack store."""
+    from django.db import connection
+
+    from jingban.packs.models import PackVersion
+    from jingban.packs.queries import approved_registry
+
+    if source is PackSource.AUTO:
+        if PackVersion._meta.db_table not in connection.introspection.table_names():
+            return None
+    return approved_registry()
 
 
 def _is_file(spec: str) -> bool:

@@ -13,7 +13,9 @@ force on its settlement date. Supplementary packs apply to the claims whose date
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field as default
 from itertools import combinations
@@ -207,12 +209,27 @@ def settle_claims(
 
     # Each person-year in the order its claims happened; people do not affect each other.
     pending.sort(key=lambda row: (row[1].settlement_date, row[1].claim_id, row[0]))
-    for line, claim in pending:
-        outcomes[line] = _settle_one(line, claim, plan, carried)
+    with _cyclic_gc_paused():
+        for line, claim in pending:
+            outcomes[line] = _settle_one(line, claim, plan, carried)
     return BatchResult(
         outcomes=tuple(outcomes[line] for line, _ in order),
         accumulators=carried,
     )
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Results are kept until the batch ends, and the cyclic collector would walk all of them
+    again and again (it took 60% of the time of 100,000 claims). They hold no reference cycles,
+    so reference counting frees them without it; it resumes when the batch is done."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _merge(

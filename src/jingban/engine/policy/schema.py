@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    field_validator,
     model_validator,
 )
 
@@ -224,21 +225,22 @@ class CriticalIllness(Model):
     relief_tilts_enabled: bool = True
     relief_tilts: dict[Tier, ReliefTilt] = Field(default_factory=dict)
 
-    @model_validator(mode="after")
-    def _bands_in_order(self) -> Self:
-        for index, band in enumerate(self.bands):
-            last = index == len(self.bands) - 1
+    @field_validator("bands")
+    @classmethod
+    def _bands_in_order(cls, bands: tuple[Band, ...]) -> tuple[Band, ...]:
+        for index, band in enumerate(bands):
+            last = index == len(bands) - 1
             if band.up_to is None and not last:
                 raise ValueError(f"band {index + 1} has no upper edge but is not the last")
             if band.up_to is not None and band.up_to <= band.above:
                 raise ValueError(f"band {index + 1} ends at or below where it starts")
             if index:
-                previous = self.bands[index - 1]
+                previous = bands[index - 1]
                 if previous.up_to is not None and band.above < previous.up_to:
                     raise ValueError(f"bands {index} and {index + 1} overlap")
                 if previous.up_to is not None and band.above > previous.up_to:
                     raise ValueError(f"there is a gap between bands {index} and {index + 1}")
-        return self
+        return bands
 
 
 class AssistanceRule(Model):

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from jingban.config import env_int, env_str
+from jingban.core.errors import DomainError
 from jingban.core.roles import ROLE_LABELS
 from jingban.demo import ACCOUNTS, DEFAULT_PERSONS, DEFAULT_SEED, build_world
 from jingban.registry.models import Person
@@ -65,7 +66,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("Generating the demo city (%(persons)s persons)…") % {"persons": f"{persons:,}"}
             )
-        world = build_world(persons=persons, seed=seed, var_dir=settings.VAR_DIR)
+        try:
+            world = build_world(persons=persons, seed=seed, var_dir=settings.VAR_DIR)
+        except DomainError as err:
+            # A shipped pack changed under an existing demo database, for instance.
+            raise CommandError(str(err.message)) from err
         self.stdout.write(
             self.style.SUCCESS(
                 _("Demo ready: %(count)s insured persons. Accounts (username / password):")

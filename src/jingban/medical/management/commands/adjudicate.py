@@ -1,0 +1,246 @@
+"""``jingban adjudicate --policy PACK … --in claims.csv --out results.csv``: settle a claims file.
+
+Rows are settled per person-year in date order with the accumulators carried; a bad row is
+reported with its line and reason and never stops the others. Exit status: 0 when every row was
+settled, 1 when some were rejected (the good rows are still settled and written), 2 for a problem
+with the options, a file or a pack (nothing is written). Works without a database: packs come
+from the shipped files unless one is configured (``--policy-source``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from jingban.engine.medical.batch import (
+    AMOUNTS,
+    BatchResult,
+    PackSetError,
+    settle_claims,
+)
+from jingban.engine.medical.files import (
+    AtomicFiles,
+    FileProblem,
+    read_accumulators,
+    read_claims,
+    write_accumulators,
+    write_errors,
+    write_explanation,
+    write_results,
+)
+from jingban.engine.money import format_yuan
+from jingban.engine.policy import BadPackSpec, PackError, PolicyPack, UnknownPack
+from jingban.medical.messages import (
+    AMOUNT_LABELS,
+    describe,
+    describe_pack_error,
+    describe_problem,
+)
+from jingban.packs.resolution import PackSource, resolve_specs
+
+SOME_ROWS_REJECTED = 1
+USAGE_ERROR = 2  # like argparse's own errors
+SHOWN_REFUSALS = 20  # on stderr; the errors file lists them all
+
+
+class Command(BaseCommand):
+    help = (
+        "Settle a CSV file of medical claims with one or more policy packs: results, "
+        "explanation lines, errors and year-to-date accumulators as CSV files."
+    )
+    # Runs without a database; the system checks have nothing to say about a claims file.
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--policy",
+            dest="policies",
+            action="append",
+            required=True,
+            metavar="PACK",
+            help="A pack: ID, ID@VERSION or a .yaml file. Repeat to stack a supplementary pack "
+            "on the public one, or to give public packs for different periods.",
+        )
+        parser.add_argument(
+            "--in", dest="input", type=Path, required=True, help="The claims CSV file."
+        )
+        parser.add_argument(
+            "--out", type=Path, required=True, help="The results CSV file to write."
+        )
+        parser.add_argument("--explain", type=Path, help="Write the explanation lines here.")
+        parser.add_argument("--errors", type=Path, help="Write the rejected rows here.")
+        parser.add_argument(
+            "--accumulators-in",
+            type=Path,
+            help="Year-to-date accumulators before these claims (from --accumulators-out of an "
+            "earlier file of the same year).",
+        )
+        parser.add_argument(
+            "--accumulators-out", type=Path, help="Write the accumulators after these claims."
+        )
+        parser.add_argument(
+            "--policy-source",
+            choices=[source.value for source in PackSource],
+            default=PackSource.AUTO.value,
+            help="Where pack ids are looked up: the database when configured (auto), only the "
+            "shipped files, or only the database.",
+        )
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="Language of messages and explanation lines (default: JINGBAN_LANGUAGE).",
+        )
+
+    def handle(self, *args: Any, language: str | None, **options: Any) -> None:
+        with translation.override(language or settings.LANGUAGE_CODE):
+            self._adjudicate(**options)
+
+    def _adjudicate(
+        self,
+        *,
+        policies: list[str],
+        input: Path,
+        out: Path,
+        explain: Path | None,
+        errors: Path | None,
+        accumulators_in: Path | None,
+        accumulators_out: Path | None,
+        policy_source: str,
+        **options: Any,
+    ) -> None:
+        started = time.perf_counter()
+        inputs = [p for p in (input, accumulators_in) if p is not None]
+        outputs = [p for p in (out, explain, errors, accumulators_out) if p is not None]
+        _check_outputs(inputs, outputs)
+        packs = _packs(policies, PackSource(policy_source))
+        try:
+            carried = read_accumulators(accumulators_in) if accumulators_in else None
+            claims = read_claims(input)
+            result = settle_claims(claims.rows, packs, carried, refused=claims.refused)
+            _write(result, out, explain, errors, accumulators_out)
+        except (FileProblem, PackSetError) as err:
+            raise _usage(err.code, str(err), err.params) from err
+        seconds = time.perf_counter() - started
+        self._report(result, claims.count, packs, seconds, has_errors_file=errors is not None)
+        if result.refusals:
+            raise SystemExit(SOME_ROWS_REJECTED)
+
+    def _report(
+        self,
+        result: BatchResult,
+        count: int,
+        packs: Sequence[PolicyPack],
+        seconds: float,
+        *,
+        has_errors_file: bool,
+    ) -> None:
+        refusals = result.refusals
+        for refusal in refusals[:SHOWN_REFUSALS]:
+            self.stderr.write(
+                _("Line %(line)s (claim %(claim_id)s): %(message)s")
+                % {
+                    "line": refusal.line,
+                    "claim_id": refusal.claim_id or "-",
+                    "message": describe(refusal),
+                }
+            )
+        hidden = len(refusals) - SHOWN_REFUSALS
+        if hidden > 0:
+            more = (
+                _("… and %(count)s more rejected rows: see the errors file.")
+                if has_errors_file
+                else _("… and %(count)s more rejected rows: give --errors FILE to list them all.")
+            )
+            self.stderr.write(more % {"count": hidden})
+
+        self.stdout.write(
+            _("Rows read: %(read)s; settled: %(settled)s; rejected: %(rejected)s.")
+            % {"read": count, "settled": len(result.settled), "rejected": len(refusals)}
+        )
+        self.stdout.write(
+            _("Packs: %(packs)s") % {"packs": ", ".join(f"{p.ref} ({p.hash[:12]})" for p in packs)}
+        )
+        totals = result.totals()
+        for name in ("total", *AMOUNTS):
+            self.stdout.write(f"  {AMOUNT_LABELS[name]}: {format_yuan(totals[name])}")
+        rate = count / seconds if seconds > 0 else 0.0
+        self.stdout.write(
+            _("%(seconds).2f s, %(rate)s rows per second")
+            % {"seconds": seconds, "rate": f"{rate:,.0f}"}
+        )
+
+
+def _usage(code: str, fallback: str, params: dict[str, object]) -> CommandError:
+    return CommandError(describe_problem(code, fallback, params), returncode=USAGE_ERROR)
+
+
+def _check_outputs(inputs: list[Path], outputs: list[Path]) -> None:
+    read = {path.resolve() for path in inputs}
+    written: set[Path] = set()
+    for path in outputs:
+        where = path.resolve()
+        if where in read:
+            raise _usage("file.output_is_input", f"{path} is an input", {"path": path})
+        if where in written:
+            raise _usage("file.output_twice", f"{path} is given twice", {"path": path})
+        written.add(where)
+
+
+def _packs(specs: list[str], source: PackSource) -> list[PolicyPack]:
+    from django.db import Error as DatabaseError
+
+    from jingban.devdb import EmbeddedDatabaseError
+
+    try:
+        return resolve_specs(specs, source)
+    except UnknownPack as err:
+        known = ", ".join(err.known) or "-"
+        raise _usage(err.code, str(err), {"spec": err.spec, "known": known}) from err
+    except BadPackSpec as err:
+        raise _usage(err.code, str(err), {"spec": err.spec}) from err
+    except PackError as err:
+        # A pack file given on the command line is named as it was given, path and all.
+        given = next(
+            (s for s in specs if s.endswith((".yaml", ".yml")) and Path(s).name == err.source),
+            err.source,
+        )
+        raise CommandError(describe_pack_error(err, given), returncode=USAGE_ERROR) from err
+    except (DatabaseError, EmbeddedDatabaseError) as err:
+        first_line = (str(err).strip().splitlines() or [type(err).__name__])[0]
+        raise _usage("policy.database_unavailable", str(err), {"error": first_line}) from err
+
+
+def _write(
+    result: BatchResult,
+    out: Path,
+    explain: Path | None,
+    errors: Path | None,
+    accumulators_out: Path | None,
+) -> None:
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    with AtomicFiles() as files:
+        streams = {
+            name: files.open(path)
+            for name, path in (
+                ("out", out),
+                ("explain", explain),
+                ("errors", errors),
+                ("accumulators", accumulators_out),
+            )
+            if path is not None
+        }
+        write_results(streams["out"], result, describe)
+        if "explain" in streams:
+            write_explanation(streams["explain"], result, language)
+        if "errors" in streams:
+            write_errors(streams["errors"], result, describe)
+        if "accumulators" in streams:
+            write_accumulators(streams["accumulators"], result.accumulators)
+        files.commit()

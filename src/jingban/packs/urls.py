@@ -1,0 +1,14 @@
+from django.urls import path
+
+from jingban.packs import views
+
+app_name = "packs"
+urlpatterns = [
+    path("", views.version_list, name="version_list"),
+    path("new/", views.version_create, name="version_create"),
+    path("<int:pk>/", views.version_detail, name="version_detail"),
+    path("<int:pk>/edit/", views.version_edit, name="version_edit"),
+    path("<int:pk>/approve/", views.version_approve, name="version_approve"),
+    path("<int:pk>/reject/", views.version_reject, name="version_reject"),
+    path("<int:pk>/discard/", views.version_discard, name="version_discard"),
+]

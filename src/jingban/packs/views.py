@@ -1,0 +1,197 @@
+"""Pages of the policy packs: the list, a version with its figures and the comparison with the
+previous approved version, importing a file, drafting a new version, and the review."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jingban.core.errors import DomainError, ValidationFailed
+from jingban.core.roles import Cap
+from jingban.core.views.access import AuthedRequest, requires
+from jingban.engine.policy import Figure
+from jingban.packs import queries, services
+from jingban.packs.forms import FilterForm, PackDraftForm, PackImportForm, RejectForm, ReviewForm
+from jingban.packs.models import PackVersion
+
+
+@requires(Cap.POLICY_VIEW)
+def version_list(request: AuthedRequest) -> HttpResponse:
+    filters = FilterForm(request.GET or None)
+    query = status = ""
+    if filters.is_valid():
+        query = filters.cleaned_data.get("q") or ""
+        status = filters.cleaned_data.get("status") or ""
+    context = {
+        "groups": queries.grouped_versions(request.user, query, status),
+        "filters": filters,
+        "filtered": bool(query or status),
+        "can_edit": request.user.can(Cap.POLICY_EDIT),
+    }
+    template = "packs/_version_groups.html" if request.htmx else "packs/version_list.html"
+    return render(request, template, context)
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    figures: tuple[Figure, ...]
+    problem: str
+
+
+def _load(row: PackVersion) -> _Loaded:
+    try:
+        return _Loaded(queries.load_row(row).figures, "")
+    except queries.PackTampered as err:
+        return _Loaded((), "; ".join(str(p) for p in err.problems))
+
+
+def _detail(
+    request: AuthedRequest,
+    row: PackVersion,
+    *,
+    review: ReviewForm | None = None,
+    reject: RejectForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    loaded = _load(row)
+    previous = queries.previous_approved(row)
+    changes = None
+    previous_problem = ""
+    if previous is not None and not loaded.problem:
+        before = _load(previous)
+        previous_problem = before.problem
+        if not before.problem:
+            changes = queries.compare_figures(before.figures, loaded.figures)
+    own = row.author_id == user.pk
+    context = {
+        "row": row,
+        "title": row.title(get_language() or ""),
+        "figures": loaded.figures,
+        "sample_count": sum(1 for f in loaded.figures if f.sample),
+        "problem": loaded.problem,
+        "previous": previous,
+        "previous_problem": previous_problem,
+        "changes": changes,
+        "can_review": user.can(Cap.POLICY_APPROVE) and row.is_draft and not own,
+        "own_draft": row.is_draft and own,
+        "can_discard": user.can(Cap.POLICY_EDIT) and row.is_draft and own,
+        "can_edit": user.can(Cap.POLICY_EDIT),
+        "review_form": review or ReviewForm(prefix="approve"),
+        "reject_form": reject or RejectForm(prefix="reject"),
+    }
+    return render(request, "packs/version_detail.html", context, status=status)
+
+
+@requires(Cap.POLICY_VIEW)
+def version_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _detail(request, queries.version_for(request.user, pk))
+
+
+@requires(Cap.POLICY_EDIT)
+def version_create(request: AuthedRequest) -> HttpResponse:
+    form = PackImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            row = services.import_pack_text(
+                form.cleaned_data["text"],
+                source=form.cleaned_data["source"],
+                acting_user=request.user,
+            )
+        except ValidationFailed as err:
+            form.add_domain_errors(err, content_field=form.content_field)
+        else:
+            messages.success(
+                request,
+                _("Imported %(spec)s as a draft. Another person must approve it.")
+                % {"spec": row.spec},
+            )
+            return redirect("packs:version_detail", pk=row.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "packs/version_form.html", {"form": form, "based_on": None}, status=status
+    )
+
+
+@requires(Cap.POLICY_EDIT)
+def version_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    based_on = queries.version_for(request.user, pk)
+    initial = services.bump_version_line(
+        based_on.content, queries.next_version_number(based_on.pack_id)
+    )
+    form = PackDraftForm(request.POST or None, initial={"content": initial})
+    if request.method == "POST" and form.is_valid():
+        try:
+            row = services.draft_pack_version(
+                form.cleaned_data["content"], based_on=based_on, acting_user=request.user
+            )
+        except ValidationFailed as err:
+            form.add_domain_errors(err)
+        else:
+            messages.success(
+                request,
+                _("Saved %(spec)s as a draft. Another person must approve it.")
+                % {"spec": row.spec},
+            )
+            return redirect("packs:version_detail", pk=row.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "packs/version_form.html", {"form": form, "based_on": based_on}, status=status
+    )
+
+
+@require_POST
+@requires(Cap.POLICY_APPROVE)
+def version_approve(request: AuthedRequest, pk: int) -> HttpResponse:
+    row = queries.version_for(request.user, pk)
+    form = ReviewForm(request.POST, prefix="approve")
+    if not form.is_valid():
+        return _detail(request, row, review=form, status=400)
+    try:
+        services.approve_version(row, note=form.cleaned_data["note"], acting_user=request.user)
+    except ValidationFailed as err:
+        form.add_domain_errors(err)
+        return _detail(request, row, review=form, status=400)
+    except DomainError as err:
+        messages.error(request, str(err.message))
+    else:
+        messages.success(request, _("Approved %(spec)s.") % {"spec": row.spec})
+    return redirect("packs:version_detail", pk=row.pk)
+
+
+@require_POST
+@requires(Cap.POLICY_APPROVE)
+def version_reject(request: AuthedRequest, pk: int) -> HttpResponse:
+    row = queries.version_for(request.user, pk)
+    form = RejectForm(request.POST, prefix="reject")
+    if not form.is_valid():
+        return _detail(request, row, reject=form, status=400)
+    try:
+        services.reject_version(row, reason=form.cleaned_data["note"], acting_user=request.user)
+    except ValidationFailed as err:
+        form.add_domain_errors(err)
+        return _detail(request, row, reject=form, status=400)
+    except DomainError as err:
+        messages.error(request, str(err.message))
+    else:
+        messages.success(request, _("Rejected %(spec)s.") % {"spec": row.spec})
+    return redirect("packs:version_detail", pk=row.pk)
+
+
+@require_POST
+@requires(Cap.POLICY_EDIT)
+def version_discard(request: AuthedRequest, pk: int) -> HttpResponse:
+    row = queries.version_for(request.user, pk)
+    try:
+        services.discard_draft(row, acting_user=request.user)
+    except DomainError as err:
+        messages.error(request, str(err.message))
+        return redirect("packs:version_detail", pk=row.pk)
+    messages.success(request, _("Discarded the draft %(spec)s.") % {"spec": row.spec})
+    return redirect("packs:version_list")

@@ -1,0 +1,64 @@
+"""docs/policy-packs.md lists every number of every shipped pack, the sample ones apart, and
+`jingban docs --check` tells when a generated page is stale."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from jingban.docgen import packs
+from jingban.engine.policy import shipped_registry
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """The commands speak the default language (Chinese); these tests read their English."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+def test_the_committed_page_is_what_the_packs_render() -> None:
+    committed = (ROOT / packs.PAGE).read_text(encoding="utf-8")
+    assert committed == packs.render(), (
+        f"{packs.PAGE} is out of date with the packs: run `jingban docs` and commit the result."
+    )
+
+
+def test_every_figure_and_every_sample_is_listed() -> None:
+    page = packs.render()
+    samples_section = page[page.index("## Every sample figure") :]
+    for pack in shipped_registry().all():
+        assert f"`{pack.hash}`" in page
+        for figure in pack.figures:
+            assert f"| `{figure.path}` |" in page
+        for figure in pack.samples:
+            assert f"| `{pack.ref}` | `{figure.path}` |" in samples_section
+    assert "| `sample-resident-2025@1` | `benefits.inpatient.deductible.by_level.3` | 800 |" in (
+        samples_section
+    )
+    # A figure some source gives is not in the sample list.
+    assert "`benefits.inpatient.ratio_by_level.3`" not in samples_section
+
+
+def test_docs_check_names_a_stale_page_and_rewriting_fixes_it(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    call_command("docs", "--check", "--root", str(tmp_path))
+    page = tmp_path / packs.PAGE
+    page.write_text(page.read_text("utf-8").replace("| 150 |", "| 151 |"), "utf-8")
+    with pytest.raises(CommandError, match=r"Out of date: docs/policy-packs\.md"):
+        call_command("docs", "--check", "--root", str(tmp_path))
+    call_command("docs", "--root", str(tmp_path))
+    call_command("docs", "--check", "--root", str(tmp_path))
+    assert page.read_text("utf-8") == packs.render()
+
+
+def test_docs_refuses_a_root_without_docs(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="has no docs/ folder"):
+        call_command("docs", "--root", str(tmp_path))

@@ -1,0 +1,40 @@
+"""Pack texts for the tests of stored policy pack versions: the shipped sample resident pack at
+another version, with figures changed, or broken on purpose."""
+
+from __future__ import annotations
+
+import pytest
+
+from jingban.core.models import User
+from jingban.core.roles import Role
+from jingban.core.services.accounts import create_account
+from jingban.engine.policy import SHIPPED_DIR
+from jingban.packs.services import bump_version_line
+from tests.personas import Personas
+
+PACK_ID = "sample-resident-2025"
+SHIPPED_TEXT = (SHIPPED_DIR / f"{PACK_ID}.yaml").read_text(encoding="utf-8")
+# The annual cap of outpatient pooling: 150 yuan in the shipped pack.
+OUTPATIENT_CAP = ("    amount: 150\n", "    amount: 180\n")
+
+
+def pack_text(version: int, *changes: tuple[str, str]) -> str:
+    """The shipped sample pack at ``version``, with each (old, new) text replaced once."""
+    text = bump_version_line(SHIPPED_TEXT, version)
+    for old, new in changes:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return text
+
+
+def line_of(text: str, start: str) -> int:
+    """The number (1-based) of the first line that begins with ``start``."""
+    return next(n for n, line in enumerate(text.splitlines(), 1) if line.startswith(start))
+
+
+@pytest.fixture
+def admin2(personas: Personas) -> User:
+    """A second administrator: an admin may approve another admin's draft."""
+    return create_account(
+        username="admin2", password="admin2-pass-1", role=Role.ADMIN, acting_user=None
+    )

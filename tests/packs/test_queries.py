@@ -1,0 +1,147 @@
+"""Reads: the approved registry the engine runs on (and its refusal of a tampered version), the
+comparison of figures, and who sees the versions."""
+
+from __future__ import annotations
+
+import pgtrigger
+import pytest
+from django.db import connection
+
+from jingban.engine.policy import Figure, load_pack_text
+from jingban.packs import queries, services
+from jingban.packs.models import PackVersion
+from tests.packs.conftest import OUTPATIENT_CAP, PACK_ID, pack_text
+from tests.personas import Personas
+
+IMMUTABLE = (
+    "packs.PackVersion:packversion_decided_no_update",
+    "packs.PackVersion:packversion_decided_no_delete",
+)
+
+
+def _tamper(sql: str, params: list[object]) -> None:
+    """What someone with database access does: switch the triggers off and use raw SQL."""
+    with pgtrigger.ignore(*IMMUTABLE), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _approved_v2(personas: Personas) -> PackVersion:
+    row = services.import_pack_text(
+        pack_text(2, OUTPATIENT_CAP), acting_user=personas.user("admin")
+    )
+    return services.approve_version(row, acting_user=personas.user("qian"))
+
+
+def test_the_registry_holds_every_approved_version_and_no_draft(personas: Personas) -> None:
+    v2 = _approved_v2(personas)
+    services.import_pack_text(
+        pack_text(3, ("amount: 2000", "amount: 2500")), acting_user=personas.user("admin")
+    )
+    registry = queries.approved_registry()
+    assert [str(p.ref) for p in registry.all()] == [
+        "jiangsu-yihuibao-2021@1",
+        f"{PACK_ID}@1",
+        f"{PACK_ID}@2",
+    ]
+    latest = registry.get(PACK_ID)
+    assert latest.hash == v2.content_hash and latest.version == 2
+    assert latest.rules.caps["outpatient_general"].amount == 18_000  # fen
+
+
+@pytest.mark.parametrize(
+    ("sql", "says"),
+    [
+        (
+            "UPDATE packs_packversion SET content = replace(content, 'amount: 180', "
+            "'amount: 999') WHERE id = %s",
+            "hashes to",
+        ),
+        ("UPDATE packs_packversion SET content_hash = repeat('0', 64) WHERE id = %s", "hashes to"),
+        ("UPDATE packs_packversion SET content = 'id: [' WHERE id = %s", "no longer loads"),
+        ("UPDATE packs_packversion SET version = 7 WHERE id = %s", "not sample-resident-2025@7"),
+    ],
+)
+def test_a_tampered_approved_version_is_refused(personas: Personas, sql: str, says: str) -> None:
+    row = _approved_v2(personas)
+    _tamper(sql, [row.pk])
+    with pytest.raises(queries.PackTampered) as refused:
+        queries.approved_registry()
+    assert refused.value.code == "packs.version.tampered"
+    assert says in str(refused.value)
+    assert f"database #{row.pk}" in refused.value.source
+
+
+def test_compare_figures_lists_what_changed_was_added_or_removed() -> None:
+    before = [
+        Figure("version", 1, False, ""),
+        Figure("caps.a.amount", 150, False, ""),
+        Figure("caps.b.amount", 300, True, "guess"),
+        Figure("caps.c.amount", 10, False, ""),
+        Figure("ratio", 0.5, False, ""),
+    ]
+    after = [
+        Figure("version", 2, False, ""),
+        Figure("caps.a.amount", 180, False, ""),
+        Figure("caps.b.amount", 300, False, "verified"),  # no longer a sample
+        Figure("caps.d.amount", 20, False, ""),
+        Figure("ratio", 0.50, False, "same value"),
+    ]
+    changes = queries.compare_figures(before, after)
+    assert [
+        (
+            c.path,
+            c.before.value if c.before else None,
+            c.after.value if c.after else None,
+        )
+        for c in changes
+    ] == [
+        ("caps.a.amount", 150, 180),
+        ("caps.b.amount", 300, 300),
+        ("caps.d.amount", None, 20),
+        ("caps.c.amount", 10, None),
+    ]
+
+
+def test_previous_approved_skips_drafts_and_rejected(personas: Personas) -> None:
+    admin, qian = personas.user("admin"), personas.user("qian")
+    v2 = _approved_v2(personas)
+    v3 = services.import_pack_text(
+        pack_text(3, ("amount: 2000", "amount: 2500")), acting_user=admin
+    )
+    services.reject_version(v3, reason="不对", acting_user=qian)
+    v4 = services.import_pack_text(
+        pack_text(4, ("amount: 2000", "amount: 2600")), acting_user=admin
+    )
+    assert queries.previous_approved(v4) == v2
+    assert queries.previous_approved(v2) == PackVersion.objects.get(pack_id=PACK_ID, version=1)
+    assert queries.next_version_number(PACK_ID) == 5
+    changes = queries.compare_figures(
+        load_pack_text(v2.content).figures, load_pack_text(v4.content).figures
+    )
+    assert [(c.path, c.before.value, c.after.value) for c in changes if c.before and c.after] == [
+        ("caps.outpatient_general.amount", 180, 150),
+        ("caps.accident.amount", 2000, 2600),
+    ]
+
+
+def test_every_viewer_sees_every_pack_and_others_none(personas: Personas) -> None:
+    everything = set(PackVersion.objects.values_list("pk", flat=True))
+    for username in ("admin", "wang", "sun", "zhao", "qian"):
+        seen = set(queries.versions_for(personas.user(username)).values_list("pk", flat=True))
+        assert seen == everything, username
+    for username in ("li", "kangning", "zhou", "chen"):
+        assert not queries.versions_for(personas.user(username)).exists(), username
+
+
+def test_groups_and_filters(personas: Personas) -> None:
+    _approved_v2(personas)
+    admin = personas.user("admin")
+    groups = queries.grouped_versions(admin)
+    assert [(g.pack_id, [v.version for v in g.versions]) for g in groups] == [
+        ("jiangsu-yihuibao-2021", [1]),
+        (PACK_ID, [2, 1]),
+    ]
+    assert [g.pack_id for g in queries.grouped_versions(admin, "医惠保")] == [
+        "jiangsu-yihuibao-2021"
+    ]
+    assert queries.grouped_versions(admin, status="draft") == []

@@ -1,0 +1,189 @@
+"""The policy pack pages, as the personas: admin imports and drafts, qian approves, admin cannot
+approve their own draft, and a broken pack's problems appear beside the field with their lines."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from jingban.engine.policy import load_pack_text
+from jingban.packs import services
+from jingban.packs.models import PackStatus, PackVersion
+from tests.packs.conftest import OUTPATIENT_CAP, PACK_ID, line_of, pack_text
+from tests.personas import Personas
+
+
+def _shipped() -> PackVersion:
+    return PackVersion.objects.get(pack_id=PACK_ID, version=1)
+
+
+def _page(response) -> str:
+    return response.content.decode()
+
+
+def test_admin_imports_by_pasting_and_qian_approves(personas: Personas) -> None:
+    admin = personas.client("admin", language="en")
+    response = admin.post(
+        reverse("packs:version_create"), {"content": pack_text(2, OUTPATIENT_CAP)}
+    )
+    row = PackVersion.objects.get(pack_id=PACK_ID, version=2)
+    assert response.status_code == 302 and response["Location"] == f"/policies/{row.pk}/"
+    assert (row.status, row.origin, row.author) == ("draft", "imported", personas.user("admin"))
+
+    # The author sees that another person must review; no approval form for them.
+    page = _page(admin.get(f"/policies/{row.pk}/"))
+    assert 'id="approve-form"' not in page and 'id="discard-form"' in page
+    assert "another person must approve or reject it" in page
+    refused = admin.post(f"/policies/{row.pk}/approve/", follow=True)
+    assert "another person must review it" in _page(refused)
+    row.refresh_from_db()
+    assert row.status == PackStatus.DRAFT
+
+    qian = personas.client("qian", language="en")
+    page = _page(qian.get(f"/policies/{row.pk}/"))
+    assert 'id="approve-form"' in page and 'id="reject-form"' in page
+    assert 'id="discard-form"' not in page
+    response = qian.post(f"/policies/{row.pk}/approve/", {"approve-note": "核对无误"})
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert (row.status, row.reviewer, row.review_note) == (
+        "approved",
+        personas.user("qian"),
+        "核对无误",
+    )
+    page = _page(qian.get(f"/policies/{row.pk}/"))
+    assert 'id="approve-form"' not in page and 'data-status="approved"' in page
+
+
+def test_a_broken_paste_shows_each_problem_with_its_line_beside_the_field(
+    personas: Personas,
+) -> None:
+    text = pack_text(
+        2,
+        ("    amount: 150\n", ""),
+        ("above: 100000, up_to: 200000", "above: 90000, up_to: 200000"),
+    )
+    response = personas.client("admin", language="en").post(
+        reverse("packs:version_create"), {"content": text}
+    )
+    assert response.status_code == 400
+    page = _page(response)
+    assert "The policy pack does not load: 2 problem(s)." in page  # the summary at the top
+    errors = re.search(r'<ul class="errorlist" id="id_content_errors">(.*?)</ul>', page, re.S)
+    assert errors is not None
+    listed = errors.group(1)
+    assert (
+        f"Line {line_of(text, '  outpatient_general:')}, caps.outpatient_general.amount:" in listed
+    )
+    assert (
+        f"Line {line_of(text, '  bands:')}, critical_illness.bands: bands 1 and 2 overlap" in listed
+    )
+    assert not PackVersion.objects.filter(version=2).exists()
+
+
+def test_an_uploaded_file_is_imported_and_its_problems_shown_on_the_file(
+    personas: Personas,
+) -> None:
+    admin = personas.client("admin", language="en")
+    broken = SimpleUploadedFile("broken.yaml", b"id: x-broken\nversion: one\n")
+    response = admin.post(reverse("packs:version_create"), {"file": broken})
+    assert response.status_code == 400
+    assert 'id="id_file_errors"' in _page(response) and "Line 2, version:" in _page(response)
+
+    good = SimpleUploadedFile("v2.yaml", pack_text(2, OUTPATIENT_CAP).encode())
+    response = admin.post(reverse("packs:version_create"), {"file": good})
+    assert response.status_code == 302
+    assert PackVersion.objects.filter(pack_id=PACK_ID, version=2, origin="imported").exists()
+
+    both = SimpleUploadedFile("v3.yaml", b"id: x")
+    response = admin.post(reverse("packs:version_create"), {"file": both, "content": "id: y"})
+    assert response.status_code == 400 and "not both" in _page(response)
+
+
+def test_the_edit_page_drafts_a_new_version_from_the_text(personas: Personas) -> None:
+    admin = personas.client("admin", language="en")
+    page = _page(admin.get(f"/policies/{_shipped().pk}/edit/"))
+    assert "\nversion: 2\n" in page.replace("&#x27;", "'")
+    text = pack_text(2, OUTPATIENT_CAP)
+    response = admin.post(f"/policies/{_shipped().pk}/edit/", {"content": text})
+    row = PackVersion.objects.get(pack_id=PACK_ID, version=2)
+    assert response.status_code == 302 and row.origin == "edited"
+    # The next draft from it starts at version 3; the same text again is refused beside the field.
+    assert "\nversion: 3\n" in _page(admin.get(f"/policies/{row.pk}/edit/"))
+    response = admin.post(f"/policies/{row.pk}/edit/", {"content": text})
+    assert response.status_code == 400
+    assert f"This exact pack is already stored as {PACK_ID}@2 (Draft)." in _page(response)
+
+
+def test_the_detail_shows_identity_figures_samples_changes_and_source(personas: Personas) -> None:
+    row = services.import_pack_text(
+        pack_text(2, OUTPATIENT_CAP), acting_user=personas.user("admin")
+    )
+    page = _page(personas.client("zhao", language="en").get(f"/policies/{row.pk}/"))
+    assert row.content_hash in page and f"{PACK_ID}@2" in page
+    # Every figure, sample ones badged.
+    figures = page[page.index('id="figures"') :]
+    assert figures.count("<tr data-path=") == len(load_pack_text(row.content).figures)
+    deductible = re.search(
+        r'<tr data-path="benefits.inpatient.deductible.by_level.3">(.*?)</tr>', figures, re.S
+    )
+    assert (
+        deductible is not None and "800" in deductible.group(1) and "sample" in deductible.group(1)
+    )
+    # The one change from the approved version 1.
+    changes = page[page.index('id="changes"') : page.index('id="figures"')]
+    rows = re.findall(r'<tr data-path="([^"]+)">.*?<td>(.*?)</td>\s*<td>(.*?)</td>', changes, re.S)
+    assert rows == [("caps.outpatient_general.amount", "150", "180")]
+    assert "amount: 180" in page[page.index('id="source"') :]
+    # A viewer who may not review gets no form.
+    assert 'id="approve-form"' not in page and 'id="discard-form"' not in page
+
+
+def test_reject_without_a_reason_is_shown_beside_the_field(personas: Personas) -> None:
+    row = services.import_pack_text(
+        pack_text(2, OUTPATIENT_CAP), acting_user=personas.user("admin")
+    )
+    qian = personas.client("qian", language="en")
+    response = qian.post(f"/policies/{row.pk}/reject/", {"reject-note": ""})
+    assert response.status_code == 400
+    assert 'id="id_reject-note_errors"' in _page(response)
+    response = qian.post(f"/policies/{row.pk}/reject/", {"reject-note": "依据不足"})
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert (row.status, row.review_note) == ("rejected", "依据不足")
+
+
+def test_the_author_discards_a_draft_from_its_page(personas: Personas) -> None:
+    row = services.import_pack_text(
+        pack_text(2, OUTPATIENT_CAP), acting_user=personas.user("admin")
+    )
+    response = personas.client("admin").post(f"/policies/{row.pk}/discard/")
+    assert response.status_code == 302 and response["Location"] == "/policies/"
+    assert not PackVersion.objects.filter(pk=row.pk).exists()
+    # An approved version cannot be discarded: the page says why.
+    response = personas.client("admin", language="en").post(
+        f"/policies/{_shipped().pk}/discard/", follow=True
+    )
+    assert "only a draft can be changed" in _page(response)
+    assert PackVersion.objects.filter(pk=_shipped().pk).exists()
+
+
+def test_the_list_groups_versions_by_pack_and_filters(personas: Personas) -> None:
+    services.import_pack_text(pack_text(2, OUTPATIENT_CAP), acting_user=personas.user("admin"))
+    wang = personas.client("wang", language="en")
+    page = _page(wang.get("/policies/"))
+    assert page.index(f'<tr data-spec="{PACK_ID}@2">') < page.index(f'<tr data-spec="{PACK_ID}@1">')
+    assert "jiangsu-yihuibao-2021@1" in page
+    assert "Import a pack" not in page  # wang may not edit packs
+    drafts = _page(wang.get("/policies/?status=draft", HTTP_HX_REQUEST="true"))
+    assert "<html" not in drafts
+    assert f"{PACK_ID}@2" in drafts and f"{PACK_ID}@1" not in drafts
+    assert "Import a pack" in _page(personas.client("admin", language="en").get("/policies/"))
+
+
+def test_the_menu_offers_policy_packs_to_viewers_only(personas: Personas) -> None:
+    for username, shown in [("wang", True), ("qian", True), ("li", False), ("chen", False)]:
+        page = _page(personas.client(username).get("/"))
+        assert ('href="/policies/"' in page) is shown, username
