@@ -125,3 +125,16 @@ def test_prose_figures_come_from_the_pack(page: str) -> None:
 
 def _yuan(fen: int) -> str:
     return f"¥{fen // 100:,}.{fen % 100:02d}"
+
+
+def test_the_files_section_lists_every_column_and_code(page: str) -> None:
+    from jingban.engine.codes import CrossRegion
+    from jingban.engine.medical.files import CLAIM_COLUMNS, RESULT_COLUMNS
+
+    section = page[page.index('<a id="files"></a>') :]
+    for column in CLAIM_COLUMNS:
+        assert f"| `{column}` |" in section
+    for column in RESULT_COLUMNS:
+        assert f"`{column}`" in section
+    for code in [*VisitType, *CrossRegion]:
+        assert f"`{code.value}`" in section

@@ -22,6 +22,7 @@ from jingban.docgen.medical_examples import (
     table,
     worked_examples,
 )
+from jingban.docgen.medical_files import files_section
 from jingban.engine.codes import CATEGORY_LABELS, HOSPITAL_LEVELS, Tier, VisitType
 from jingban.engine.medical import Claim
 from jingban.engine.money import Rounding
@@ -71,6 +72,7 @@ def render() -> str:
     lines += _supplementary(extras)
     lines += _out_of_pocket()
     lines += _rules(public)
+    lines += files_section()
     lines += _examples(registry)
     return "\n".join(lines).rstrip() + "\n"
 

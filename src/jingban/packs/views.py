@@ -3,6 +3,7 @@ previous approved version, importing a file, drafting a new version, and the rev
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -146,42 +147,57 @@ def version_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@requires(Cap.POLICY_APPROVE)
-def version_approve(request: AuthedRequest, pk: int) -> HttpResponse:
+def _review(
+    request: AuthedRequest,
+    pk: int,
+    form: ReviewForm | RejectForm,
+    act: Callable[[PackVersion, str], object],
+    done: str,
+) -> HttpResponse:
+    """Approve or reject: the form's note goes to ``act``; errors return to the detail page."""
     row = queries.version_for(request.user, pk)
-    form = ReviewForm(request.POST, prefix="approve")
-    if not form.is_valid():
+
+    def again() -> HttpResponse:
+        if isinstance(form, RejectForm):
+            return _detail(request, row, reject=form, status=400)
         return _detail(request, row, review=form, status=400)
+
+    if not form.is_valid():
+        return again()
     try:
-        services.approve_version(row, note=form.cleaned_data["note"], acting_user=request.user)
+        act(row, form.cleaned_data["note"])
     except ValidationFailed as err:
         form.add_domain_errors(err)
-        return _detail(request, row, review=form, status=400)
+        return again()
     except DomainError as err:
         messages.error(request, str(err.message))
     else:
-        messages.success(request, _("Approved %(spec)s.") % {"spec": row.spec})
+        messages.success(request, done % {"spec": row.spec})
     return redirect("packs:version_detail", pk=row.pk)
+
+
+@require_POST
+@requires(Cap.POLICY_APPROVE)
+def version_approve(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _review(
+        request,
+        pk,
+        ReviewForm(request.POST, prefix="approve"),
+        lambda row, note: services.approve_version(row, note=note, acting_user=request.user),
+        _("Approved %(spec)s."),
+    )
 
 
 @require_POST
 @requires(Cap.POLICY_APPROVE)
 def version_reject(request: AuthedRequest, pk: int) -> HttpResponse:
-    row = queries.version_for(request.user, pk)
-    form = RejectForm(request.POST, prefix="reject")
-    if not form.is_valid():
-        return _detail(request, row, reject=form, status=400)
-    try:
-        services.reject_version(row, reason=form.cleaned_data["note"], acting_user=request.user)
-    except ValidationFailed as err:
-        form.add_domain_errors(err)
-        return _detail(request, row, reject=form, status=400)
-    except DomainError as err:
-        messages.error(request, str(err.message))
-    else:
-        messages.success(request, _("Rejected %(spec)s.") % {"spec": row.spec})
-    return redirect("packs:version_detail", pk=row.pk)
+    return _review(
+        request,
+        pk,
+        RejectForm(request.POST, prefix="reject"),
+        lambda row, note: services.reject_version(row, reason=note, acting_user=request.user),
+        _("Rejected %(spec)s."),
+    )
 
 
 @require_POST
