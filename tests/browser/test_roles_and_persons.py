@@ -107,6 +107,8 @@ def test_care_mode_and_english(live_server, page: Page, personas: Personas) -> N
     size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     page.get_by_role("button", name=re.compile("关怀")).click()
     expect(page.locator("body")).to_have_class(re.compile("care"))
+    # The switch reloads the page: read the size once its stylesheet has been applied.
+    page.wait_for_load_state("load")
     care_size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     assert care_size >= 18 and care_size > size
     page.get_by_role("button", name="English").click()

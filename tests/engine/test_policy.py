@@ -16,6 +16,7 @@ from jingban.engine.policy import (
     PackError,
     PackKind,
     PackRegistry,
+    Problem,
     UnknownPack,
     load_pack_file,
     load_pack_text,
@@ -252,3 +253,33 @@ def test_region_ancestry() -> None:
 def test_deleting_a_required_figure_through_a_variant_is_refused() -> None:
     with pytest.raises(PackError, match=r"medical_assistance\.reference_income"):
         variant(RESIDENT, {"medical_assistance.reference_income": DELETE})
+
+
+def test_problems_carry_a_code_and_parameters() -> None:
+    text = TEXT.replace(
+        "{above: 100000, up_to: 200000, ratio: 0.85}", "{above: 90000, up_to: 200000, ratio: 0.85}"
+    )
+    [problem] = load_problems(text)
+    assert (problem.code, dict(problem.params)) == ("pack.bands_overlap", {"first": 1, "second": 2})
+    [problem] = load_problems(TEXT.replace("    amount: 150\n", "    amount: 1.234\n"))
+    assert (problem.code, dict(problem.params)) == ("money.too_precise", {"value": "1.234"})
+    [problem] = load_problems(TEXT.replace("    amount: 150\n", ""))
+    assert (problem.code, problem.path) == ("missing", "caps.outpatient_general.amount")
+
+
+def test_an_impossible_date_is_a_problem_at_its_line_not_a_crash() -> None:
+    text = TEXT.replace("  end: 2025-12-31", "  end: 2025-13-31")
+    [problem] = load_problems(text)
+    assert (problem.code, problem.line) == ("pack.bad_date", line_of(text, "2025-13-31"))
+    assert problem.message == "2025-13-31 is not a date"
+
+
+def test_a_key_written_twice_has_its_own_code() -> None:
+    [problem] = load_problems(TEXT.replace("      1: 0.85\n", "      1: 0.85\n      1: 0.95\n"))
+    assert (problem.code, dict(problem.params)) == ("pack.duplicate_key", {"key": "1"})
+
+
+def load_problems(text: str) -> list[Problem]:
+    with pytest.raises(PackError) as caught:
+        load_pack_text(text)
+    return list(caught.value.problems)

@@ -405,7 +405,7 @@ def test_a_pack_with_a_missing_number_names_the_file_path_and_line(
     assert run.code == 2
     assert f"The policy pack {broken} cannot be loaded:" in run.err
     line = _line_of(broken, band)
-    assert f"line {line}, critical_illness.bands.0.ratio: Field required" in run.err
+    assert f"Line {line}, critical_illness.bands.0.ratio: This figure is required." in run.err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.yaml", "claims.csv"]
 
 
@@ -432,7 +432,7 @@ def test_a_pack_with_overlapping_bands_names_the_file_path_and_line(
     bands_line = next(i for i, t in enumerate(broken.read_text().splitlines(), 1) if "bands:" in t)
     assert problem.line == bands_line
     assert f"The policy pack {broken} cannot be loaded:" in run.err
-    assert f"line {bands_line}, critical_illness.bands: bands 1 and 2 overlap" in run.err
+    assert f"Line {bands_line}, critical_illness.bands: Bands 1 and 2 overlap." in run.err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.yaml", "claims.csv"]
 
 

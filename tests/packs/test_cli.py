@@ -61,12 +61,12 @@ def test_check_names_file_path_and_line_of_each_problem(tmp_path: Path) -> None:
     assert refused.value.returncode == 2
     lines = str(refused.value).splitlines()
     assert lines == [
-        f"broken.yaml: line {line_of(BROKEN, '  outpatient_general:')}, "
-        "caps.outpatient_general.amount: Field required",
-        f"broken.yaml: line {line_of(BROKEN, '  bands:')}, "
-        "critical_illness.bands: bands 1 and 2 overlap",
+        f"broken.yaml: Line {line_of(BROKEN, '  outpatient_general:')}, "
+        "caps.outpatient_general.amount: This figure is required.",
+        f"broken.yaml: Line {line_of(BROKEN, '  bands:')}, "
+        "critical_illness.bands: Bands 1 and 2 overlap.",
     ]
-    with pytest.raises(CommandError, match="cannot read the file") as missing:
+    with pytest.raises(CommandError, match="The file cannot be read") as missing:
         _policy("check", str(tmp_path / "nowhere.yaml"))
     assert missing.value.returncode == 2
 
@@ -89,8 +89,9 @@ def test_check_runs_where_no_database_was_ever_set_up(tmp_path: Path) -> None:
     assert bad.returncode == 2
     # The command line speaks Chinese unless told otherwise.
     bands = next(n for n, line in enumerate(BROKEN.splitlines(), 1) if line == "  bands:")
-    assert f"broken.yaml：第 {bands} 行，critical_illness.bands：bands 1 and 2 overlap" in bad.stderr
-    assert "caps.outpatient_general.amount：Field required" in bad.stderr
+    overlap = f"broken.yaml: 第 {bands} 行，critical_illness.bands：第 1 段与第 2 段重叠。"
+    assert overlap in bad.stderr
+    assert "caps.outpatient_general.amount：此数字为必填项。" in bad.stderr
     assert not (var / "pg").exists()
 
 

@@ -118,7 +118,7 @@ def test_a_broken_pack_lists_each_problem_with_line_and_path(personas: Personas)
         f"Line {line_of(text, '  outpatient_general:')}, caps.outpatient_general.amount: "
         in problems[0]
     )
-    assert "Field required" in problems[0]
+    assert "This figure is required." in problems[0]
     assert any(
         p.startswith(f"Line {line_of(text, '  bands:')}, critical_illness.bands: ")
         and "overlap" in p
@@ -130,10 +130,10 @@ def test_a_broken_pack_lists_each_problem_with_line_and_path(personas: Personas)
 def test_not_yaml_and_empty_text_are_refused_on_content(personas: Personas) -> None:
     admin = personas.user("admin")
     for text, expected in [
-        ("id: [unclosed\n", "Line 2, the pack as a whole: not valid YAML"),
+        ("id: [unclosed\n", "Line 2: This is not valid YAML"),
         ("   \n", "Enter the text of the pack"),
         ("id: x\x00", "null character"),
-        ("- a list\n", "Line 1, the pack as a whole: a pack is a mapping"),
+        ("- a list\n", "Line 1: A pack is a mapping"),
         (
             pack_text(2).replace("scheme: resident_medical", "scheme: " + "s" * 41),
             "scheme: longer than 40 characters.",

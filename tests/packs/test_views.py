@@ -77,9 +77,8 @@ def test_a_broken_paste_shows_each_problem_with_its_line_beside_the_field(
     assert (
         f"Line {line_of(text, '  outpatient_general:')}, caps.outpatient_general.amount:" in listed
     )
-    assert (
-        f"Line {line_of(text, '  bands:')}, critical_illness.bands: bands 1 and 2 overlap" in listed
-    )
+    bands = line_of(text, "  bands:")
+    assert f"Line {bands}, critical_illness.bands: Bands 1 and 2 overlap." in listed
     assert not PackVersion.objects.filter(version=2).exists()
 
 

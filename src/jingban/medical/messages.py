@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jingban.engine.codes import PERSON_CATEGORIES, Condition, CrossRegion, VisitType
 from jingban.engine.medical.batch import Refusal
 from jingban.engine.policy import PackError
+from jingban.packs.problems import problem_line
 
 # The claim columns, as a person reads them.
 FIELD_LABELS: dict[str, Promise] = {
@@ -132,9 +132,6 @@ FILE_MESSAGES: dict[str, Promise] = {
     ),
 }
 
-PACK_PROBLEM = _("line %(line)s, %(path)s: %(message)s")
-PACK_PROBLEM_NO_LINE = _("%(path)s: %(message)s")
-
 
 def _choices() -> dict[str, str]:
     return {
@@ -186,12 +183,5 @@ def describe_pack_error(error: PackError, source: str) -> str:
     lines = [
         _format(FILE_MESSAGES["policy.invalid_pack"], {"source": source}, str(error)),
     ]
-    for problem in error.problems:
-        values = {
-            "line": problem.line,
-            "path": problem.path or gettext("(the pack)"),
-            "message": problem.message,
-        }
-        template = PACK_PROBLEM if problem.line else PACK_PROBLEM_NO_LINE
-        lines.append("  " + _format(template, values, str(problem)))
+    lines += ["  " + problem_line(problem) for problem in error.problems]
     return "\n".join(lines)

@@ -23,6 +23,7 @@ from jingban.core.roles import Cap
 from jingban.engine.policy import PackError, PolicyPack, load_pack_text, shipped_registry
 from jingban.packs import queries
 from jingban.packs.models import PackOrigin, PackStatus, PackVersion
+from jingban.packs.problems import problem_line
 
 # The action log's codes: packs.version.imported, .drafted, .updated, .approved …
 _P = "packs.version"
@@ -49,19 +50,7 @@ def _require(user: User, capability: Cap) -> None:
 
 def problem_messages(err: PackError) -> list[Message]:
     """Each problem of a pack that does not load, with its line and path, framed for a user."""
-    messages: list[Message] = []
-    for problem in err.problems:
-        where = problem.path or str(_("the pack as a whole"))
-        if problem.line:
-            messages.append(
-                _("Line %(line)s, %(path)s: %(message)s")
-                % {"line": problem.line, "path": where, "message": problem.message}
-            )
-        else:
-            messages.append(
-                _("%(path)s: %(message)s") % {"path": where, "message": problem.message}
-            )
-    return messages
+    return [problem_line(problem) for problem in err.problems]
 
 
 def _content_error(*messages: Message) -> ValidationFailed:

@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,11 +30,16 @@ _NOTE_KEYS = frozenset({"value", "sample", "note", "source"})
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a pack: where (dotted path, line) and what."""
+    """One thing wrong with a pack: where (dotted path, line) and what, in English, with a stable
+    ``code`` and its ``params`` so an application can say it in the user's language. Codes are
+    pydantic's error types (``missing``, ``extra_forbidden`` …) and the schema's own
+    (``pack.bands_overlap``, ``money.too_precise`` …)."""
 
     path: str
     line: int | None
     message: str
+    code: str = "pack.invalid"
+    params: Mapping[str, object] = field(default_factory=dict)
 
     def __str__(self) -> str:
         where = f"line {self.line}, " if self.line else ""
@@ -116,22 +121,41 @@ class _UniqueKeyLoader(yaml.SafeLoader):
     figure would silently win over the first."""
 
 
+class _DuplicateKey(yaml.constructor.ConstructorError):
+    def __init__(self, key: object, mark: yaml.Mark) -> None:
+        self.key = key
+        super().__init__(None, None, f"key {key!r} is written twice", mark)
+
+
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"key {key!r} is written twice", key_node.start_mark
-            )
+            raise _DuplicateKey(key, key_node.start_mark)
         seen.add(key)
     return loader.construct_mapping(node, deep=True)
+
+
+def _construct_date(loader: _UniqueKeyLoader, node: yaml.ScalarNode) -> object:
+    """A date-shaped scalar that is no date (2025-13-01) is a problem at its line, not a crash."""
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError as err:
+        raise _BadDate(str(node.value), node.start_mark) from err
+
+
+class _BadDate(yaml.constructor.ConstructorError):
+    def __init__(self, value: str, mark: yaml.Mark) -> None:
+        self.value = value
+        super().__init__(None, None, f"{value} is not a date", mark)
 
 
 _UniqueKeyLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
     _construct_mapping,
 )
+_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_date)
 
 
 def _path_text(loc: Iterable[object]) -> str:
@@ -217,16 +241,26 @@ def load_pack_text(text: str, *, source: str = "<text>") -> PolicyPack:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(err, "problem", None) or str(err)
-        raise PackError(source, [Problem("", line, f"not valid YAML: {problem}")]) from err
+        if isinstance(err, _DuplicateKey):
+            found = Problem("", line, problem, "pack.duplicate_key", {"key": repr(err.key)})
+        elif isinstance(err, _BadDate):
+            found = Problem("", line, problem, "pack.bad_date", {"value": err.value})
+        else:
+            found = Problem(
+                "", line, f"not valid YAML: {problem}", "pack.yaml", {"problem": problem}
+            )
+        raise PackError(source, [found]) from err
     if not isinstance(data, dict):
-        raise PackError(source, [Problem("", 1, "a pack is a mapping of names to values")])
+        raise PackError(
+            source, [Problem("", 1, "a pack is a mapping of names to values", "pack.not_mapping")]
+        )
     figures: list[Figure] = []
     try:
         plain = _strip_notes(data, (), figures)
     except _NoteError as err:
-        raise PackError(
-            source, [Problem(_path_text(err.path), _line_of(node, err.path), str(err))]
-        ) from err
+        where = _path_text(err.path)
+        problem = Problem(where, _line_of(node, err.path), str(err), "pack.sample_flag")
+        raise PackError(source, [problem]) from err
     try:
         rules = PackRules.model_validate(plain)
     except ValidationError as err:
@@ -235,6 +269,8 @@ def load_pack_text(text: str, *, source: str = "<text>") -> PolicyPack:
                 _path_text(part for part in e["loc"] if part != "[key]"),
                 _line_of(node, e["loc"]),
                 e["msg"].removeprefix("Value error, "),
+                e["type"],
+                {k: v for k, v in (e.get("ctx") or {}).items() if k != "error"},
             )
             for e in err.errors(include_url=False)
         ]
@@ -252,7 +288,10 @@ def load_pack_file(path: Path) -> PolicyPack:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise PackError(str(path), [Problem("", None, f"cannot read the file: {err}")]) from err
+        problem = Problem(
+            "", None, f"cannot read the file: {err}", "pack.unreadable", {"error": err}
+        )
+        raise PackError(str(path), [problem]) from err
     return load_pack_text(text, source=path.name)
 
 

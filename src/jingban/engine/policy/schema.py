@@ -20,6 +20,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from jingban.engine.codes import (
     GENERAL_CATEGORY,
@@ -30,20 +31,38 @@ from jingban.engine.codes import (
     Tier,
     VisitType,
 )
-from jingban.engine.money import Rounding, apply_ratio, format_ratio, to_ratio, yuan_to_fen
+from jingban.engine.money import (
+    MoneyError,
+    Rounding,
+    apply_ratio,
+    format_ratio,
+    to_ratio,
+    yuan_to_fen,
+)
+
+
+def _problem(code: str, template: str, **params: object) -> PydanticCustomError:
+    """A validation problem with a stable code (the error's ``type``) and its parameters, so an
+    application can say it in the user's language; ``template`` is the English."""
+    return PydanticCustomError(code, template, params)
 
 
 def _fen(value: object) -> int:
     try:
         return yuan_to_fen(value)
-    except ValueError as err:
-        raise ValueError(str(err)) from err
+    except MoneyError as err:
+        raise _problem(err.code, str(err), value=str(value)) from err
 
 
 def _ratio(value: object) -> Fraction:
-    ratio = to_ratio(value)
+    try:
+        ratio = to_ratio(value)
+    except ValueError as err:
+        raise _problem("ratio.not_a_number", "{value} is not a ratio", value=str(value)) from err
     if not 0 <= ratio <= 1:
-        raise ValueError(f"{format_ratio(ratio)} is not between 0 and 100%")
+        raise _problem(
+            "ratio.out_of_range", "{value} is not between 0 and 100%", value=format_ratio(ratio)
+        )
     return ratio
 
 
@@ -92,7 +111,7 @@ class Effective(Model):
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.end < self.start:
-            raise ValueError("end is before start")
+            raise _problem("pack.end_before_start", "end is before start")
         return self
 
     def covers(self, day: dt.date) -> bool:
@@ -103,7 +122,12 @@ def _all_levels(values: dict[int, object] | None, what: str) -> None:
     if values is not None:
         missing = [str(level) for level in HOSPITAL_LEVELS if level not in values]
         if missing:
-            raise ValueError(f"{what} gives no figure for hospital level {', '.join(missing)}")
+            raise _problem(
+                "pack.level_missing",
+                "{what} gives no figure for hospital level {levels}",
+                what=what,
+                levels=", ".join(missing),
+            )
 
 
 class Deductible(Model):
@@ -120,16 +144,20 @@ class Deductible(Model):
     @model_validator(mode="after")
     def _one_form(self) -> Self:
         if (self.amount is None) == (self.by_level is None):
-            raise ValueError("give either amount or by_level")
+            raise _problem("pack.amount_or_by_level", "give either amount or by_level")
         _all_levels(self.by_level, "by_level")  # type: ignore[arg-type]
         _all_levels(self.repeat_by_level, "repeat_by_level")  # type: ignore[arg-type]
         if self.repeat_by_level is not None and self.basis != "per_visit":
-            raise ValueError("a repeat-admission deductible needs basis per_visit")
+            raise _problem(
+                "pack.repeat_needs_per_visit", "a repeat-admission deductible needs basis per_visit"
+            )
         if self.repeat_by_level and self.by_level:
             for level, amount in self.repeat_by_level.items():
                 if amount > self.by_level[level]:
-                    raise ValueError(
-                        f"repeat_by_level {level} is higher than the first admission's deductible"
+                    raise _problem(
+                        "pack.repeat_above_first",
+                        "repeat_by_level {level} is higher than the first admission's deductible",
+                        level=level,
                     )
         return self
 
@@ -173,10 +201,13 @@ class Benefit(Model):
             self.conditions is not None,
         ]
         if sum(forms) != 1:
-            raise ValueError("give exactly one of ratio, ratio_by_level, lump_sum or conditions")
+            raise _problem(
+                "pack.one_payment_rule",
+                "give exactly one of ratio, ratio_by_level, lump_sum or conditions",
+            )
         _all_levels(self.ratio_by_level, "ratio_by_level")  # type: ignore[arg-type]
         if self.lump_sum is not None and self.deductible is not None:
-            raise ValueError("a lump sum has no deductible")
+            raise _problem("pack.lump_sum_deductible", "a lump sum has no deductible")
         return self
 
 
@@ -231,15 +262,33 @@ class CriticalIllness(Model):
         for index, band in enumerate(bands):
             last = index == len(bands) - 1
             if band.up_to is None and not last:
-                raise ValueError(f"band {index + 1} has no upper edge but is not the last")
+                raise _problem(
+                    "pack.band_open",
+                    "band {band} has no upper edge but is not the last",
+                    band=index + 1,
+                )
             if band.up_to is not None and band.up_to <= band.above:
-                raise ValueError(f"band {index + 1} ends at or below where it starts")
+                raise _problem(
+                    "pack.band_empty",
+                    "band {band} ends at or below where it starts",
+                    band=index + 1,
+                )
             if index:
                 previous = bands[index - 1]
                 if previous.up_to is not None and band.above < previous.up_to:
-                    raise ValueError(f"bands {index} and {index + 1} overlap")
+                    raise _problem(
+                        "pack.bands_overlap",
+                        "bands {first} and {second} overlap",
+                        first=index,
+                        second=index + 1,
+                    )
                 if previous.up_to is not None and band.above > previous.up_to:
-                    raise ValueError(f"there is a gap between bands {index} and {index + 1}")
+                    raise _problem(
+                        "pack.bands_gap",
+                        "there is a gap between bands {first} and {second}",
+                        first=index,
+                        second=index + 1,
+                    )
         return bands
 
 
@@ -257,7 +306,7 @@ class AssistanceRule(Model):
     @model_validator(mode="after")
     def _one_deductible(self) -> Self:
         if self.deductible is not None and self.deductible_share is not None:
-            raise ValueError("give deductible or deductible_share, not both")
+            raise _problem("pack.deductible_twice", "give deductible or deductible_share, not both")
         return self
 
 
@@ -271,7 +320,11 @@ class MedicalAssistance(Model):
     def _known_categories(self) -> Self:
         for code in self.categories:
             if code not in PERSON_CATEGORIES or code == GENERAL_CATEGORY:
-                raise ValueError(f"{code!r} is not a relief person category")
+                raise _problem(
+                    "pack.not_relief_category",
+                    "{category} is not a relief person category",
+                    category=repr(code),
+                )
         return self
 
     def deductible_of(self, rule: AssistanceRule, rounding: Rounding) -> int:
@@ -333,25 +386,42 @@ class PackRules(Model):
         if self.kind is PackKind.PUBLIC:
             self._check_public()
         elif self.supplementary is None:
-            raise ValueError("a supplementary pack needs a supplementary section")
+            raise _problem(
+                "pack.supplementary_missing", "a supplementary pack needs a supplementary section"
+            )
         return self
 
     def _check_public(self) -> None:
         if self.class_b_first_rate is None:
-            raise ValueError("a public pack needs class_b_first_rate")
+            raise _problem("pack.class_b_rate_missing", "a public pack needs class_b_first_rate")
         if not self.benefits:
-            raise ValueError("a public pack needs benefits")
+            raise _problem("pack.benefits_missing", "a public pack needs benefits")
         missing = [code.value for code in CrossRegion if code not in self.cross_region]
         if missing:
-            raise ValueError(f"cross_region gives no rule for {', '.join(missing)}")
+            raise _problem(
+                "pack.cross_region_missing",
+                "cross_region gives no rule for {codes}",
+                codes=", ".join(missing),
+            )
         for code in self.person_categories:
             if code not in PERSON_CATEGORIES or code == GENERAL_CATEGORY:
-                raise ValueError(f"person_categories: {code!r} is not a relief person category")
+                raise _problem(
+                    "pack.not_relief_category",
+                    "person_categories: {category} is not a relief person category",
+                    category=repr(code),
+                )
         for visit, benefit in self.benefits.items():
             pools = list(benefit.caps)
             pools += [rule.cap for rule in (benefit.conditions or {}).values()]
             for pool in pools:
                 if pool not in self.caps:
-                    raise ValueError(f"benefits.{visit.value} draws from unknown cap {pool!r}")
+                    raise _problem(
+                        "pack.unknown_cap",
+                        "benefits.{visit} draws from unknown cap {cap}",
+                        visit=visit.value,
+                        cap=repr(pool),
+                    )
         if self.supplementary is not None:
-            raise ValueError("a public pack has no supplementary section")
+            raise _problem(
+                "pack.supplementary_in_public", "a public pack has no supplementary section"
+            )

@@ -22,30 +22,13 @@ from jingban.core.errors import DomainError
 from jingban.core.models import User
 from jingban.engine.policy import BadPackSpec, PackError, load_pack_file, parse_spec
 from jingban.packs import queries, services
+from jingban.packs.problems import problem_line
 
 EXIT_PROBLEM = 2
 
 
 def _problems(err: PackError) -> str:
-    lines = []
-    for problem in err.problems:
-        where = problem.path or _("the pack as a whole")
-        if problem.line:
-            lines.append(
-                _("%(file)s: line %(line)s, %(path)s: %(message)s")
-                % {
-                    "file": err.source,
-                    "line": problem.line,
-                    "path": where,
-                    "message": problem.message,
-                }
-            )
-        else:
-            lines.append(
-                _("%(file)s: %(path)s: %(message)s")
-                % {"file": err.source, "path": where, "message": problem.message}
-            )
-    return "\n".join(lines)
+    return "\n".join(f"{err.source}: {problem_line(problem)}" for problem in err.problems)
 
 
 class Command(BaseCommand):

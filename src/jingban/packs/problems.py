@@ -1,0 +1,98 @@
+"""A pack's problems in the user's language: the engine reports each with a stable code and its
+parameters (pydantic's error types and the schema's own codes); this table says them. A code
+without an entry keeps the engine's English."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from jingban.engine.policy import Problem
+
+MESSAGES: Mapping[str, Promise] = {
+    # Reading the file.
+    "pack.unreadable": _("The file cannot be read: %(error)s"),
+    "pack.yaml": _("This is not valid YAML: %(problem)s"),
+    "pack.not_mapping": _("A pack is a mapping of names to values."),
+    "pack.duplicate_key": _("The key %(key)s is written twice; keep one."),
+    "pack.bad_date": _("%(value)s is not a date."),
+    "pack.sample_flag": _("sample must be true or false."),
+    # pydantic's checks of shape and type.
+    "missing": _("This figure is required."),
+    "extra_forbidden": _("This name is not part of a pack (a typing mistake?)."),
+    "enum": _("Must be one of %(expected)s."),
+    "literal_error": _("Must be one of %(expected)s."),
+    "int_parsing": _("Must be a whole number."),
+    "int_type": _("Must be a whole number."),
+    "greater_than_equal": _("Must be at least %(ge)s."),
+    "bool_parsing": _("Must be true or false."),
+    "bool_type": _("Must be true or false."),
+    "date_type": _("Must be a date written YYYY-MM-DD."),
+    "date_parsing": _("Must be a date written YYYY-MM-DD."),
+    "date_from_datetime_parsing": _("Must be a date written YYYY-MM-DD."),
+    "string_type": _("Must be text."),
+    "string_too_short": _("Must not be empty."),
+    "string_pattern_mismatch": _("Does not have the expected form (%(pattern)s)."),
+    "dict_type": _("Must be a mapping of names to values."),
+    "model_type": _("Must be a mapping of names to values."),
+    "tuple_type": _("Must be a list."),
+    "list_type": _("Must be a list."),
+    "too_short": _("Needs at least %(min_length)s entries."),
+    # Amounts and ratios.
+    "money.empty": _("An amount is required."),
+    "money.negative": _("%(value)s is negative."),
+    "money.not_a_number": _("%(value)s is not an amount of yuan."),
+    "money.too_precise": _("%(value)s has more than two decimals."),
+    "ratio.not_a_number": _("%(value)s is not a ratio (write 0.65 or 65%%)."),
+    "ratio.out_of_range": _("%(value)s is not between 0 and 100%%."),
+    # The schema's own rules.
+    "pack.end_before_start": _("The end of the period is before its start."),
+    "pack.level_missing": _("%(what)s gives no figure for hospital level %(levels)s."),
+    "pack.amount_or_by_level": _("Give either amount or by_level."),
+    "pack.repeat_needs_per_visit": _("A repeat-admission deductible needs basis per_visit."),
+    "pack.repeat_above_first": _(
+        "repeat_by_level %(level)s is higher than the first admission's deductible."
+    ),
+    "pack.one_payment_rule": _(
+        "Give exactly one of ratio, ratio_by_level, lump_sum or conditions."
+    ),
+    "pack.lump_sum_deductible": _("A lump sum has no deductible."),
+    "pack.band_open": _("Band %(band)s has no upper edge but is not the last."),
+    "pack.band_empty": _("Band %(band)s ends at or below where it starts."),
+    "pack.bands_overlap": _("Bands %(first)s and %(second)s overlap."),
+    "pack.bands_gap": _("There is a gap between bands %(first)s and %(second)s."),
+    "pack.deductible_twice": _("Give deductible or deductible_share, not both."),
+    "pack.not_relief_category": _("%(category)s is not a relief person category."),
+    "pack.supplementary_missing": _("A supplementary pack needs a supplementary section."),
+    "pack.class_b_rate_missing": _("A public pack needs class_b_first_rate."),
+    "pack.benefits_missing": _("A public pack needs benefits."),
+    "pack.cross_region_missing": _("cross_region gives no rule for %(codes)s."),
+    "pack.unknown_cap": _("benefits.%(visit)s draws from an unknown cap %(cap)s."),
+    "pack.supplementary_in_public": _("A public pack has no supplementary section."),
+}
+
+
+def problem_text(problem: Problem) -> str:
+    """What is wrong, in the active language (the engine's English when the code is unknown or
+    its parameters do not fit)."""
+    message = MESSAGES.get(problem.code)
+    if message is None:
+        return problem.message
+    try:
+        return str(message) % {k: str(v) for k, v in problem.params.items()}
+    except (KeyError, TypeError, ValueError):
+        return problem.message
+
+
+def problem_line(problem: Problem) -> str:
+    """Where and what: ``Line 12, caps.pooled.amount: …``, or without the parts not known."""
+    values = {"line": problem.line, "path": problem.path, "message": problem_text(problem)}
+    if problem.line and problem.path:
+        return _("Line %(line)s, %(path)s: %(message)s") % values
+    if problem.line:
+        return _("Line %(line)s: %(message)s") % values
+    if problem.path:
+        return _("%(path)s: %(message)s") % values
+    return problem_text(problem)
