@@ -167,6 +167,12 @@ def test_a_figure_written_twice_is_refused_with_its_line() -> None:
         ),
         ("  end: 2025-12-31", "  end: 2024-12-31", "effective", "end is before start"),
         (
+            "      tekun: {value: 0.05",
+            "      vip: {value: 0.05",
+            "benefits.inpatient",
+            "category_points: 'vip' is not a person category",
+        ),
+        (
             "  filed_temporary:\n",
             "  filed_temporarily:\n",
             "cross_region.filed_temporarily",

@@ -95,6 +95,7 @@ def _change_public(variant: Variant, *, no_basic: bool) -> Callable[[dict[str, A
             # qualifies for critical illness.
             inpatient = data["benefits"]["inpatient"]
             inpatient["ratio_by_level"] = dict.fromkeys(HOSPITAL_LEVELS, 0)
+            inpatient.pop("category_points", None)
             inpatient["deductible"]["by_level"] = dict.fromkeys(HOSPITAL_LEVELS, 0)
             inpatient["deductible"]["repeat_by_level"] = dict.fromkeys(HOSPITAL_LEVELS, 0)
 

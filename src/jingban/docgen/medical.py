@@ -231,6 +231,26 @@ def _caps_cell(public: PolicyPack, benefit: Benefit, mark: _Marks) -> str:
     )
 
 
+def _category_points(public: PolicyPack, mark: _Marks) -> str:
+    """The points a benefit adds to its ratio for a person category, as one sentence."""
+    parts = []
+    for visit, benefit in public.rules.benefits.items():
+        for category, points in benefit.category_points.items():
+            zh, en = CATEGORY_LABELS.get(category, (category, category))
+            flag = mark(f"benefits.{visit.value}.category_points.{category}")
+            parts.append(
+                f"{benefit.label.zh} {benefit.label.en}: {zh} {en} "
+                f"+{pct(points).removesuffix('%')} points{flag}"
+            )
+    if not parts:
+        return ""
+    return (
+        " A person category may add points to the ratio (人员类别加点, at most 100% in all): "
+        + "; ".join(parts)
+        + "."
+    )
+
+
 def _basic(public: PolicyPack) -> list[str]:
     rules = public.rules
     mark = _Marks(public)
@@ -276,7 +296,7 @@ def _basic(public: PolicyPack) -> list[str]:
         "level may have a lower figure for a **repeat admission**: the second and later "
         "admissions of the same year (counted as `visits:<visit type>`) use it.",
         "- **支付比例 Ratio**: by hospital level for inpatient stays; one ratio per disease for "
-        "the two diseases (两病).",
+        "the two diseases (两病)." + _category_points(public, mark),
         "- **年度限额 Annual caps**: each benefit draws from one or more cap pools; what a pool "
         "has paid this year is carried as `cap:<pool>`, and a payment larger than the room left "
         "is cut to it (explanation line 超过年度限额 *above the annual cap*).",

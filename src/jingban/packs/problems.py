@@ -69,6 +69,7 @@ MESSAGES: Mapping[str, Promise] = {
     "pack.class_b_rate_missing": _("A public pack needs class_b_first_rate."),
     "pack.benefits_missing": _("A public pack needs benefits."),
     "pack.cross_region_missing": _("cross_region gives no rule for %(codes)s."),
+    "pack.unknown_category": _("category_points: %(category)s is not a person category."),
     "pack.unknown_cap": _("benefits.%(visit)s draws from an unknown cap %(cap)s."),
     "pack.supplementary_in_public": _("A public pack has no supplementary section."),
 }

@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from jingban.engine.medical.claim import Claim, YearToDate
 from jingban.engine.medical.explain import Line, Texts
-from jingban.engine.money import ONE, Rounding, apply_ratio, round_fraction
+from jingban.engine.money import ONE, ZERO, Rounding, apply_ratio, round_fraction
 from jingban.engine.policy.loader import PackRef, PolicyPack
 from jingban.engine.policy.schema import (
     Benefit,
@@ -238,9 +238,10 @@ def _basic(work: _Work, pack: PolicyPack) -> int:
         else:
             assert benefit.ratio is not None
             ratio = benefit.ratio
-        adjusted = region_rule.adjust(ratio)
-        exact = apply_ratio(base, adjusted, work.rounding)
-        texts = Texts.ratio(benefit, ratio, adjusted, claim, region_rule.label)
+        points = benefit.category_points.get(claim.person_category, ZERO)
+        applied = region_rule.adjust(min(ratio + points, ONE))
+        exact = apply_ratio(base, applied, work.rounding)
+        texts = Texts.ratio(benefit, ratio, applied, claim, region_rule.label)
 
     fund = exact
     for pool in pools:

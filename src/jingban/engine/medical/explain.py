@@ -240,20 +240,37 @@ def _lump_sum(amount: int) -> tuple[str, str]:
 
 
 def _ratio(
-    benefit: Benefit, ratio: Fraction, adjusted: Fraction, claim: Claim, where: Text
+    benefit: Benefit, base: Fraction, final: Fraction, claim: Claim, where: Text
 ) -> tuple[str, str]:
-    zh = f"{benefit.label.zh}：（政策范围内 − 起付线）× {pct(ratio)}"
-    en = f"{benefit.label.en}: (in scope − deductible) × {pct(ratio)}"
+    """``base`` is the ratio of the level (or the benefit); ``final`` what was applied after the
+    person category's points and the cross-region adjustment."""
+    zh = f"{benefit.label.zh}：（政策范围内 − 起付线）× {pct(final)}"
+    en = f"{benefit.label.en}: (in scope − deductible) × {pct(final)}"
+    notes_zh: list[str] = []
+    notes_en: list[str] = []
     if benefit.ratio_by_level is not None:
-        zh += f"（{claim.hospital_level}级医院）"
-        en += f" (level {claim.hospital_level})"
-    if adjusted != ratio:
-        zh += f"，{where.zh}调整为 {pct(adjusted)}"
-        en += f", {where.en}: adjusted to {pct(adjusted)}"
-    return (
-        zh,
-        en,
-    )
+        notes_zh.append(
+            f"{claim.hospital_level}级医院" + (f" {pct(base)}" if final != base else "")
+        )
+        notes_en.append(
+            f"level {claim.hospital_level}" + (f" {pct(base)}" if final != base else "")
+        )
+    elif final != base:
+        notes_zh.append(f"比例 {pct(base)}")
+        notes_en.append(f"ratio {pct(base)}")
+    points = benefit.category_points.get(claim.person_category)
+    if points:
+        zh_name, en_name = CATEGORY_LABELS.get(claim.person_category, (claim.person_category,) * 2)
+        number = pct(points).removesuffix("%")
+        notes_zh.append(f"{zh_name}加 {number} 个百分点")
+        notes_en.append(f"{en_name} +{number} points")
+    if final != min(base + (points or 0), Fraction(1)):
+        notes_zh.append(f"{where.zh}调整")
+        notes_en.append(f"{where.en}: adjusted")
+    if notes_zh:
+        zh += "（" + "，".join(notes_zh) + "）"
+        en += " (" + ", ".join(notes_en) + ")"
+    return zh, en
 
 
 def _over_cap(pool: CapPool, used: int) -> tuple[str, str]:

@@ -191,6 +191,8 @@ class Benefit(Model):
     lump_sum: Money | None = None
     caps: tuple[str, ...] = ()
     conditions: dict[Condition, ConditionRule] | None = None
+    # Points added to the ratio for a person category (特困 …), at most 100% in all.
+    category_points: dict[str, Ratio] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _one_payment_rule(self) -> Self:
@@ -208,6 +210,13 @@ class Benefit(Model):
         _all_levels(self.ratio_by_level, "ratio_by_level")  # type: ignore[arg-type]
         if self.lump_sum is not None and self.deductible is not None:
             raise _problem("pack.lump_sum_deductible", "a lump sum has no deductible")
+        for category in self.category_points:
+            if category not in PERSON_CATEGORIES:
+                raise _problem(
+                    "pack.unknown_category",
+                    "category_points: {category} is not a person category",
+                    category=repr(category),
+                )
         return self
 
 
