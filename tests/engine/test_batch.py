@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from jingban.engine.codes import PERSON_CATEGORIES, Condition, CrossRegion, VisitType
 from jingban.engine.medical import (
+    Adjudication,
     BatchResult,
     Claim,
     PackSetError,
@@ -204,6 +205,27 @@ def test_a_batch_matches_the_claims_settled_one_by_one() -> None:
         )
         == 36_000_000
     )
+
+
+def test_results_can_be_seen_as_settled_and_kept_without_their_lines() -> None:
+    claims = [
+        inpatient("b", "p1", dt.date(2025, 8, 1), 9_000_000, category="dibao"),
+        outpatient("c", "p2", dt.date(2025, 4, 1), 40_000),
+        inpatient("a", "p1", dt.date(2025, 3, 10), 6_000_000, out_of_scope=500_000),
+    ]
+    seen: list[Adjudication] = []
+
+    lean = settle_claims(numbered(claims), PACKS, on_settled=seen.append, keep_lines=False)
+    full = settle_claims(numbered(claims), PACKS)
+
+    # Seen in settlement order (by date, so each person's year in order), each with its lines.
+    assert [a.claim.claim_id for a in seen] == ["a", "c", "b"]
+    assert all(sum(line.amount for line in a.lines if line.payment) == a.total for a in seen)
+    assert {a.claim.claim_id: a for a in seen} == {a.claim.claim_id: a for a in full.settled}
+    # Kept without lines, figures and accumulators unchanged.
+    assert all(a.lines == () for a in lean.settled)
+    assert [dataclasses.replace(a, lines=()) for a in full.settled] == list(lean.settled)
+    assert lean.accumulators == full.accumulators
 
 
 # Refusals ---------------------------------------------------------------------------------------

@@ -78,7 +78,8 @@ def files_section() -> list[str]:
         "`status` is `ok` or `rejected`; amounts in yuan with two decimals; `policy` and "
         "`policy_hash` name the packs (`id@version`, joined by `+`).",
         f"- `--explain` the explanation lines: {_codes(EXPLANATION_COLUMNS)}; the lines whose "
-        "`payment` is `true` add up to the claim's total.",
+        "`payment` is `true` add up to the claim's total. They are written as the claims are "
+        "settled, in date order, so a large file's lines are never all held in memory.",
         f"- `--errors` the rejected rows: {_codes(ERROR_COLUMNS)}.",
         f"- `--accumulators-out` / `--accumulators-in` the year-to-date counters: "
         f"{_codes(ACCUMULATOR_COLUMNS)} (fen, or a count for `visits:*`).",

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import field as default
 from itertools import combinations
 
@@ -165,6 +165,8 @@ def settle_claims(
     accumulators: Mapping[PersonYear, YearToDate] | None = None,
     *,
     refused: Iterable[Refusal] = (),
+    on_settled: Callable[[Adjudication], None] | None = None,
+    keep_lines: bool = True,
 ) -> BatchResult:
     """Settle ``rows`` of ``(line_number, claim)`` with ``packs``.
 
@@ -174,6 +176,11 @@ def settle_claims(
     outcomes come back in that order; the first row of a claim id is settled, later ones are
     refused. Raises ``PackSetError`` when the packs cannot be used together; every other
     problem is a refusal.
+
+    ``on_settled`` sees each result as it is settled (in date order, so each person's year in
+    order), with its
+    explanation lines; with ``keep_lines=False`` the results kept for the end drop their lines,
+    so a large file's explanation can be written as it goes instead of held in memory.
     """
     plan = _Packs.of(packs)
     carried: dict[PersonYear, YearToDate] = {}
@@ -211,7 +218,13 @@ def settle_claims(
     pending.sort(key=lambda row: (row[1].settlement_date, row[1].claim_id, row[0]))
     with _cyclic_gc_paused():
         for line, claim in pending:
-            outcomes[line] = _settle_one(line, claim, plan, carried)
+            outcome = _settle_one(line, claim, plan, carried)
+            if outcome.adjudication is not None:
+                if on_settled is not None:
+                    on_settled(outcome.adjudication)
+                if not keep_lines:
+                    outcome = replace(outcome, adjudication=replace(outcome.adjudication, lines=()))
+            outcomes[line] = outcome
     return BatchResult(
         outcomes=tuple(outcomes[line] for line, _ in order),
         accumulators=carried,

@@ -28,6 +28,7 @@ from typing import TextIO, TypeVar
 
 from jingban.engine.codes import PERSON_CATEGORIES, Condition, CrossRegion, VisitType
 from jingban.engine.medical.batch import AMOUNTS, BatchResult, PersonYear, Refusal
+from jingban.engine.medical.cascade import Adjudication
 from jingban.engine.medical.claim import Claim, YearToDate
 from jingban.engine.money import MoneyError, fen_to_yuan_text, parse_yuan
 
@@ -399,13 +400,19 @@ def write_results(
         writer.writerow(row)
 
 
-def write_explanation(stream: TextIO, result: BatchResult, language: str = "en") -> None:
-    """The explanation lines of every settled claim, labels and rules in ``language``."""
-    writer = csv.writer(stream, lineterminator="\n")  # a plain writer: there are many lines
-    writer.writerow(EXPLANATION_COLUMNS)
-    for adjudication in result.settled:
+class ExplanationWriter:
+    """Explanation lines written claim by claim, as they are settled: a batch need not keep
+    millions of lines in memory to write them at the end."""
+
+    def __init__(self, stream: TextIO, language: str = "en") -> None:
+        self._writer = csv.writer(stream, lineterminator="\n")  # plain: there are many lines
+        self._language = language
+        self._writer.writerow(EXPLANATION_COLUMNS)
+
+    def write(self, adjudication: Adjudication) -> None:
         claim_id = adjudication.claim.claim_id
-        writer.writerows(
+        language = self._language
+        self._writer.writerows(
             (
                 claim_id,
                 seq,
@@ -419,6 +426,14 @@ def write_explanation(stream: TextIO, result: BatchResult, language: str = "en")
             )
             for seq, line in enumerate(adjudication.lines, start=1)
         )
+
+
+def write_explanation(stream: TextIO, result: BatchResult, language: str = "en") -> None:
+    """The explanation lines of every settled claim of ``result`` (which kept its lines), in
+    input order."""
+    writer = ExplanationWriter(stream, language)
+    for adjudication in result.settled:
+        writer.write(adjudication)
 
 
 def write_errors(

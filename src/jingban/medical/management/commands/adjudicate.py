@@ -10,7 +10,7 @@ from the shipped files unless one is configured (``--policy-source``).
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,16 +23,19 @@ from jingban.engine.medical.batch import (
     AMOUNTS,
     BatchResult,
     PackSetError,
+    PersonYear,
     settle_claims,
 )
+from jingban.engine.medical.claim import YearToDate
 from jingban.engine.medical.files import (
     AtomicFiles,
+    ClaimsFile,
+    ExplanationWriter,
     FileProblem,
     read_accumulators,
     read_claims,
     write_accumulators,
     write_errors,
-    write_explanation,
     write_results,
 )
 from jingban.engine.money import format_yuan
@@ -123,8 +126,9 @@ class Command(BaseCommand):
         try:
             carried = read_accumulators(accumulators_in) if accumulators_in else None
             claims = read_claims(input)
-            result = settle_claims(claims.rows, packs, carried, refused=claims.refused)
-            _write(result, out, explain, errors, accumulators_out)
+            result = _settle_and_write(
+                claims, packs, carried, out, explain, errors, accumulators_out
+            )
         except (FileProblem, PackSetError) as err:
             raise _usage(err.code, str(err), err.params) from err
         seconds = time.perf_counter() - started
@@ -217,30 +221,35 @@ def _packs(specs: list[str], source: PackSource) -> list[PolicyPack]:
         raise _usage("policy.database_unavailable", str(err), {"error": first_line}) from err
 
 
-def _write(
-    result: BatchResult,
+def _settle_and_write(
+    claims: ClaimsFile,
+    packs: Sequence[PolicyPack],
+    carried: Mapping[PersonYear, YearToDate] | None,
     out: Path,
     explain: Path | None,
     errors: Path | None,
     accumulators_out: Path | None,
-) -> None:
+) -> BatchResult:
+    """Settle the claims and write every file, all or none. The explanation lines are written
+    as each claim is settled (in date order) and not kept in memory."""
     language = translation.get_language() or settings.LANGUAGE_CODE
     with AtomicFiles() as files:
-        streams = {
-            name: files.open(path)
-            for name, path in (
-                ("out", out),
-                ("explain", explain),
-                ("errors", errors),
-                ("accumulators", accumulators_out),
-            )
-            if path is not None
-        }
-        write_results(streams["out"], result, describe)
-        if "explain" in streams:
-            write_explanation(streams["explain"], result, language)
-        if "errors" in streams:
-            write_errors(streams["errors"], result, describe)
-        if "accumulators" in streams:
-            write_accumulators(streams["accumulators"], result.accumulators)
+        results = files.open(out)
+        lines = ExplanationWriter(files.open(explain), language) if explain else None
+        errors_stream = files.open(errors) if errors else None
+        accumulators = files.open(accumulators_out) if accumulators_out else None
+        result = settle_claims(
+            claims.rows,
+            packs,
+            carried,
+            refused=claims.refused,
+            on_settled=lines.write if lines else None,
+            keep_lines=False,
+        )
+        write_results(results, result, describe)
+        if errors_stream is not None:
+            write_errors(errors_stream, result, describe)
+        if accumulators is not None:
+            write_accumulators(accumulators, result.accumulators)
         files.commit()
+    return result
