@@ -186,3 +186,15 @@ def test_the_menu_offers_policy_packs_to_viewers_only(personas: Personas) -> Non
     for username, shown in [("wang", True), ("qian", True), ("li", False), ("chen", False)]:
         page = _page(personas.client(username).get("/"))
         assert ('href="/policies/"' in page) is shown, username
+
+
+def test_the_region_is_shown_by_name(personas: Personas) -> None:
+    wang = personas.client("wang")
+    national = _page(wang.get(f"/policies/{_shipped().pk}/"))
+    jiangsu = PackVersion.objects.get(pack_id="jiangsu-yihuibao-2021", version=1)
+    provincial = _page(wang.get(f"/policies/{jiangsu.pk}/"))
+    listing = _page(wang.get("/policies/"))
+
+    assert "<dd>全国（000000）</dd>" in national
+    assert "<dd>江苏省 (320000)</dd>" in provincial
+    assert "<td>全国（000000）</td>" in listing and "<td>江苏省 (320000)</td>" in listing

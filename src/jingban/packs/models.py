@@ -17,6 +17,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+NATIONWIDE = "000000"  # a pack for wherever no region has its own
+
 
 class PackStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -135,3 +137,12 @@ class PackVersion(models.Model):
 
     def title(self, language: str) -> str:
         return self.title_en if language.startswith("en") else self.title_zh
+
+    def region_label(self) -> str:
+        """The region by name with its code; 000000 is the whole country."""
+        if self.region == NATIONWIDE:
+            return str(_("Nationwide (%(code)s)") % {"code": self.region})
+        from jingban.core.models import Region
+
+        name = Region.objects.filter(code=self.region).values_list("name", flat=True).first()
+        return f"{name} ({self.region})" if name else self.region
