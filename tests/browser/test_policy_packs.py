@@ -1,7 +1,7 @@
 """The policy pack journey in Chinese, in Debian's Chromium (axe checks every page on the way):
 admin drafts a new version of the sample resident pack with one figure changed and sees it in
-the comparison, cannot approve it themself; qian approves it; the list shows it approved, and
-reads in 关怀 mode."""
+the comparison, cannot approve it themself; qian tries a bill with it (试算) and approves it;
+the list shows it approved, and reads in 关怀 mode."""
 
 from __future__ import annotations
 
@@ -58,6 +58,19 @@ def test_admin_drafts_a_version_and_qian_approves_it(
     sign_in(page, base, "qian", personas.world.passwords["qian"])
     page.goto(f"{base}/policies/{draft.pk}/")
     expect(page.locator(f"#changes tr[data-path='{FIGURE}'] td").nth(1)).to_have_text("180")
+
+    # Before approving, qian tries a bill: outpatient pooling of 400 pays 175 now, 150 before.
+    page.locator(f"a[href='/policies/{draft.pk}/trial/']").click()
+    page.locator("#id_visit_type").select_option("outpatient_general")
+    page.locator("#id_hospital_level").select_option("1")
+    page.locator("#id_service_date").fill("2025-04-01")
+    page.locator("#id_total").fill("400")
+    page.locator("#trial-form button[type=submit]").click()
+    fund = page.locator("#trial-result tbody tr").first
+    expect(fund.locator("td").nth(0)).to_have_text("¥175.00")
+    expect(fund.locator("td").nth(1)).to_have_text("¥150.00")
+    expect(page.locator("#trial-lines")).to_contain_text("年度起付线 ¥50.00")
+    page.goto(f"{base}/policies/{draft.pk}/")
     page.locator("#id_approve-note").fill("与局发文件核对一致")
     page.locator("#approve-form button[type=submit]").click()
     expect(page.locator("main [data-status=approved]")).to_be_visible()

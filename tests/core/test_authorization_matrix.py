@@ -201,6 +201,7 @@ PAGES: dict[str, Route] = {
     "packs:version_list": Route(POLICY_VIEWERS),
     "packs:version_create": Route(POLICY_EDITORS),
     "packs:version_detail": Route(POLICY_VIEWERS, pack_version, regional=False),
+    "packs:version_trial": Route(POLICY_VIEWERS, pack_version, regional=False),
     "packs:version_edit": Route(POLICY_EDITORS, pack_version, regional=False),
     "packs:version_approve": Route(
         POLICY_APPROVERS, pack_draft, method="post", ok=302, regional=False

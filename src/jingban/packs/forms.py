@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jingban.core.errors import DomainError
+from jingban.engine.money import MoneyError, parse_yuan
 from jingban.packs.models import PackStatus
 from jingban.packs.services import MAX_CONTENT, MAX_NOTE
 
@@ -107,4 +108,75 @@ class FilterForm(forms.Form):
         label=_("Status"),
         required=False,
         choices=[("", _("Any status")), *PackStatus.choices],
+    )
+
+
+VISIT_TYPES = [
+    ("inpatient", _("Inpatient")),
+    ("outpatient_general", _("Outpatient pooling")),
+    ("outpatient_two_diseases", _("Two diseases (hypertension, diabetes)")),
+    ("outpatient_chronic", _("Chronic and special outpatient care")),
+    ("outpatient_dialysis", _("Special outpatient care (dialysis)")),
+    ("maternity_natural", _("Childbirth (natural)")),
+    ("maternity_cesarean", _("Childbirth (caesarean)")),
+    ("accident_outpatient", _("Accident outpatient care")),
+]
+CONDITIONS = [("", _("None")), ("hypertension", _("Hypertension")), ("diabetes", _("Diabetes"))]
+LEVELS = [("1", _("Level 1 and below")), ("2", _("Level 2")), ("3", _("Level 3"))]
+PERSON_CATEGORIES = [
+    ("general", _("General")),
+    ("tekun", _("Persons in extreme poverty")),
+    ("dibao", _("Minimum living allowance recipients")),
+    ("fanpin", _("Persons returned to or fallen into poverty")),
+    ("dibao_edge", _("Members of households on the edge of the allowance")),
+    ("monitored", _("Persons monitored against returning to poverty")),
+    ("illness_poor", _("Seriously ill persons impoverished by illness")),
+]
+CROSS_REGION = [
+    ("local", _("Local treatment")),
+    ("filed_long_term", _("Long-term residence elsewhere (filed)")),
+    ("referral", _("Referral")),
+    ("emergency", _("Emergency")),
+    ("filed_temporary", _("Other temporary treatment (filed)")),
+    ("unfiled", _("Treatment elsewhere without filing")),
+]
+
+
+class _YuanField(forms.CharField):
+    """An amount in yuan with at most two decimals, as fen."""
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+
+    def clean(self, value: object) -> int:
+        text = str(super().clean(value) or "0")
+        try:
+            return parse_yuan(text)
+        except MoneyError as err:
+            message = {
+                "money.negative": _("The amount must not be negative."),
+                "money.too_precise": _("Give the amount in yuan with at most two decimals."),
+            }.get(err.code, _("Enter an amount in yuan, like 1234.50."))
+            raise forms.ValidationError(message, code=err.code) from err
+
+
+class TrialForm(forms.Form):
+    """A made-up claim to settle (试算)."""
+
+    visit_type = forms.ChoiceField(label=_("Visit type"), choices=VISIT_TYPES)
+    condition = forms.ChoiceField(label=_("Condition"), choices=CONDITIONS, required=False)
+    hospital_level = forms.TypedChoiceField(
+        label=_("Hospital level"), choices=LEVELS, coerce=int, initial="3"
+    )
+    service_date = forms.DateField(label=_("Service date"))
+    discharge_date = forms.DateField(label=_("Discharge date"), required=False)
+    total = _YuanField(label=_("Total"))
+    out_of_scope = _YuanField(label=_("Out-of-scope amount"), required=False)
+    class_b = _YuanField(label=_("Class B amount"), required=False)
+    person_category = forms.ChoiceField(
+        label=_("Person category"), choices=PERSON_CATEGORIES, initial="general"
+    )
+    cross_region = forms.ChoiceField(
+        label=_("Cross-region status"), choices=CROSS_REGION, initial="local"
     )

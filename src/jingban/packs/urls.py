@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/approve/", views.version_approve, name="version_approve"),
     path("<int:pk>/reject/", views.version_reject, name="version_reject"),
     path("<int:pk>/discard/", views.version_discard, name="version_discard"),
+    path("<int:pk>/trial/", views.version_trial, name="version_trial"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -16,9 +17,21 @@ from django.views.decorators.http import require_POST
 from jingban.core.errors import DomainError, ValidationFailed
 from jingban.core.roles import Cap
 from jingban.core.views.access import AuthedRequest, requires
+from jingban.engine.codes import Condition, CrossRegion, VisitType
+from jingban.engine.medical import LAYER_LABELS, Claim, ClaimInvalid, ClaimRejected
+from jingban.engine.medical.batch import Refusal
+from jingban.engine.money import format_yuan
 from jingban.engine.policy import Figure
-from jingban.packs import queries, services
-from jingban.packs.forms import FilterForm, PackDraftForm, PackImportForm, RejectForm, ReviewForm
+from jingban.medical.messages import describe
+from jingban.packs import queries, services, trial
+from jingban.packs.forms import (
+    FilterForm,
+    PackDraftForm,
+    PackImportForm,
+    RejectForm,
+    ReviewForm,
+    TrialForm,
+)
 from jingban.packs.models import PackVersion
 
 
@@ -211,3 +224,99 @@ def version_discard(request: AuthedRequest, pk: int) -> HttpResponse:
         return redirect("packs:version_detail", pk=row.pk)
     messages.success(request, _("Discarded the draft %(spec)s.") % {"spec": row.spec})
     return redirect("packs:version_list")
+
+
+def _trial_claim(data: dict[str, Any]) -> Claim:
+    return Claim(
+        claim_id="trial",
+        person_id="trial",
+        visit_type=VisitType(data["visit_type"]),
+        hospital_level=data["hospital_level"],
+        service_date=data["service_date"],
+        discharge_date=data["discharge_date"],
+        total=data["total"],
+        out_of_scope=data["out_of_scope"],
+        class_b=data["class_b"],
+        condition=Condition(data["condition"]) if data["condition"] else None,
+        person_category=data["person_category"],
+        cross_region=CrossRegion(data["cross_region"]),
+    )
+
+
+def _refusal_text(err: ClaimInvalid | ClaimRejected) -> str:
+    message = str(err).removeprefix(f"{err.field}: ")
+    return describe(Refusal(0, "trial", err.field, err.code, message, err.params))
+
+
+_LAYER_FIGURES = (
+    ("basic_fund", "basic"),
+    ("critical_illness", "critical_illness"),
+    ("medical_assistance", "medical_assistance"),
+    ("supplementary", "supplementary"),
+    ("out_of_pocket", "out_of_pocket"),
+)
+
+
+@requires(Cap.POLICY_VIEW)
+def version_trial(request: AuthedRequest, pk: int) -> HttpResponse:
+    """试算: a made-up claim settled with this version and the approved one before it."""
+    row = queries.version_for(request.user, pk)
+    language = get_language() or ""
+    form = TrialForm(request.GET or None, initial={"service_date": row.effective_start})
+    columns: list[dict[str, object]] = []
+    layers: list[dict[str, object]] = []
+    lines: list[dict[str, object]] = []
+    if form.is_valid():
+        claim = _trial_claim(form.cleaned_data)
+        try:
+            claim.check()
+        except ClaimInvalid as err:
+            form.add_error(err.field if err.field in form.fields else None, _refusal_text(err))
+        else:
+            results = trial.trial(row, claim)
+            for result in results:
+                refusal = _refusal_text(result.refusal) if result.refusal else result.problem
+                columns.append(
+                    {
+                        "spec": result.row.spec,
+                        "packs": " + ".join(f"{p.ref} ({p.hash[:12]})" for p in result.packs),
+                        "refusal": refusal,
+                    }
+                )
+            for attribute, layer in _LAYER_FIGURES:
+                zh, en = LAYER_LABELS[layer]
+                layers.append(
+                    {
+                        "label": en if language.startswith("en") else zh,
+                        "amounts": [
+                            format_yuan(getattr(r.adjudication, attribute))
+                            if r.adjudication
+                            else "—"
+                            for r in results
+                        ],
+                    }
+                )
+            first = results[0].adjudication
+            for line in first.lines if first else ():
+                zh, en = LAYER_LABELS[line.layer]
+                lines.append(
+                    {
+                        "layer": en if language.startswith("en") else zh,
+                        "label": line.texts.label(language),
+                        "rule": line.texts.rule(language),
+                        "base": "" if line.base is None else format_yuan(line.base),
+                        "amount": format_yuan(line.amount),
+                        "payment": line.payment,
+                    }
+                )
+    context = {
+        "row": row,
+        "title": row.title(language),
+        "form": form,
+        "columns": columns,
+        "layers": layers,
+        "total": format_yuan(form.cleaned_data["total"]) if columns else "",
+        "lines": lines,
+    }
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(request, "packs/version_trial.html", context, status=status)
