@@ -34,7 +34,7 @@ def test_the_worked_example_settles_with_its_explanation(personas: Personas) -> 
     for figure in ("¥33,930.00", "¥11,256.00", "¥60,000.00"):
         assert figure in page
     assert "统筹基金支付" in page and "住院：（政策范围内 − 起付线）× 65%（3级医院）" in page
-    assert page.count("<th scope=\"col\">sample-resident-2025@1</th>") == 1
+    assert page.count('<th scope="col">sample-resident-2025@1</th>') == 1
     assert shipped.content_hash[:12] in page
 
 
