@@ -173,7 +173,11 @@ class Command(BaseCommand):
         )
         totals = result.totals()
         for name in ("total", *AMOUNTS):
-            self.stdout.write(f"  {AMOUNT_LABELS[name]}: {format_yuan(totals[name])}")
+            self.stdout.write(
+                "  "
+                + _("%(label)s: %(amount)s")
+                % {"label": AMOUNT_LABELS[name], "amount": format_yuan(totals[name])}
+            )
         rate = count / seconds if seconds > 0 else 0.0
         self.stdout.write(
             _("%(seconds).2f s, %(rate)s rows per second")
