@@ -289,3 +289,19 @@ def load_problems(text: str) -> list[Problem]:
     with pytest.raises(PackError) as caught:
         load_pack_text(text)
     return list(caught.value.problems)
+
+
+def test_anchors_and_aliases_are_refused() -> None:
+    bomb = "id: x\na: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\nb: &b [*a, *a, *a, *a, *a, *a]\n"
+    [problem] = load_problems(bomb)
+    assert (problem.code, problem.line) == ("pack.alias", 2)
+    [problem] = load_problems(TEXT.replace("      1: 0.85\n", "      1: &r 0.85\n      2: *r\n"))
+    assert problem.code == "pack.alias"
+
+
+def test_a_pack_nested_too_deeply_is_a_problem_not_a_crash() -> None:
+    [problem] = load_problems("id: " + "[" * 5000 + "]" * 5000 + "\n")
+    assert (problem.code, problem.line) == ("pack.too_deep", 1)
+    deep = "a:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 40)) + "  " * 40 + "v: 1\n"
+    [problem] = load_problems(deep)
+    assert problem.code == "pack.too_deep" and problem.line is not None and problem.line > 30

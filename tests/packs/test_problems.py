@@ -9,6 +9,7 @@ import pytest
 from django.utils import translation
 
 from jingban.engine.policy import PackError, Problem, load_pack_text
+from jingban.engine.policy import loader as pack_loader
 from jingban.engine.policy import schema as pack_schema
 from jingban.packs.problems import MESSAGES, problem_line, problem_text
 
@@ -18,7 +19,10 @@ MONEY_CODES = {"money.empty", "money.negative", "money.not_a_number", "money.too
 def test_every_code_of_the_schema_has_a_message() -> None:
     source = Path(pack_schema.__file__).read_text("utf-8")
     codes = set(re.findall(r'_problem\(\s*"([a-z_.]+)"', source)) | MONEY_CODES
-    assert len(codes) > 20
+    loader = Path(pack_loader.__file__).read_text("utf-8")
+    codes |= set(re.findall(r'"(pack\.[a-z_]+)"', loader)) - {"pack.invalid"}
+    assert {"pack.alias", "pack.too_deep", "pack.duplicate_key", "pack.bad_date"} <= codes
+    assert len(codes) > 25
     assert codes - set(MESSAGES) == set()
 
 

@@ -18,6 +18,8 @@ MESSAGES: Mapping[str, Promise] = {
     "pack.not_mapping": _("A pack is a mapping of names to values."),
     "pack.duplicate_key": _("The key %(key)s is written twice; keep one."),
     "pack.bad_date": _("%(value)s is not a date."),
+    "pack.alias": _("Anchors and aliases (& and *) are not allowed: write each figure out."),
+    "pack.too_deep": _("The pack is nested too deeply."),
     "pack.sample_flag": _("sample must be true or false."),
     # pydantic's checks of shape and type.
     "missing": _("This figure is required."),

@@ -232,11 +232,43 @@ def _stringify_keys(data: object) -> object:
     return data
 
 
+MAX_DEPTH = 32  # a pack is a few levels deep; the shipped ones reach 6
+
+
+class _Shape(Exception):
+    """A text no pack has: an alias, or nesting deeper than ``MAX_DEPTH``."""
+
+    def __init__(self, code: str, message: str, line: int | None) -> None:
+        self.code = code
+        self.line = line
+        super().__init__(message)
+
+
+def _check_shape(text: str) -> None:
+    """A pack writes every figure out: an alias would make one figure stand for another, and
+    aliases of aliases can make a short text expand without bound when it is walked. Very deep
+    nesting would exhaust the recursion of the YAML composer. One pass over the events."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        line = event.start_mark.line + 1 if event.start_mark is not None else None
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _Shape("pack.alias", "anchors and aliases (&, *) are not allowed", line)
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _Shape("pack.too_deep", "the pack is nested too deeply", line)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
 def load_pack_text(text: str, *, source: str = "<text>") -> PolicyPack:
     """Parse, validate and hash a pack. Raises ``PackError`` naming every problem found."""
     try:
+        _check_shape(text)
         node = yaml.compose(text, Loader=_UniqueKeyLoader)
         data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a safe loader)
+    except _Shape as err:
+        raise PackError(source, [Problem("", err.line, str(err), err.code)]) from err
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
