@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
+from jingban.core.api_access import api_user
 from jingban.core.api_errors import errors
-from jingban.core.errors import Conflict, Forbidden
-from jingban.core.models import User
+from jingban.core.errors import Conflict
 from jingban.core.roles import Cap
 from jingban.jobs import queries, services
 from jingban.jobs.models import JobRun
@@ -63,15 +63,6 @@ class JobRunIn(Schema):
     label: str = Field("", max_length=200)
 
 
-def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined]
-
-
-def _require(user: User, capability: Cap) -> None:
-    if not user.can(capability):
-        raise Forbidden()
-
-
 def _out(run: JobRun) -> JobRunOut:
     return JobRunOut(
         id=run.pk,
@@ -101,8 +92,7 @@ def _out(run: JobRun) -> JobRunOut:
     summary="Background job runs the user may see, newest first",
 )
 def run_list(request: HttpRequest, page: int = 1) -> JobRunPage:
-    user = _user(request)
-    _require(user, Cap.JOB_VIEW)
+    user = api_user(request, Cap.JOB_VIEW)
     runs = queries.runs_for(user)
     page = max(page, 1)
     start = (page - 1) * PAGE_SIZE
@@ -118,8 +108,7 @@ def run_list(request: HttpRequest, page: int = 1) -> JobRunPage:
     summary="Start a run (200 with the existing run when the idempotency key was used)",
 )
 def run_start(request: HttpRequest, payload: JobRunIn) -> Status[JobRunOut]:
-    user = _user(request)
-    _require(user, Cap.JOB_RUN)
+    user = api_user(request, Cap.JOB_RUN)
     key = payload.idempotency_key.strip()
     existed = bool(key) and JobRun.objects.filter(kind=payload.kind, idempotency_key=key).exists()
     run = services.enqueue(
@@ -138,8 +127,7 @@ def run_start(request: HttpRequest, payload: JobRunIn) -> Status[JobRunOut]:
     summary="One run, with its progress, error or result",
 )
 def run_detail(request: HttpRequest, pk: int) -> JobRunOut:
-    user = _user(request)
-    _require(user, Cap.JOB_VIEW)
+    user = api_user(request, Cap.JOB_VIEW)
     return _out(queries.run_for(user, pk))
 
 
@@ -149,7 +137,6 @@ def run_detail(request: HttpRequest, pk: int) -> JobRunOut:
     summary="Retry a failed run: the same run, next attempt (409 unless it failed)",
 )
 def run_retry(request: HttpRequest, pk: int) -> JobRunOut:
-    user = _user(request)
-    _require(user, Cap.JOB_RUN)
+    user = api_user(request, Cap.JOB_RUN)
     run = queries.run_for(user, pk)
     return _out(services.retry(user, run))

@@ -9,8 +9,8 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from pydantic import ConfigDict
 
+from jingban.core.api_access import api_user
 from jingban.core.api_errors import errors
-from jingban.core.errors import Forbidden
 from jingban.core.models import User
 from jingban.core.roles import Cap
 from jingban.engine.policy import Figure
@@ -133,15 +133,6 @@ class ApproveIn(Schema):
     note: str = Field("", max_length=services.MAX_NOTE, description="Optional review note")
 
 
-def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined]
-
-
-def _require(user: User, capability: Cap) -> None:
-    if not user.can(capability):
-        raise Forbidden()
-
-
 def _username(user: User | None) -> str | None:
     return user.get_username() if user is not None else None
 
@@ -213,8 +204,7 @@ def _detail(row: PackVersion) -> PackVersionDetailOut:
     summary="Stored versions of every policy pack, by pack id, newest version first",
 )
 def version_list(request: HttpRequest, page: int = 1) -> PackVersionPage:
-    user = _user(request)
-    _require(user, Cap.POLICY_VIEW)
+    user = api_user(request, Cap.POLICY_VIEW)
     rows = queries.versions_for(user)
     page = max(page, 1)
     start = (page - 1) * PAGE_SIZE
@@ -234,8 +224,7 @@ def version_list(request: HttpRequest, page: int = 1) -> PackVersionPage:
     summary="One version with its figures and the changes from the previous approved version",
 )
 def version_detail(request: HttpRequest, pk: int) -> PackVersionDetailOut:
-    user = _user(request)
-    _require(user, Cap.POLICY_VIEW)
+    user = api_user(request, Cap.POLICY_VIEW)
     return _detail(queries.version_for(user, pk))
 
 
@@ -246,7 +235,6 @@ def version_detail(request: HttpRequest, pk: int) -> PackVersionDetailOut:
     "(packs.version.not_draft) unless it is a draft",
 )
 def version_approve(request: HttpRequest, pk: int, payload: ApproveIn) -> PackVersionDetailOut:
-    user = _user(request)
-    _require(user, Cap.POLICY_APPROVE)
+    user = api_user(request, Cap.POLICY_APPROVE)
     row = queries.version_for(user, pk)
     return _detail(services.approve_version(row, note=payload.note, acting_user=user))

@@ -13,8 +13,8 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
+from jingban.core.api_access import api_user
 from jingban.core.api_errors import errors
-from jingban.core.errors import Forbidden
 from jingban.core.models import User
 from jingban.core.roles import Cap
 from jingban.registry import queries, services
@@ -28,13 +28,6 @@ from jingban.registry.models import (
 )
 
 router = Router(tags=["registry"])
-
-
-def _user(request: HttpRequest, capability: Cap) -> User:
-    user: User = request.auth  # type: ignore[attr-defined]
-    if not user.can(capability):
-        raise Forbidden()
-    return user
 
 
 class MemberOut(Schema):
@@ -195,7 +188,7 @@ def _authorisation(auth: AgentAuthorisation) -> AuthorisationOut:
     summary="One household and its members",
 )
 def household_detail(request: HttpRequest, pk: int) -> HouseholdOut:
-    user = _user(request, Cap.PERSON_VIEW)
+    user = api_user(request, Cap.PERSON_VIEW)
     return _household(user, queries.household_for(user, pk))
 
 
@@ -205,7 +198,7 @@ def household_detail(request: HttpRequest, pk: int) -> HouseholdOut:
     summary="Open a household with the person as its head",
 )
 def household_create(request: HttpRequest, pk: int, payload: HouseholdIn) -> Status[HouseholdOut]:
-    user = _user(request, Cap.HOUSEHOLD_EDIT)
+    user = api_user(request, Cap.HOUSEHOLD_EDIT)
     head = queries.person_for(user, pk)
     household = services.create_household(
         head, joined_on=payload.joined_on, address=payload.address, acting_user=user
@@ -219,7 +212,7 @@ def household_create(request: HttpRequest, pk: int, payload: HouseholdIn) -> Sta
     summary="Add a member to a household",
 )
 def household_add_member(request: HttpRequest, pk: int, payload: MemberIn) -> Status[HouseholdOut]:
-    user = _user(request, Cap.HOUSEHOLD_EDIT)
+    user = api_user(request, Cap.HOUSEHOLD_EDIT)
     household = queries.household_for(user, pk)
     person = queries.person_for(user, payload.person_id)
     services.add_household_member(
@@ -240,7 +233,7 @@ def household_add_member(request: HttpRequest, pk: int, payload: MemberIn) -> St
 def household_member_leave(
     request: HttpRequest, pk: int, member_pk: int, payload: LeaveIn
 ) -> HouseholdOut:
-    user = _user(request, Cap.HOUSEHOLD_EDIT)
+    user = api_user(request, Cap.HOUSEHOLD_EDIT)
     household = queries.household_for(user, pk)
     member = queries.household_member_for(user, household, member_pk)
     services.end_household_membership(
@@ -255,7 +248,7 @@ def household_member_leave(
     summary="Agents and guardians on record for a person",
 )
 def authorisation_list(request: HttpRequest, pk: int) -> list[AuthorisationOut]:
-    user = _user(request, Cap.PERSON_VIEW)
+    user = api_user(request, Cap.PERSON_VIEW)
     person = queries.person_for(user, pk)
     return [_authorisation(a) for a in queries.authorisations_of(user, person)]
 
@@ -268,7 +261,7 @@ def authorisation_list(request: HttpRequest, pk: int) -> list[AuthorisationOut]:
 def authorisation_create(
     request: HttpRequest, pk: int, payload: AuthorisationIn
 ) -> Status[AuthorisationOut]:
-    user = _user(request, Cap.AGENT_GRANT)
+    user = api_user(request, Cap.AGENT_GRANT)
     person = queries.person_for(user, pk)
     data = services.AuthorisationInput(
         agent_username=payload.agent_username,
@@ -289,7 +282,7 @@ def authorisation_create(
     summary="Revoke an authorisation",
 )
 def authorisation_revoke(request: HttpRequest, pk: int, payload: RevokeIn) -> AuthorisationOut:
-    user = _user(request, Cap.AGENT_GRANT)
+    user = api_user(request, Cap.AGENT_GRANT)
     auth = queries.authorisation_for(user, pk)
     return _authorisation(
         services.revoke_authorisation(auth, reason=payload.reason, acting_user=user)
@@ -315,7 +308,7 @@ def _principal(auth: AgentAuthorisation) -> PrincipalOut:
     summary="Whom the signed-in agent may act for today",
 )
 def acting_list(request: HttpRequest) -> list[PrincipalOut]:
-    user = _user(request, Cap.AGENT_ACT)
+    user = api_user(request, Cap.AGENT_ACT)
     return [_principal(a) for a in queries.principals_of(user)]
 
 
@@ -325,7 +318,7 @@ def acting_list(request: HttpRequest) -> list[PrincipalOut]:
     summary="The record of a person the agent acts for (logged)",
 )
 def acting_record(request: HttpRequest, person_id: int) -> PrincipalOut:
-    user = _user(request, Cap.AGENT_ACT)
+    user = api_user(request, Cap.AGENT_ACT)
     auth = services.authorise_agent_act(user, person_id, AgentService.VIEW_RECORD)
     services.agent_viewed_record(user, auth.person)
     return _principal(auth)
@@ -337,7 +330,7 @@ def acting_record(request: HttpRequest, person_id: int) -> PrincipalOut:
     summary="The agent updates the person's phone and address (logged)",
 )
 def acting_contact(request: HttpRequest, person_id: int, payload: ContactIn) -> PrincipalOut:
-    user = _user(request, Cap.AGENT_ACT)
+    user = api_user(request, Cap.AGENT_ACT)
     auth = services.agent_update_contact(
         user, person_id, phone=payload.phone, address=payload.address
     )
