@@ -13,6 +13,8 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from fractions import Fraction
 
+from jingban.engine.errors import CodedError
+
 FEN_PER_YUAN = 100
 ZERO = Fraction(0)
 ONE = Fraction(1)
@@ -28,12 +30,8 @@ class Rounding(StrEnum):
     DOWN = "down"  # truncation: a payment never exceeds the exact share
 
 
-class MoneyError(ValueError):
-    """A text that is not an amount of yuan. ``code`` is stable; the message is English."""
-
-    def __init__(self, code: str, message: str) -> None:
-        self.code = code
-        super().__init__(message)
+class MoneyError(CodedError):
+    """A text that is not an amount of yuan."""
 
 
 def parse_yuan(text: str) -> int:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from dataclasses import field as default
 from itertools import combinations
 
+from jingban.engine.errors import CodedError
 from jingban.engine.medical.cascade import Adjudication, ClaimRejected, adjudicate
 from jingban.engine.medical.claim import Claim, ClaimInvalid, YearToDate
 from jingban.engine.policy.loader import PolicyPack
@@ -90,13 +91,8 @@ class BatchResult:
         return sums
 
 
-class PackSetError(ValueError):
+class PackSetError(CodedError):
     """Packs that cannot be used together (two public packs in force on the same day …)."""
-
-    def __init__(self, code: str, message: str, **params: object) -> None:
-        self.code = code
-        self.params = params
-        super().__init__(message)
 
 
 def _overlap(a: PolicyPack, b: PolicyPack) -> bool:
@@ -121,25 +117,19 @@ class _Packs:
                 "no public pack given: a supplementary pack settles only on top of one",
                 packs=_names(packs),
             )
-        for a, b in combinations(public, 2):
-            if _overlap(a, b):
-                raise PackSetError(
-                    "batch.public_packs_overlap",
-                    f"public packs {a.ref} and {b.ref} are both in force on "
-                    f"{max(a.rules.effective.start, b.rules.effective.start).isoformat()}",
-                    first=str(a.ref),
-                    second=str(b.ref),
-                )
-        for a, b in combinations(extras, 2):
-            # The same product twice would pay twice from one set of accumulators.
-            if a.id == b.id and _overlap(a, b):
-                raise PackSetError(
-                    "batch.supplementary_packs_overlap",
-                    f"supplementary packs {a.ref} and {b.ref} are both in force on "
-                    f"{max(a.rules.effective.start, b.rules.effective.start).isoformat()}",
-                    first=str(a.ref),
-                    second=str(b.ref),
-                )
+        # Two public packs on one day, or the same product twice (it would pay twice from one
+        # set of accumulators), cannot settle together.
+        checks = (("public", public, False), ("supplementary", extras, True))
+        for kind, group, same_product_only in checks:
+            for a, b in combinations(group, 2):
+                if (a.id == b.id or not same_product_only) and _overlap(a, b):
+                    day = max(a.rules.effective.start, b.rules.effective.start).isoformat()
+                    raise PackSetError(
+                        f"batch.{kind}_packs_overlap",
+                        f"{kind} packs {a.ref} and {b.ref} are both in force on {day}",
+                        first=str(a.ref),
+                        second=str(b.ref),
+                    )
         return cls(public, extras)
 
     def for_day(self, day: dt.date) -> list[PolicyPack] | None:

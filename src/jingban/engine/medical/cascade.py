@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from jingban.engine.errors import FieldError
 from jingban.engine.medical.claim import Claim, YearToDate
 from jingban.engine.medical.explain import Line, Texts
 from jingban.engine.money import ONE, ZERO, Rounding, apply_ratio, round_fraction
@@ -26,14 +27,8 @@ from jingban.engine.policy.schema import (
 )
 
 
-class ClaimRejected(ValueError):
+class ClaimRejected(FieldError):
     """The packs cannot settle this claim (not in force, visit type not covered …)."""
-
-    def __init__(self, code: str, field: str, message: str, **params: object) -> None:
-        self.code = code
-        self.field = field
-        self.params = params
-        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -82,6 +77,15 @@ class _Work:
     def add(self, name: str, amount: int) -> None:
         if amount:
             self.changes[name] = self.changes.get(name, 0) + amount
+
+    def within(self, layer: str, amount: int, limit: int, used: str, texts: Texts) -> int:
+        """``amount`` held to what ``limit`` leaves after the counter ``used``; what is held
+        back is an ``over_cap`` line."""
+        room = max(0, limit - self.counter(used))
+        if amount <= room:
+            return amount
+        self.line(layer, "over_cap", texts, amount - room, base=amount)
+        return room
 
     def line(
         self,
@@ -245,16 +249,9 @@ def _basic(work: _Work, pack: PolicyPack) -> int:
 
     fund = exact
     for pool in pools:
-        room = max(0, rules.caps[pool].amount - work.counter(f"cap:{pool}"))
-        if room < fund:
-            work.line(
-                "basic",
-                "over_cap",
-                Texts.over_cap(rules.caps[pool], work.counter(f"cap:{pool}")),
-                fund - room,
-                base=fund,
-            )
-            fund = room
+        cap = rules.caps[pool]
+        used = f"cap:{pool}"
+        fund = work.within("basic", fund, cap.amount, used, Texts.over_cap(cap, work.counter(used)))
     for pool in pools:
         work.add(f"cap:{pool}", fund)
     work.line("basic", "fund", texts, fund, base=base, payment=True)
@@ -298,16 +295,8 @@ def _critical_illness(work: _Work, ci: CriticalIllness | None, pack: PolicyPack)
     pay = min(max(due, 0), qualifying, work.in_scope_self + work.class_b_first)
     uncapped = tilt is not None and tilt.uncapped
     if ci.annual_cap is not None and not uncapped:
-        room = max(0, ci.annual_cap - work.counter("ci:paid"))
-        if room < pay:
-            work.line(
-                "critical_illness",
-                "over_cap",
-                Texts.ci_over_cap(ci.annual_cap, work.counter("ci:paid")),
-                pay - room,
-                base=pay,
-            )
-            pay = room
+        texts = Texts.ci_over_cap(ci.annual_cap, work.counter("ci:paid"))
+        pay = work.within("critical_illness", pay, ci.annual_cap, "ci:paid", texts)
     work.add("ci:paid", pay)
     work.line(
         "critical_illness",
@@ -345,16 +334,8 @@ def _assistance(work: _Work, ma: MedicalAssistance | None) -> int:
         base=remainder,
     )
     exact = apply_ratio(remainder - deductible, rule.ratio, work.rounding)
-    room = max(0, rule.annual_limit - work.counter("assistance:paid"))
-    pay = min(exact, room)
-    if pay < exact:
-        work.line(
-            "medical_assistance",
-            "over_cap",
-            Texts.assistance_over_limit(rule.annual_limit, work.counter("assistance:paid")),
-            exact - pay,
-            base=exact,
-        )
+    texts = Texts.assistance_over_limit(rule.annual_limit, work.counter("assistance:paid"))
+    pay = work.within("medical_assistance", exact, rule.annual_limit, "assistance:paid", texts)
     work.add("assistance:paid", pay)
     work.line(
         "medical_assistance",

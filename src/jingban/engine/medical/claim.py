@@ -14,16 +14,14 @@ from jingban.engine.codes import (
     CrossRegion,
     VisitType,
 )
+from jingban.engine.errors import FieldError
 
 
-class ClaimInvalid(ValueError):
-    """A claim the engine refuses before settling: a stable code, the field, an English message."""
+class ClaimInvalid(FieldError):
+    """A claim the engine refuses before settling, because its figures contradict each other."""
 
     def __init__(self, code: str, field: str, message: str, **params: object) -> None:
-        self.code = code
-        self.field = field
-        self.params = params
-        super().__init__(f"{field}: {message}")
+        super().__init__(code, field, f"{field}: {message}", **params)
 
 
 @dataclass(frozen=True, slots=True)

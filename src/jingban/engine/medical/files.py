@@ -27,6 +27,7 @@ from types import TracebackType
 from typing import TextIO, TypeVar
 
 from jingban.engine.codes import PERSON_CATEGORIES, Condition, CrossRegion, VisitType
+from jingban.engine.errors import CodedError, FieldError
 from jingban.engine.medical.batch import AMOUNTS, BatchResult, PersonYear, Refusal
 from jingban.engine.medical.cascade import Adjudication
 from jingban.engine.medical.claim import Claim, YearToDate
@@ -68,13 +69,8 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _COUNT = re.compile(r"^\d+$")
 
 
-class FileProblem(ValueError):
-    """A file that cannot be used at all: a stable code, an English message, parameters."""
-
-    def __init__(self, code: str, message: str, **params: object) -> None:
-        self.code = code
-        self.params = params
-        super().__init__(message)
+class FileProblem(CodedError):
+    """A file that cannot be used at all (unreadable, not UTF-8, a column missing …)."""
 
 
 @dataclass(frozen=True)
@@ -89,12 +85,9 @@ class ClaimsFile:
         return len(self.rows) + len(self.refused)
 
 
-class _BadField(ValueError):
+class _BadField(FieldError):
     def __init__(self, field: str, code: str, message: str, **params: object) -> None:
-        self.field = field
-        self.code = code
-        self.params = params
-        super().__init__(message)
+        super().__init__(code, field, message, **params)
 
 
 # Reading ----------------------------------------------------------------------------------------
