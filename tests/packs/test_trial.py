@@ -99,3 +99,14 @@ def test_an_empty_form_shows_no_result(personas: Personas) -> None:
     assert response.status_code == 200
     assert 'id="trial-form"' in response.content.decode()
     assert 'id="trial-result"' not in response.content.decode()
+
+
+def test_a_supplementary_version_without_a_public_pack_on_the_date_says_so(
+    personas: Personas,
+) -> None:
+    huiminbao = PackVersion.objects.get(pack_id="jiangsu-yihuibao-2021", version=1)
+    page = _trial(
+        personas.client("wang"), huiminbao, service_date="2022-03-01", discharge_date="2022-03-09"
+    ).content.decode()
+    assert "没有已批准的基本政策包在该日期生效，无法叠加补充政策包。" in page
+    assert 'id="trial-lines"' not in page

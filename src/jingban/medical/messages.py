@@ -80,6 +80,9 @@ ROW_MESSAGES: dict[str, Promise] = {
     "claim.duplicate_id": _("%(field)s “%(claim_id)s” was already given on line %(first_line)s."),
     "claim.no_pack_in_force": _("No public pack given is in force on %(day)s (given: %(packs)s)."),
     "claim.pack_not_in_force": _("The pack %(pack)s is not in force on %(day)s."),
+    "trial.no_public_pack": _(
+        "No approved public pack is in force on this date to stack the supplementary pack on."
+    ),
     "claim.visit_type_not_covered": _(
         "The pack %(pack)s has no benefit for the visit type %(visit_type)s."
     ),
