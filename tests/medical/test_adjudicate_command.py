@@ -348,6 +348,7 @@ def test_every_refusal_has_a_message_of_the_table(tmp_path: Path) -> None:
     assert set(described) == set(ROW_MESSAGES) - {
         "claim.pack_not_in_force",  # the batch picks packs in force; only ``adjudicate`` says so
         "claim.condition_not_covered",  # the shipped pack covers both conditions
+        "trial.no_public_pack",  # only the 试算 page says it (tests/packs/test_trial.py)
     }
     for code, (message, english) in described.items():
         assert message != english and "%(" not in message, code
