@@ -1,4 +1,4 @@
-"""/api/v1: django-ninja, OpenAPI at /api/v1/openapi.json.
+"""/api/v1: django-ninja, OpenAPI at /api/v1/openapi.json; the routers come from the apps.
 
 Authentication by session (with CSRF on unsafe methods) or by a bearer token. Every error has
 one shape, ``{"code", "message", "fields"}``, in the user's language.
@@ -20,15 +20,11 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
-from jingban.core.api import router as core_router
+from jingban.core import plugins
 from jingban.core.api_errors import ErrorOut
 from jingban.core.errors import DomainError, ValidationFailed
 from jingban.core.middleware import preferred_language
 from jingban.core.services.accounts import user_for_token
-from jingban.jobs.api import router as jobs_router
-from jingban.packs.api import router as packs_router
-from jingban.registry.api import router as registry_router
-from jingban.registry.household_api import router as household_router
 
 
 class TokenAuth(HttpBearer):
@@ -144,11 +140,9 @@ api = JingbanAPI(
     docs_url="/docs",
     parser=StrictParser(),
 )
-api.add_router("", core_router)
-api.add_router("/persons", registry_router)
-api.add_router("/jobs", jobs_router)
-api.add_router("/policies", packs_router)
-api.add_router("", household_router)
+# Each installed app's routers, declared in its ``plugin`` module.
+for declared in plugins.api_routers():
+    api.add_router(declared.prefix, plugins.load(declared.router))
 
 
 def _error(

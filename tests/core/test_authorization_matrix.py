@@ -9,9 +9,9 @@ may not act get 403 on both, before any lookup, so a refusal reveals nothing abo
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -28,27 +28,26 @@ from jingban.packs.models import PackVersion
 from jingban.registry import queries as registry_queries
 from jingban.registry import services as registry_services
 from jingban.registry.models import AgentAuthorisation, AgentService
+from tests.authz import (
+    AGENTS,
+    CALENDAR_VIEWERS,
+    EVERYONE,
+    GRANTERS,
+    HOUSEHOLD_EDITORS,
+    JOB_USERS,
+    LOG_VIEWERS,
+    ORG_VIEWERS,
+    PERSON_EDITORS,
+    PERSON_VIEWERS,
+    POLICY_APPROVERS,
+    POLICY_EDITORS,
+    POLICY_VIEWERS,
+    REVEALERS,
+    ROLES,
+    UNRESTRICTED,
+    Route,
+)
 from tests.personas import Personas
-
-ROLES = ["admin", "wang", "sun", "li", "zhao", "kangning", "zhou", "chen", "qian"]
-PERSON_VIEWERS = {"admin", "wang", "sun", "li", "zhao", "qian"}
-PERSON_EDITORS = {"admin", "wang"}
-REVEALERS = {"wang", "sun", "zhao"}
-HOUSEHOLD_EDITORS = {"admin", "wang"}
-GRANTERS = {"admin", "wang"}
-AGENTS = {"chen"}
-ORG_VIEWERS = {"admin", "kangning", "zhou", "qian"}
-LOG_VIEWERS = {"admin", "zhao", "qian"}
-CALENDAR_VIEWERS = {"admin", "wang", "sun", "li", "zhao", "kangning", "qian"}
-JOB_USERS = {"admin", "wang"}
-POLICY_VIEWERS = {"admin", "wang", "sun", "zhao", "qian"}
-POLICY_EDITORS = {"admin"}
-POLICY_APPROVERS = {"admin", "qian"}
-EVERYONE = set(ROLES)
-# Admin has no region: its scope is every region, so nothing is out of its scope.
-UNRESTRICTED = {"admin"}
-
-Target = Callable[[Personas, bool], object]
 
 
 def person(p: Personas, in_scope: bool) -> int:
@@ -154,21 +153,6 @@ def pack_draft(p: Personas, in_scope: bool) -> int:
     version = packs_queries.next_version_number(shipped.pack_id)
     text = packs_services.bump_version_line(shipped.content, version)
     return packs_services.import_pack_text(text, acting_user=author).pk
-
-
-@dataclass
-class Route:
-    allowed: set[str]
-    target: Target | None = None  # builds the object argument; None: a route without one
-    method: str = "get"
-    data: dict[str, object] | str | Callable[[Personas], dict[str, object]] = field(
-        default_factory=dict
-    )
-    ok: int = 200  # status for an allowed role in scope
-    denied: int = 403
-    # False for reference data without a region: "out of scope" is then an absent object,
-    # which is 404 for every role, admin included.
-    regional: bool = True
 
 
 PAGES: dict[str, Route] = {
@@ -290,6 +274,23 @@ API: dict[tuple[str, str], Route] = {
 }
 # The schema and its documentation page are public, like any OpenAPI description.
 API_PUBLIC = {"/api/v1/", "/api/v1/openapi.json", "/api/v1/docs"}
+
+
+def _app_matrices() -> None:
+    """Add the routes each app's ``tests/<app>/matrix.py`` declares."""
+    tests_dir = Path(__file__).resolve().parent.parent
+    for module_file in sorted(tests_dir.glob("*/matrix.py")):
+        module = importlib.import_module(f"tests.{module_file.parent.name}.matrix")
+        for name, table in (("PAGES", PAGES), ("API", API)):
+            extra = getattr(module, name, {})
+            overlap = set(extra) & set(table)
+            assert not overlap, f"{module.__name__} repeats {overlap}"
+            table.update(extra)
+        PUBLIC.update(getattr(module, "PUBLIC", set()))
+        API_PUBLIC.update(getattr(module, "API_PUBLIC", set()))
+
+
+_app_matrices()
 
 
 def _walk(patterns: list[object], namespace: str = "") -> list[tuple[str, str]]:

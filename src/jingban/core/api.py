@@ -45,7 +45,7 @@ def me(request: HttpRequest) -> MeOut:
         role=user.role,
         region=user.region.code if user.region else None,
         organisation=user.organisation.code if user.organisation else None,
-        capabilities=sorted(c.value for c in user.capabilities),
+        capabilities=sorted(user.capabilities),
         language=user.language,
     )
 

@@ -7,10 +7,9 @@ from django.http import HttpRequest
 
 from jingban.core.errors import Forbidden
 from jingban.core.models import User
-from jingban.core.roles import Cap
 
 
-def api_user(request: HttpRequest, capability: Cap | None = None) -> User:
+def api_user(request: HttpRequest, capability: str | None = None) -> User:
     user: User = request.auth  # type: ignore[attr-defined]
     if capability is not None and not user.can(capability):
         raise Forbidden()

@@ -10,7 +10,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jingban.core.roles import ROLE_LABELS, Cap, Role, capabilities_of
+from jingban.core.roles import ROLE_LABELS, Role, capabilities_of
 
 
 class RegionLevel(models.TextChoices):
@@ -183,12 +183,12 @@ class User(AbstractUser):
         return self.display_name or self.username
 
     @property
-    def capabilities(self) -> frozenset[Cap]:
+    def capabilities(self) -> frozenset[str]:
         if not self.is_active:
             return frozenset()
         return capabilities_of(self.role)
 
-    def can(self, capability: Cap) -> bool:
+    def can(self, capability: str) -> bool:
         return capability in self.capabilities
 
     @property

@@ -37,7 +37,8 @@ ROLE_LABELS = {
 
 
 class Cap(StrEnum):
-    """Named capabilities."""
+    """Named capabilities of the first apps. Which roles hold each is declared by the app that
+    owns it (its ``plugin`` module); a later app names its own in its own module."""
 
     PERSON_VIEW = "registry.person.view"
     PERSON_CREATE = "registry.person.create"
@@ -61,76 +62,8 @@ class Cap(StrEnum):
     POLICY_APPROVE = "packs.version.approve"
 
 
-ROLE_CAPABILITIES: dict[Role, frozenset[Cap]] = {
-    Role.OPERATOR: frozenset(
-        {
-            Cap.PERSON_VIEW,
-            Cap.PERSON_CREATE,
-            Cap.PERSON_EDIT,
-            Cap.PERSON_REVEAL,
-            Cap.CALENDAR_VIEW,
-            Cap.HOUSEHOLD_EDIT,
-            Cap.AGENT_GRANT,
-            Cap.JOB_VIEW,
-            Cap.JOB_RUN,
-            Cap.POLICY_VIEW,
-        }
-    ),
-    Role.REVIEWER: frozenset(
-        {Cap.PERSON_VIEW, Cap.PERSON_REVEAL, Cap.CALENDAR_VIEW, Cap.POLICY_VIEW}
-    ),
-    Role.ASSESSOR: frozenset({Cap.PERSON_VIEW, Cap.CALENDAR_VIEW}),
-    Role.AUDITOR: frozenset(
-        {
-            Cap.PERSON_VIEW,
-            Cap.PERSON_REVEAL,
-            Cap.ACTION_LOG_VIEW,
-            Cap.AUDIT_VERIFY,
-            Cap.CALENDAR_VIEW,
-            Cap.POLICY_VIEW,
-        }
-    ),
-    Role.INSTITUTION_STAFF: frozenset({Cap.ORGANISATION_VIEW, Cap.CALENDAR_VIEW}),
-    Role.CAREGIVER: frozenset({Cap.ORGANISATION_VIEW}),
-    Role.INSURED: frozenset({Cap.OWN_RECORD_VIEW, Cap.AGENT_ACT}),
-    Role.SUPERVISOR: frozenset(
-        {
-            Cap.PERSON_VIEW,
-            Cap.ORGANISATION_VIEW,
-            Cap.ACTION_LOG_VIEW,
-            Cap.CALENDAR_VIEW,
-            # The bureau's supervisor signs off the policy packs an administrator entered.
-            Cap.POLICY_VIEW,
-            Cap.POLICY_APPROVE,
-        }
-    ),
-    Role.ADMIN: frozenset(
-        {
-            Cap.PERSON_VIEW,
-            Cap.PERSON_CREATE,
-            Cap.PERSON_EDIT,
-            Cap.HOUSEHOLD_EDIT,
-            Cap.AGENT_GRANT,
-            Cap.ORGANISATION_VIEW,
-            Cap.ACTION_LOG_VIEW,
-            Cap.AUDIT_VERIFY,
-            Cap.CALENDAR_VIEW,
-            Cap.CALENDAR_EDIT,
-            Cap.USER_VIEW,
-            Cap.REFERENCE_ADMIN,
-            Cap.JOB_VIEW,
-            Cap.JOB_RUN,
-            Cap.POLICY_VIEW,
-            Cap.POLICY_EDIT,
-            # Another administrator's draft only: nobody approves their own (services).
-            Cap.POLICY_APPROVE,
-        }
-    ),
-}
+def capabilities_of(role: str) -> frozenset[str]:
+    """The capabilities the installed apps grant ``role`` (their ``plugin`` modules)."""
+    from jingban.core import plugins
 
-
-def capabilities_of(role: str) -> frozenset[Cap]:
-    try:
-        return ROLE_CAPABILITIES[Role(role)]
-    except ValueError:
-        return frozenset()
+    return plugins.role_capabilities().get(role, frozenset())

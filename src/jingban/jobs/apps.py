@@ -1,7 +1,8 @@
 """Background jobs: a PostgreSQL-backed queue (procrastinate) with progress kept per run."""
 
+from importlib import import_module
+
 from django.apps import AppConfig
-from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,7 +12,8 @@ class JobsConfig(AppConfig):
     verbose_name = _("Background jobs")
 
     def ready(self) -> None:
-        # The platform's own kinds, then every app's ``jobs`` module, where apps declare theirs.
-        from jingban.jobs import builtin  # noqa: F401
+        # Each installed app names the module that declares its job kinds in its plugin.
+        from jingban.core import plugins
 
-        autodiscover_modules("jobs")
+        for module in plugins.job_modules():
+            import_module(module)

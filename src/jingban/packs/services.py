@@ -26,7 +26,6 @@ from jingban.packs.models import PackOrigin, PackStatus, PackVersion
 from jingban.packs.problems import problem_line
 
 # The action log's codes: packs.version.imported, .drafted, .updated, .approved …
-_P = "packs.version"
 
 # Stable codes of the refusals a caller may want to tell apart.
 OWN_VERSION = "packs.version.own_version"
@@ -205,7 +204,7 @@ def import_pack_text(text: str, *, acting_user: User, source: str = "<text>") ->
     pack = _load(text, source)
     _check_new(pack)
     return _create(
-        pack, origin=PackOrigin.IMPORTED, acting_user=acting_user, action=f"{_P}.imported"
+        pack, origin=PackOrigin.IMPORTED, acting_user=acting_user, action="packs.version.imported"
     )
 
 
@@ -222,7 +221,9 @@ def draft_pack_version(
             % {"id": based_on.pack_id}
         )
     _check_new(pack)
-    return _create(pack, origin=PackOrigin.EDITED, acting_user=acting_user, action=f"{_P}.drafted")
+    return _create(
+        pack, origin=PackOrigin.EDITED, acting_user=acting_user, action="packs.version.drafted"
+    )
 
 
 def _locked(row: PackVersion) -> PackVersion:
@@ -264,7 +265,7 @@ def update_draft(row: PackVersion, text: str, *, acting_user: User) -> PackVersi
         for name, value in _columns(pack).items():
             setattr(row, name, value)
         row.save()
-        _log(row, f"{_P}.updated", acting_user, before=before, after=_snapshot(row))
+        _log(row, "packs.version.updated", acting_user, before=before, after=_snapshot(row))
     return row
 
 
@@ -322,14 +323,14 @@ def approve_version(row: PackVersion, *, acting_user: User, note: str = "") -> P
     """
     _require(acting_user, Cap.POLICY_APPROVE)
     clean = _note(note, required=False)
-    return _decide(row, PackStatus.APPROVED, clean, acting_user, f"{_P}.approved")
+    return _decide(row, PackStatus.APPROVED, clean, acting_user, "packs.version.approved")
 
 
 def reject_version(row: PackVersion, *, reason: str, acting_user: User) -> PackVersion:
     """Reject a draft with a reason; it stays on record, immutable, and its number is used."""
     _require(acting_user, Cap.POLICY_APPROVE)
     clean = _note(reason, required=True)
-    return _decide(row, PackStatus.REJECTED, clean, acting_user, f"{_P}.rejected")
+    return _decide(row, PackStatus.REJECTED, clean, acting_user, "packs.version.rejected")
 
 
 def discard_draft(row: PackVersion, *, acting_user: User) -> None:
@@ -344,7 +345,7 @@ def discard_draft(row: PackVersion, *, acting_user: User) -> None:
         row.delete()
         log_action(
             acting_user=acting_user,
-            action=f"{_P}.discarded",
+            action="packs.version.discarded",
             object_type="packs.version",
             object_id=pk,
             region_path=region_path,
@@ -391,7 +392,7 @@ def import_shipped_packs(*, acting_user: User) -> list[PackVersion]:
                 author=None,
                 reviewed_at=timezone.now(),
             )
-            _log(row, f"{_P}.shipped", acting_user, after=_snapshot(row))
+            _log(row, "packs.version.shipped", acting_user, after=_snapshot(row))
             created.append(row)
     return created
 

@@ -12,7 +12,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from jingban.core.errors import Forbidden, NotFound
 from jingban.core.models import User
-from jingban.core.roles import Cap
 
 
 class AuthedRequest(HttpRequest):
@@ -25,7 +24,7 @@ class AuthedRequest(HttpRequest):
 View = Callable[..., HttpResponse]
 
 
-def requires(capability: Cap | None = None) -> Callable[[View], View]:
+def requires(capability: str | None = None) -> Callable[[View], View]:
     """Sign-in required; with a capability, users without it get 403. Domain NotFound and
     Forbidden raised inside the view become 404 and 403."""
 

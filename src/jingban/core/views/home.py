@@ -1,42 +1,28 @@
-"""Home page by role: each role sees a real list from its own scope, with its count."""
+"""Home page by role: the panels the installed apps declare, each a real list from the user's
+own scope with its count, shown to users who hold the panel's capability."""
 
 from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
-from jingban.core import queries as core_queries
-from jingban.core.roles import Cap
+from jingban.core import plugins
 from jingban.core.views.access import AuthedRequest, requires
-from jingban.registry import queries as registry_queries
-from jingban.registry.documents import mask_document
-
-HOME_LIST_SIZE = 10
 
 
 @requires()
 def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    context: dict[str, object] = {"role_label": user.role_label}
-    if user.can(Cap.PERSON_VIEW):
-        persons = registry_queries.persons_for(user).order_by("-id")
-        context["persons_total"] = persons.count()
-        context["persons"] = [
-            (p, mask_document(p.document_type, p.document_number)) for p in persons[:HOME_LIST_SIZE]
-        ]
-    if user.can(Cap.ACTION_LOG_VIEW):
-        actions = core_queries.action_log_for(user)
-        context["actions_total"] = actions.count()
-        context["actions"] = actions.select_related("actor")[:HOME_LIST_SIZE]
-    if user.can(Cap.ORGANISATION_VIEW) and not user.can(Cap.PERSON_VIEW):
-        windows = core_queries.windows_for(user)
-        context["windows_total"] = windows.count()
-        context["windows"] = windows[:HOME_LIST_SIZE]
-    if user.can(Cap.OWN_RECORD_VIEW):
-        person = registry_queries.own_person(user)
-        context["own_person"] = person
-        if person is not None:
-            enrollments = registry_queries.enrollments_for(user, person)
-            context["enrollments_total"] = enrollments.count()
-            context["enrollments"] = enrollments
-    return render(request, "core/home.html", context)
+    panels: list[SafeString] = []
+    for panel in plugins.home_panels():
+        if panel.capability is not None and not user.can(panel.capability):
+            continue
+        context = panel.context_for(user)
+        if context is None:
+            continue
+        # The first panel's count is the page's headline figure (``data-testid="home-count"``).
+        html = render_to_string(panel.template, {**context, "primary": not panels}, request=request)
+        panels.append(mark_safe(html))  # noqa: S308 - rendered by our own template
+    return render(request, "core/home.html", {"role_label": user.role_label, "panels": panels})

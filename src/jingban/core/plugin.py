@@ -1,0 +1,88 @@
+"""What core brings: its capabilities, its pages, its panels and its action codes."""
+
+from django.utils.translation import gettext_lazy as _
+
+from jingban.core.plugins import (
+    ActionCode,
+    ApiRouter,
+    AppPlugin,
+    Capability,
+    HomePanel,
+    NavEntry,
+    Routes,
+)
+from jingban.core.roles import Cap, Role
+
+_STAFF_VIEWERS = {
+    Role.OPERATOR,
+    Role.REVIEWER,
+    Role.ASSESSOR,
+    Role.AUDITOR,
+    Role.INSTITUTION_STAFF,
+    Role.SUPERVISOR,
+    Role.ADMIN,
+}
+
+PLUGIN = AppPlugin(
+    app="core",
+    capabilities=(
+        Capability(
+            Cap.ORGANISATION_VIEW,
+            _("View organisations"),
+            {Role.INSTITUTION_STAFF, Role.CAREGIVER, Role.SUPERVISOR, Role.ADMIN},
+        ),
+        Capability(
+            Cap.ACTION_LOG_VIEW,
+            _("Read the action log"),
+            {Role.AUDITOR, Role.SUPERVISOR, Role.ADMIN},
+        ),
+        Capability(Cap.AUDIT_VERIFY, _("Verify the action log"), {Role.AUDITOR, Role.ADMIN}),
+        Capability(Cap.CALENDAR_VIEW, _("View the working-day calendar"), _STAFF_VIEWERS),
+        Capability(Cap.CALENDAR_EDIT, _("Edit the working-day calendar"), {Role.ADMIN}),
+        Capability(Cap.USER_VIEW, _("View user accounts"), {Role.ADMIN}),
+        Capability(Cap.REFERENCE_ADMIN, _("Edit reference data"), {Role.ADMIN}),
+    ),
+    navigation=(
+        NavEntry(_("Home"), "core:home", None, order=0),
+        NavEntry(_("Organisations"), "core:organisation_list", Cap.ORGANISATION_VIEW, order=400),
+        NavEntry(_("Action log"), "core:action_log", Cap.ACTION_LOG_VIEW, order=500),
+        NavEntry(_("Working-day calendar"), "core:calendar", Cap.CALENDAR_VIEW, order=600),
+        NavEntry(_("Reference data"), "admin:index", Cap.REFERENCE_ADMIN, order=700),
+        NavEntry(_("Preferences"), "core:preferences", None, order=1000),
+    ),
+    home_panels=(
+        HomePanel(
+            "core.windows",
+            "core/_home_windows.html",
+            "jingban.core.panels:service_windows",
+            Cap.ORGANISATION_VIEW,
+            order=200,
+        ),
+        HomePanel(
+            "core.actions",
+            "core/_home_actions.html",
+            "jingban.core.panels:recent_actions",
+            Cap.ACTION_LOG_VIEW,
+            order=900,
+        ),
+    ),
+    actions=(
+        ActionCode("core.region.imported", _("imported the regions")),
+        ActionCode("core.scheme.created", _("created a scheme")),
+        ActionCode("core.organisation.created", _("created an organisation")),
+        ActionCode("core.window.created", _("created a service window")),
+        ActionCode("core.user.created", _("created a user account")),
+        ActionCode("core.user.preferences_changed", _("changed their preferences")),
+        ActionCode("core.user.password_reset", _("reset a password")),
+        ActionCode("core.user.password_changed", _("changed a password")),
+        ActionCode("core.api_token.issued", _("issued an API token")),
+        ActionCode("core.calendar.seeded", _("filled the working-day calendar")),
+        ActionCode("core.calendar.year_added", _("added a year to the calendar")),
+        ActionCode("core.calendar.day_set", _("set a day of the calendar")),
+        ActionCode("core.calendar.day_removed", _("removed a day from the calendar")),
+        ActionCode("core.database.backed_up", _("backed up the database")),
+        ActionCode("core.database.restored", _("restored the database")),
+    ),
+    urls=Routes("", "jingban.core.urls"),
+    api_routers=(ApiRouter("", "jingban.core.api:router"),),
+)

@@ -1,0 +1,260 @@
+"""What each app brings to the platform, declared in the app's own ``plugin`` module.
+
+An app (any entry of ``INSTALLED_APPS``) that has a module ``<app>.plugin`` with a ``PLUGIN``
+attribute of type ``AppPlugin`` joins the platform through it: its capabilities and the roles
+that get them, navigation entries, home-page panels, action codes with their labels, job kinds,
+URL routes, API routers and its synthetic-data generator. Core only collects; adding an app edits
+nothing in core, ``urls.py`` or ``api.py``::
+
+    # jingban/ltc/plugin.py
+    PLUGIN = AppPlugin(
+        app="ltc",
+        capabilities=(Capability("ltc.case.view", _("View LTC cases"), roles={"operator"}),),
+        navigation=(NavEntry(_("Long-term care"), "ltc:case_list", "ltc.case.view", order=300),),
+        home_panels=(HomePanel("ltc.waiting", "ltc/_home_waiting.html",
+                               "jingban.ltc.panels:waiting", capability="ltc.case.view"),),
+        actions=(ActionCode("ltc.case.applied", _("applied for long-term care")),),
+        urls=Routes("ltc/", "jingban.ltc.urls"),
+        api_routers=(ApiRouter("/ltc", "jingban.ltc.api:router"),),
+        jobs="jingban.ltc.jobs",
+        synth=SynthGenerator("ltc", "jingban.ltc.synth:generate", after=("registry",)),
+    )
+
+Views, routers, panels and generators are named by dotted path (``module:attribute``) and imported
+only when used, so declaring an app imports none of its views and no import cycle can start here.
+This module imports nothing from any app.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
+from importlib import import_module
+from importlib.util import find_spec
+from typing import TYPE_CHECKING, Any
+
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.functional import Promise
+
+if TYPE_CHECKING:
+    from jingban.core.models import User
+
+Label = str | Promise
+
+
+def load(dotted: str) -> Any:
+    """The object named ``package.module:attribute`` (or ``package.module.attribute``)."""
+    module_name, _sep, attribute = dotted.partition(":")
+    if not attribute:
+        module_name, _dot, attribute = dotted.rpartition(".")
+    obj: Any = import_module(module_name)
+    for part in attribute.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+@dataclass(frozen=True)
+class Capability:
+    """A named capability (``registry.person.reveal``) and the roles that hold it."""
+
+    code: str
+    label: Label
+    roles: AbstractSet[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "roles", frozenset(self.roles))
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A link in the navigation, shown to users who hold ``capability`` (everyone if None)."""
+
+    label: Label
+    url_name: str
+    capability: str | None = None
+    order: int = 500
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A card on the home page: a role's pending work or its list.
+
+    ``context`` names a callable ``(user) -> Mapping | None`` (``module:function``); the panel
+    is rendered with ``template`` and that mapping, and left out when it returns None.
+    """
+
+    key: str
+    template: str
+    context: str
+    capability: str | None = None
+    order: int = 500
+
+    def context_for(self, user: User) -> Mapping[str, object] | None:
+        function: Callable[[User], Mapping[str, object] | None] = load(self.context)
+        return function(user)
+
+
+@dataclass(frozen=True)
+class ActionCode:
+    """An action-log code (``registry.person.registered``) with its label, a verb phrase
+    written in English and translated (``registered a person``)."""
+
+    code: str
+    label: Label
+
+
+@dataclass(frozen=True)
+class Routes:
+    """URL routes of an app: ``include(module)`` under ``prefix`` (``"persons/"``)."""
+
+    prefix: str
+    module: str
+
+
+@dataclass(frozen=True)
+class ApiRouter:
+    """A django-ninja router (``module:attribute``) mounted under ``/api/v1`` + ``prefix``."""
+
+    prefix: str
+    router: str
+
+
+@dataclass(frozen=True)
+class SynthGenerator:
+    """An app's part of the synthetic city.
+
+    ``generate`` names a callable ``(ctx: jingban.core.synth.SynthContext) -> SynthResult``;
+    ``after`` lists the generators (by name) whose rows this one needs.
+    """
+
+    name: str
+    generate: str
+    after: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AppPlugin:
+    """Everything one app declares. Every field is optional."""
+
+    app: str
+    capabilities: tuple[Capability, ...] = ()
+    navigation: tuple[NavEntry, ...] = ()
+    home_panels: tuple[HomePanel, ...] = ()
+    actions: tuple[ActionCode, ...] = ()
+    urls: Routes | None = None
+    api_routers: tuple[ApiRouter, ...] = ()
+    jobs: str | None = None  # the module that declares the app's job kinds (``@job_kind``)
+    synth: SynthGenerator | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@functools.cache
+def plugins() -> tuple[AppPlugin, ...]:
+    """The plugins of the installed apps, in ``INSTALLED_APPS`` order."""
+    found = []
+    for config in apps.get_app_configs():
+        module_name = f"{config.name}.plugin"
+        if find_spec(config.name) is None or _missing(module_name):
+            continue
+        plugin = getattr(import_module(module_name), "PLUGIN", None)
+        if plugin is None:
+            continue
+        if not isinstance(plugin, AppPlugin):
+            raise ImproperlyConfigured(f"{module_name}.PLUGIN is not an AppPlugin")
+        found.append(plugin)
+    _check_unique(found)
+    return tuple(found)
+
+
+def _missing(module_name: str) -> bool:
+    try:
+        return find_spec(module_name) is None
+    except ModuleNotFoundError:
+        return True
+
+
+def _check_unique(found: Iterable[AppPlugin]) -> None:
+    seen: dict[str, str] = {}
+    for plugin in found:
+        codes = [c.code for c in plugin.capabilities] + [a.code for a in plugin.actions]
+        for code in codes:
+            owner = seen.setdefault(code, plugin.app)
+            if owner != plugin.app:
+                raise ImproperlyConfigured(f"{code} is declared by both {owner} and {plugin.app}")
+
+
+@functools.cache
+def capabilities() -> dict[str, Capability]:
+    return {c.code: c for plugin in plugins() for c in plugin.capabilities}
+
+
+@functools.cache
+def role_capabilities() -> dict[str, frozenset[str]]:
+    """Role code → the capability codes every app grants it."""
+    grants: dict[str, set[str]] = {}
+    for capability in capabilities().values():
+        for role in capability.roles:
+            grants.setdefault(role, set()).add(capability.code)
+    return {role: frozenset(codes) for role, codes in grants.items()}
+
+
+def navigation() -> list[NavEntry]:
+    entries = [entry for plugin in plugins() for entry in plugin.navigation]
+    return sorted(entries, key=lambda e: e.order)
+
+
+def home_panels() -> list[HomePanel]:
+    panels = [panel for plugin in plugins() for panel in plugin.home_panels]
+    return sorted(panels, key=lambda p: p.order)
+
+
+@functools.cache
+def action_labels() -> dict[str, Label]:
+    """Action code → its label (lazy, translated when rendered)."""
+    return {a.code: a.label for plugin in plugins() for a in plugin.actions}
+
+
+def action_label(code: str) -> str:
+    """The label of an action code in the active language; the code itself when undeclared."""
+    label = action_labels().get(code)
+    return str(label) if label is not None else code
+
+
+def routes() -> list[Routes]:
+    return [plugin.urls for plugin in plugins() if plugin.urls is not None]
+
+
+def api_routers() -> list[ApiRouter]:
+    return [router for plugin in plugins() for router in plugin.api_routers]
+
+
+def job_modules() -> list[str]:
+    return [plugin.jobs for plugin in plugins() if plugin.jobs]
+
+
+def synth_generators() -> list[SynthGenerator]:
+    """The synthetic-data generators in an order where each comes after those it needs."""
+    pending = {p.synth.name: p.synth for p in plugins() if p.synth is not None}
+    for generator in pending.values():
+        unknown = set(generator.after) - set(pending)
+        if unknown:
+            raise ImproperlyConfigured(f"{generator.name} needs unknown generators {unknown}")
+    ordered: list[SynthGenerator] = []
+    while pending:
+        done = {g.name for g in ordered}
+        ready = [g for g in pending.values() if set(g.after) <= done]
+        if not ready:
+            raise ImproperlyConfigured(f"synthetic generators wait on each other: {set(pending)}")
+        for generator in ready:
+            ordered.append(generator)
+            del pending[generator.name]
+    return ordered
+
+
+def clear_cache() -> None:
+    """Forget the collected plugins (tests that change ``INSTALLED_APPS``)."""
+    for cached in (plugins, capabilities, role_capabilities, action_labels):
+        cached.cache_clear()

@@ -1,0 +1,94 @@
+"""What the registry brings: insured persons, households, agents, enrollment and special groups."""
+
+from django.utils.translation import gettext_lazy as _
+
+from jingban.core.plugins import (
+    ActionCode,
+    ApiRouter,
+    AppPlugin,
+    Capability,
+    HomePanel,
+    NavEntry,
+    Routes,
+)
+from jingban.core.roles import Cap, Role
+
+_EDITORS = {Role.OPERATOR, Role.ADMIN}
+
+PLUGIN = AppPlugin(
+    app="registry",
+    capabilities=(
+        Capability(
+            Cap.PERSON_VIEW,
+            _("View insured persons"),
+            {
+                Role.OPERATOR,
+                Role.REVIEWER,
+                Role.ASSESSOR,
+                Role.AUDITOR,
+                Role.SUPERVISOR,
+                Role.ADMIN,
+            },
+        ),
+        Capability(Cap.PERSON_CREATE, _("Register insured persons"), _EDITORS),
+        Capability(Cap.PERSON_EDIT, _("Edit insured persons"), _EDITORS),
+        Capability(
+            Cap.PERSON_REVEAL,
+            _("Show full document numbers (logged)"),
+            {Role.OPERATOR, Role.REVIEWER, Role.AUDITOR},
+        ),
+        Capability(Cap.OWN_RECORD_VIEW, _("View one's own record"), {Role.INSURED}),
+        Capability(Cap.HOUSEHOLD_EDIT, _("Edit households"), _EDITORS),
+        Capability(Cap.AGENT_GRANT, _("Record agents and guardians"), _EDITORS),
+        Capability(Cap.AGENT_ACT, _("Act for another person"), {Role.INSURED}),
+    ),
+    navigation=(
+        NavEntry(_("Insured persons"), "registry:person_list", Cap.PERSON_VIEW, order=100),
+        NavEntry(_("My records"), "registry:my_record", Cap.OWN_RECORD_VIEW, order=110),
+        NavEntry(_("Acting for others"), "registry:acting_list", Cap.AGENT_ACT, order=120),
+    ),
+    home_panels=(
+        HomePanel(
+            "registry.persons",
+            "registry/_home_persons.html",
+            "jingban.registry.panels:recent_persons",
+            Cap.PERSON_VIEW,
+            order=100,
+        ),
+        HomePanel(
+            "registry.own_enrollment",
+            "registry/_home_own_enrollment.html",
+            "jingban.registry.panels:own_enrollment",
+            Cap.OWN_RECORD_VIEW,
+            order=100,
+        ),
+    ),
+    actions=(
+        ActionCode("registry.person.registered", _("registered an insured person")),
+        ActionCode("registry.person.updated", _("changed an insured person's record")),
+        ActionCode("registry.person.document_revealed", _("showed a full document number")),
+        ActionCode("registry.person.contact_updated", _("changed a person's phone or address")),
+        ActionCode("registry.person.account_linked", _("linked a person to a user account")),
+        ActionCode("registry.person.imported", _("loaded insured persons in bulk")),
+        ActionCode("registry.enrollment.set", _("recorded an enrollment")),
+        ActionCode("registry.enrollment.imported", _("loaded enrollments in bulk")),
+        ActionCode("registry.membership.added", _("added a person to a special group")),
+        ActionCode("registry.membership.imported", _("loaded special-group memberships in bulk")),
+        ActionCode("registry.special_group.imported", _("loaded the special groups")),
+        ActionCode("registry.household.created", _("opened a household")),
+        ActionCode("registry.household.member_added", _("added a household member")),
+        ActionCode("registry.household.member_left", _("recorded that a member left a household")),
+        ActionCode("registry.household.imported", _("loaded households in bulk")),
+        ActionCode("registry.household_member.imported", _("loaded household members in bulk")),
+        ActionCode("registry.agent.granted", _("recorded an agent or guardian")),
+        ActionCode("registry.agent.revoked", _("revoked an agent's authorisation")),
+        ActionCode("registry.agent.refused", _("was refused acting for a person")),
+        ActionCode("registry.agent.viewed_record", _("viewed a record as an agent")),
+    ),
+    urls=Routes("persons/", "jingban.registry.urls"),
+    api_routers=(
+        ApiRouter("/persons", "jingban.registry.api:router"),
+        ApiRouter("", "jingban.registry.household_api:router"),
+    ),
+    jobs="jingban.registry.jobs",
+)
