@@ -148,6 +148,9 @@ class AppPlugin:
     api_routers: tuple[ApiRouter, ...] = ()
     jobs: str | None = None  # the module that declares the app's job kinds (``@job_kind``)
     synth: SynthGenerator | None = None
+    # Callables (``module:function``) that produce the reminders a notification job sends:
+    # deadlines coming up, items waiting for someone. Their signature is the notices app's.
+    reminders: tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -233,6 +236,10 @@ def api_routers() -> list[ApiRouter]:
 
 def job_modules() -> list[str]:
     return [plugin.jobs for plugin in plugins() if plugin.jobs]
+
+
+def reminder_sources() -> list[str]:
+    return [source for plugin in plugins() for source in plugin.reminders]
 
 
 def synth_generators() -> list[SynthGenerator]:
