@@ -17,10 +17,10 @@ from django.core.management.base import CommandError
 from django.utils import translation
 
 from jingban.cli import main
+from jingban.core.engine_messages import ROW_MESSAGES, describe
 from jingban.engine.medical import settle_claims
 from jingban.engine.medical.files import parse_claims
 from jingban.engine.policy import PackError, load_pack_file, shipped_registry
-from jingban.medical.messages import ROW_MESSAGES, describe
 from tests.engine.packs import DELETE, variant
 
 HEADER = (

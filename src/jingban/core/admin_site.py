@@ -210,6 +210,9 @@ class ReferenceAdmin(CapabilityPermissions, admin.ModelAdmin):
     form = ReferenceForm
     # The object type in the action log; defaults to "<app label>.<model name>".
     audit_type = ""
+    # The action code of each write ("add", "change", "delete"), written out in full so every
+    # code in use is a literal the owning app declares with its label.
+    action_codes: Mapping[str, str] = {}
     # Codes are the stable identifiers other records, packs and past log rows name: once an
     # object exists, these fields are shown but no longer editable.
     identity_fields: tuple[str, ...] = ()
@@ -249,7 +252,7 @@ class ReferenceAdmin(CapabilityPermissions, admin.ModelAdmin):
     ) -> None:
         log_action(
             acting_user=acting_user(request),
-            action=f"admin.{self.object_type()}.{verb}",
+            action=self.action_codes[verb],
             object_type=self.object_type(),
             object_id=obj.pk,
             region_path=self.region_path(obj),

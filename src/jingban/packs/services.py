@@ -19,11 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from jingban.core.actionlog import log_action
 from jingban.core.errors import Conflict, Forbidden, Message, ValidationFailed
 from jingban.core.models import Region, User
+from jingban.core.pack_problems import problem_line
 from jingban.core.roles import Cap
 from jingban.engine.policy import PackError, PolicyPack, load_pack_text, shipped_registry
 from jingban.packs import queries
 from jingban.packs.models import PackOrigin, PackStatus, PackVersion
-from jingban.packs.problems import problem_line
 
 # The action log's codes: packs.version.imported, .drafted, .updated, .approved …
 

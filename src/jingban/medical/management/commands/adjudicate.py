@@ -19,6 +19,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from jingban.core.engine_messages import (
+    AMOUNT_LABELS,
+    describe,
+    describe_pack_error,
+    describe_problem,
+)
 from jingban.engine.medical.batch import (
     AMOUNTS,
     BatchResult,
@@ -40,12 +46,6 @@ from jingban.engine.medical.files import (
 )
 from jingban.engine.money import format_yuan
 from jingban.engine.policy import BadPackSpec, PackError, PolicyPack, UnknownPack
-from jingban.medical.messages import (
-    AMOUNT_LABELS,
-    describe,
-    describe_pack_error,
-    describe_problem,
-)
 from jingban.packs.resolution import PackSource, resolve_specs
 
 SOME_ROWS_REJECTED = 1

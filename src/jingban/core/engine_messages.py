@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from jingban.core.pack_problems import problem_line
 from jingban.engine.codes import PERSON_CATEGORIES, Condition, CrossRegion, VisitType
 from jingban.engine.medical.batch import Refusal
 from jingban.engine.policy import PackError
-from jingban.packs.problems import problem_line
 
 # The claim columns, as a person reads them.
 FIELD_LABELS: dict[str, Promise] = {
