@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jingban.core.actionlog import log_action
 from jingban.core.errors import DomainError
+from jingban.core.forms import add_domain_errors
 from jingban.core.models import Region, User
 from jingban.core.roles import Cap
 
@@ -173,13 +174,8 @@ class ReferenceForm(forms.ModelForm):
             self.add_domain_error(error)
 
     def add_domain_error(self, error: DomainError) -> None:
-        for name, messages in error.fields.items():
-            target = self.service_fields.get(name, name)
-            for message in messages:
-                # A field the form does not show (read-only here) gets the message on top.
-                self.add_error(target if target in self.fields else None, str(message))
-        if not error.fields:
-            self.add_error(None, str(error.message))
+        # A field the form does not show (read-only here) gets its message on top.
+        add_domain_errors(self, error, field_map=self.service_fields)
 
 
 # --- Model admins ----------------------------------------------------------------------------
