@@ -275,8 +275,9 @@ def test_a_bad_row_is_reported_and_the_good_rows_settle(
         code,
     )
     assert error["message"].startswith(reason)
-    results = read_csv(out)
-    assert [r["claim_id"] for r in results] == ["w1", "bad", "o1"]
+    # Results come by person-year, each row with its input line to join back on.
+    results = sorted(read_csv(out), key=lambda r: int(r["line"]))
+    assert [(r["line"], r["claim_id"]) for r in results] == [("2", "w1"), ("3", "bad"), ("4", "o1")]
     assert (results[1]["status"], results[1]["reason"]) == ("rejected", error["message"])
     assert figures(out) == {**GOOD_FIGURES, "bad": ("rejected", "", "", "", "", "")}
     assert f"Line 3 (claim bad): {reason}" in run.err
@@ -297,7 +298,12 @@ def test_a_duplicate_claim_id_is_rejected_on_its_second_line(
     [error] = read_csv(errors)
     assert error["line"] == "4"
     assert error["message"] == "Claim ID “w1” was already given on line 2."
-    assert [r["status"] for r in read_csv(out)] == ["ok", "ok", "rejected"]
+    by_line = sorted(read_csv(out), key=lambda r: int(r["line"]))
+    assert [(r["line"], r["status"]) for r in by_line] == [
+        ("2", "ok"),
+        ("3", "ok"),
+        ("4", "rejected"),
+    ]
 
 
 def test_explanation_lines_follow_the_language(adjudicate, tmp_path: Path, pack: Path) -> None:
@@ -336,6 +342,8 @@ def test_every_refusal_has_a_message_of_the_table(tmp_path: Path) -> None:
         "r2,p,inpatient,,3,2025-03-01,2025-03-10,600,0,0,general,local",
         "r18,p,inpatient,,3,2026-03-01,2026-03-10,600,0,0,general,local",
         "r19,p,accident_outpatient,,1,2025-03-01,,600,0,0,general,local",
+        "r20,p,outpatient_general,,1,2025-03-01,2025-03-02,600,0,0,general,local",
+        "r21,p,maternity_natural,,3,2025-03-01,,600,0,0,general,local",
     ]
     claims = parse_claims(io.StringIO("\n".join([HEADER, *rows])))
     pack = variant("sample-resident-2025", {"benefits.accident_outpatient": DELETE})
