@@ -74,6 +74,14 @@ ROW_MESSAGES: dict[str, Promise] = {
         "%(field)s is more than the total less the out-of-scope amount."
     ),
     "claim.discharge_before_admission": _("%(field)s is before the service (admission) date."),
+    "claim.discharge_date_required": _(
+        "%(field)s is required for an inpatient or maternity stay: a stay is settled once, at "
+        "discharge (a settlement in the middle of a stay is not accepted)."
+    ),
+    "claim.discharge_date_not_allowed": _(
+        "%(field)s is only for an inpatient or maternity stay: leave it empty for an outpatient "
+        "visit (%(visit_type)s)."
+    ),
     "claim.condition_required": _(
         "%(field)s is required for a two-diseases visit (hypertension or diabetes)."
     ),
