@@ -40,7 +40,8 @@ versions of a pack covering the same day, the latest version is in force
 ([ADR 0006](adr/0006-pack-schema-union.md)).
 
 **`sample` figures.** A number that no seed article or cited source gives is written with
-`sample: true` and a note, e.g. `{value: 800, sample: true, note: "…"}`. Sample figures are
+`sample: true` and a note, e.g. `{value: 800, sample: true, note: {zh: "…", en: "…"}}` (layout 1
+wrote the note once, as plain text). This page gives the notes in English. Sample figures are
 placeholders: they make the examples run and must be replaced by a region's published figure
 before the pack settles real money. All of them are listed at the end of this page.
 

@@ -32,6 +32,7 @@ from jingban.engine.policy.schema import (
     ContributionRules,
     Family,
     MedicalRules,
+    PackHeader,
     PackKind,
     PackRules,
     SupplementaryRules,
@@ -378,12 +379,14 @@ def load_pack_text(text: str, *, source: str = "<text>") -> PolicyPack:
     try:
         plain = upgrade(stripped, layout)
     except LayoutProblem as err:
+        # Without its family the rules cannot be checked; the header still can.
         problem = Problem(err.path, _line_of(node, (err.path,)), str(err), err.code, err.params)
-        raise PackError(source, [problem]) from err
+        header = _header_problems(stripped, node, layout, skip={err.path})
+        raise PackError(source, [problem, *header]) from err
     try:
         rules = PACK_RULES.validate_python(plain, context={"layout": layout})
     except ValidationError as err:
-        raise PackError(source, _problems(err, plain, node)) from err
+        raise PackError(source, _problems(err, plain, node, layout)) from err
     return PolicyPack(
         rules=rules,
         hash=content_hash(_stringify_keys(data)),
@@ -397,8 +400,20 @@ def load_pack_text(text: str, *, source: str = "<text>") -> PolicyPack:
 _TAG_ERRORS = frozenset({"union_tag_invalid", "union_tag_not_found"})
 
 
+def _header_problems(
+    plain: Mapping[str, Any], node: yaml.Node | None, layout: int, skip: set[str]
+) -> list[Problem]:
+    """The problems of the header alone, for a pack whose family is not known."""
+    header = {k: v for k, v in plain.items() if k in PackHeader.model_fields}
+    try:
+        PackHeader.model_validate(header, context={"layout": layout})
+    except ValidationError as err:
+        return [p for p in _problems(err, plain, node, layout) if p.path.split(".")[0] not in skip]
+    return []
+
+
 def _problems(
-    err: ValidationError, plain: Mapping[str, Any], node: yaml.Node | None
+    err: ValidationError, plain: Mapping[str, Any], node: yaml.Node | None, layout: int
 ) -> list[Problem]:
     """Each validation error as a problem at its path and line. The union puts the family first
     in each location: it is taken off, so a path reads as the text is written."""
@@ -407,6 +422,7 @@ def _problems(
     for e in err.errors(include_url=False):
         if e["type"] in _TAG_ERRORS:
             problems.append(_family_problem(family, node))
+            problems += _header_problems(plain, node, layout, skip={"family"})
             continue
         loc = tuple(e["loc"])
         if loc and loc[0] == family:
