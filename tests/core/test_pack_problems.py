@@ -10,19 +10,23 @@ from django.utils import translation
 
 from jingban.core.pack_problems import MESSAGES, problem_line, problem_text
 from jingban.engine.policy import PackError, Problem, load_pack_text
-from jingban.engine.policy import loader as pack_loader
 from jingban.engine.policy import schema as pack_schema
 
 MONEY_CODES = {"money.empty", "money.negative", "money.not_a_number", "money.too_precise"}
 
 
 def test_every_code_of_the_schema_has_a_message() -> None:
-    source = Path(pack_schema.__file__).read_text("utf-8")
-    codes = set(re.findall(r'_problem\(\s*"([a-z_.]+)"', source)) | MONEY_CODES
-    loader = Path(pack_loader.__file__).read_text("utf-8")
-    codes |= set(re.findall(r'"(pack\.[a-z_]+)"', loader)) - {"pack.invalid"}
+    """Every code the pack modules raise (the schema's families, its header, the loader and the
+    layouts) has a message."""
+    package = Path(pack_schema.__file__).parent
+    codes = set(MONEY_CODES)
+    for module in package.rglob("*.py"):
+        codes |= set(re.findall(r'"((?:pack|ratio)\.[a-z_]+)"', module.read_text("utf-8")))
+    codes -= {"pack.invalid"}
     assert {"pack.alias", "pack.too_deep", "pack.duplicate_key", "pack.bad_date"} <= codes
-    assert len(codes) > 25
+    assert {"pack.unknown_family", "pack.section_of_other_family", "pack.note_shape"} <= codes
+    assert {"pack.bands_overlap", "pack.kind_not_of_family", "ratio.out_of_range"} <= codes
+    assert len(codes) > 35
     assert codes - set(MESSAGES) == set()
 
 

@@ -43,8 +43,47 @@ def test_every_figure_and_every_sample_is_listed() -> None:
     assert "| `sample-resident-2025@1` | `benefits.inpatient.deductible.by_level.3` | 800 |" in (
         samples_section
     )
+    assert "| `sample-resident-2025@2` | `benefits.inpatient.deductible.by_level.3` | 800 |" in (
+        samples_section
+    )
     # A figure some source gives is not in the sample list.
     assert "`benefits.inpatient.ratio_by_level.3`" not in samples_section
+
+
+def _section(page: str, spec: str) -> str:
+    start = page.index(f"(`{spec}`)\n")
+    return page[start : page.index("\n## ", start)]
+
+
+def test_each_pack_says_its_family_and_layout() -> None:
+    page = packs.render()
+    assert "| Family · layout | `medical` · 1 (read through the compatibility path) |" in (
+        _section(page, "sample-resident-2025@1")
+    )
+    assert "| Family · layout | `medical` · 2 (`schema: 2`) |" in (
+        _section(page, "sample-resident-2025@2")
+    )
+    contributions = _section(page, "sample-resident-contributions-2025@1")
+    assert "| Family · layout | `contribution` · 2 (`schema: 2`) |" in contributions
+    assert "| `tiers.tier_2.amount` | 775 |  |" in contributions
+    assert "| `fiscal_subsidy` | 670 |  | the seed gives 670 for 2025;" in contributions
+
+
+def test_a_bilingual_note_is_rendered_in_the_language_asked_for() -> None:
+    english, chinese = packs.render(), packs.render("zh-hans")
+    row = "| `benefits.inpatient.deductible.by_level.3` | 800 | **sample** | "
+    v2 = _section(english, "sample-resident-2025@2")
+    assert row + "the placeholder of the worked example in medical.md |" in v2
+    assert row + "medical.md算例中的占位数 |" in _section(chinese, "sample-resident-2025@2")
+    # A layout-1 note was written once: the same in both.
+    for page in (english, chinese):
+        assert row + "the placeholder of the worked example in medical.md |" in _section(
+            page, "sample-resident-2025@1"
+        )
+    assert "- 江苏医惠保1号 (seed 001): 保费158元" in _section(chinese, "jiangsu-yihuibao-2021@2")
+    assert "- 江苏医惠保1号 (seed 001): premium 158 yuan" in _section(
+        english, "jiangsu-yihuibao-2021@2"
+    )
 
 
 def test_docs_check_names_a_stale_page_and_rewriting_fixes_it(tmp_path: Path) -> None:

@@ -10,16 +10,18 @@ import yaml
 from jingban.engine.policy import PolicyPack, load_pack_text, shipped_registry
 
 
-def shipped(pack_id: str) -> PolicyPack:
-    return shipped_registry().get(pack_id)
+def shipped(pack_id: str, version: int | None = None) -> PolicyPack:
+    """A shipped pack: the given version, or the latest (the one in force)."""
+    return shipped_registry().get(pack_id, version)
 
 
 DELETE = object()  # a change that removes the entry
 
 
-def variant(pack_id: str, changes: Mapping[str, Any]) -> PolicyPack:
-    """The shipped pack with each ``dotted.path: value`` of ``changes`` set."""
-    data = yaml.safe_load(shipped(pack_id).text)
+def variant(pack_id: str, changes: Mapping[str, Any], version: int | None = None) -> PolicyPack:
+    """The shipped pack (the latest version unless ``version`` is given) with each
+    ``dotted.path: value`` of ``changes`` set. The paths are the same in both layouts."""
+    data = yaml.safe_load(shipped(pack_id, version).text)
     for path, value in changes.items():
         *parents, last_part = path.split(".")
         node = data

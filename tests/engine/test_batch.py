@@ -609,7 +609,7 @@ def test_results_are_written_in_yuan_with_the_packs_that_made_them() -> None:
     assert lines[1].startswith(
         f"2,w1,ok,,33930.00,{result.settled[0].critical_illness / 100:.2f},0.00,0.00,"
     )
-    assert lines[1].endswith(f",sample-resident-2025@1,{PUBLIC.hash}")
+    assert lines[1].endswith(f",{PUBLIC.ref},{PUBLIC.hash}")
     assert lines[2] == "3,bad,rejected,is negative,,,,,,,"
 
 

@@ -124,8 +124,8 @@ def test_the_explanation_walks_every_layer_in_order() -> None:
     ci = next(line for line in result.lines if line.layer == "critical_illness" and line.payment)
     assert "¥5,000.00" in ci.texts.rule("en")  # the tilted threshold for 低保
     assert [str(ref) for ref in result.packs] == [
-        "sample-resident-2025@1",
-        "jiangsu-yihuibao-2021@1",
+        "sample-resident-2025@2",
+        "jiangsu-yihuibao-2021@2",
     ]
     assert result.packs[0].hash == shipped(RESIDENT).hash
 

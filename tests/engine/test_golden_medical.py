@@ -1,6 +1,6 @@
 """The golden cases of ``golden_medical.yaml``: every worked example and seed rule of medical.md
 and one case per rule of each shipped pack, with the boundaries (exactly at a deductible, at a
-band edge, at a cap)."""
+band edge, at a cap), on both versions of the shipped packs."""
 
 from __future__ import annotations
 
@@ -42,12 +42,19 @@ def _claim(spec: dict[str, Any]) -> Claim:
     )
 
 
+# Every case runs on version 1 of the shipped packs (layout 1, read through the compatibility
+# path) and on version 2 (the same figures in the layout of schema 2): both must settle alike.
+VERSIONS = (1, 2)
+
+
+@pytest.mark.parametrize("version", VERSIONS, ids=[f"v{v}" for v in VERSIONS])
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
-def test_golden_case(case: dict[str, Any]) -> None:
+def test_golden_case(case: dict[str, Any], version: int) -> None:
     ids = case.get("packs", ["sample-resident-2025"])
     changes = case.get("pack_changes")
-    packs = [variant(ids[0], changes) if changes else shipped(ids[0])]
-    packs += [shipped(i) for i in ids[1:]]
+    packs = [variant(ids[0], changes, version) if changes else shipped(ids[0], version)]
+    packs += [shipped(i, version) for i in ids[1:]]
+    assert [p.version for p in packs] == [version] * len(packs)
     claim = _claim(case["claim"])
     before = YearToDate("p1", 2025, _counters(case.get("before", {})))
 

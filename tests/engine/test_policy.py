@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 from fractions import Fraction
 from pathlib import Path
 
@@ -10,14 +12,17 @@ import pytest
 import yaml
 
 from jingban.engine.codes import VisitType
+from jingban.engine.medical import Claim, adjudicate
 from jingban.engine.policy import (
     SHIPPED_DIR,
     BadPackSpec,
+    Family,
     PackError,
     PackKind,
     PackRegistry,
     Problem,
     UnknownPack,
+    WrongFamily,
     load_pack_file,
     load_pack_text,
     parse_spec,
@@ -27,7 +32,10 @@ from jingban.engine.policy import (
 from tests.engine.packs import DELETE, shipped, variant
 
 RESIDENT = "sample-resident-2025"
-TEXT = (SHIPPED_DIR / f"{RESIDENT}.yaml").read_text("utf-8")
+YIHUIBAO = "jiangsu-yihuibao-2021"
+CONTRIBUTIONS = "sample-resident-contributions-2025"
+# The resident pack in the current layout (schema 2); the checks below edit it.
+TEXT = (SHIPPED_DIR / f"{RESIDENT}.v2.yaml").read_text("utf-8")
 
 
 def problems_of(text: str) -> list[tuple[str, int | None, str]]:
@@ -41,14 +49,13 @@ def line_of(text: str, needle: str) -> int:
     return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
 
 
-def test_the_shipped_packs_load_with_the_seed_figures() -> None:
+@pytest.mark.parametrize("version", [1, 2])
+def test_the_shipped_packs_load_with_the_seed_figures(version: int) -> None:
     registry = shipped_registry()
-    assert registry.ids() == ["jiangsu-yihuibao-2021", RESIDENT]
-    rules = registry.get(RESIDENT).rules
-    assert rules.kind is PackKind.PUBLIC
-    assert rules.contributions is not None
-    assert rules.contributions.tiers == {"tier_1": 40_000, "tier_2": 77_500}
-    assert rules.contributions.fiscal_subsidy == 67_000
+    assert registry.ids() == [YIHUIBAO, RESIDENT, CONTRIBUTIONS]
+    pack = registry.get(RESIDENT, version)
+    assert (pack.layout, pack.family, pack.kind) == (version, Family.MEDICAL, PackKind.PUBLIC)
+    rules = pack.medical
     inpatient = rules.benefits[VisitType.INPATIENT]
     assert inpatient.ratio_by_level == {1: Fraction(17, 20), 2: Fraction(3, 4), 3: Fraction(13, 20)}
     assert rules.caps["two_diseases_diabetes"].amount == 37_500
@@ -59,17 +66,48 @@ def test_the_shipped_packs_load_with_the_seed_figures() -> None:
         (10_000_000, 20_000_000, Fraction(17, 20)),
         (20_000_000, None, Fraction(19, 20)),
     ]
-    yihuibao = registry.get("jiangsu-yihuibao-2021").rules
+    yihuibao = registry.get(YIHUIBAO, version)
+    assert (yihuibao.layout, yihuibao.family) == (version, Family.SUPPLEMENTARY)
     assert yihuibao.kind is PackKind.SUPPLEMENTARY
-    assert yihuibao.supplementary is not None and yihuibao.supplementary.premium == 15_800
+    assert yihuibao.supplementary.supplementary.premium == 15_800
+
+
+def test_the_contribution_figures_live_in_a_contribution_pack_from_layout_2_on() -> None:
+    # Layout 1 carried them inside the medical pack; that version still reads them.
+    legacy = shipped(RESIDENT, 1).medical.contributions
+    assert legacy is not None
+    assert legacy.tiers == {"tier_1": 40_000, "tier_2": 77_500}
+    assert legacy.fiscal_subsidy == 67_000
+    assert shipped(RESIDENT, 2).medical.contributions is None
+    pack = shipped(CONTRIBUTIONS)
+    assert (pack.ref.version, pack.layout, pack.family, pack.kind) == (
+        1,
+        2,
+        Family.CONTRIBUTION,
+        PackKind.PUBLIC,
+    )
+    rules = pack.contribution
+    assert {code: tier.amount for code, tier in rules.tiers.items()} == {
+        "tier_1": 40_000,
+        "tier_2": 77_500,
+    }
+    assert rules.tiers["tier_2"].label.get("zh-hans") == "二档"
+    assert rules.fiscal_subsidy == 67_000
+    assert (rules.region, rules.scheme) == ("000000", "resident_medical")
+    assert rules.effective.covers(dt.date(2025, 1, 1)) and rules.effective.covers(
+        dt.date(2025, 12, 31)
+    )
 
 
 def test_every_figure_keeps_its_provenance() -> None:
     pack = shipped(RESIDENT)
     figures = {f.path: f for f in pack.figures}
-    assert figures["benefits.inpatient.deductible.by_level.3"].sample is True
-    assert "worked example" in figures["benefits.inpatient.deductible.by_level.3"].note
+    deductible = figures["benefits.inpatient.deductible.by_level.3"]
+    assert deductible.sample is True
+    assert "worked example" in deductible.note.en
+    assert deductible.note.zh == "medical.md算例中的占位数"
     assert figures["benefits.inpatient.ratio_by_level.3"].sample is False
+    assert not figures["benefits.inpatient.ratio_by_level.3"].note
     assert figures["caps.outpatient_general.amount"].value == 150
     samples = {f.path for f in pack.samples}
     assert "class_b_first_rate" in samples
@@ -205,12 +243,11 @@ def test_a_sample_mark_must_be_true_or_false() -> None:
 
 
 def test_a_supplementary_pack_needs_its_section() -> None:
-    text = shipped("jiangsu-yihuibao-2021").text
+    text = shipped(YIHUIBAO).text
     start = text.index("supplementary:\n")
     problems = problems_of(text[:start])
-    assert ("", line_of(text, "id:"), "a supplementary pack needs a supplementary section") in (
-        problems
-    )
+    # A missing section is named at the top of the pack, its first key.
+    assert ("supplementary", line_of(text, "schema: 2"), "Field required") in problems
 
 
 def test_a_file_that_cannot_be_read_is_a_pack_error(tmp_path: Path) -> None:
@@ -222,23 +259,40 @@ def test_a_file_that_cannot_be_read_is_a_pack_error(tmp_path: Path) -> None:
 
 
 def test_the_registry_finds_versions_and_the_pack_in_force() -> None:
-    v1 = shipped(RESIDENT)
-    v2 = variant(RESIDENT, {"version": 2, "benefits.inpatient.ratio_by_level.3": 0.7})
+    v1, v2 = shipped(RESIDENT, 1), shipped(RESIDENT, 2)
+    v3 = variant(RESIDENT, {"version": 3, "benefits.inpatient.ratio_by_level.3": 0.7})
     suzhou = variant(RESIDENT, {"id": "suzhou-resident-2025", "region": "320500"})
-    registry = PackRegistry([v1, v2, suzhou, shipped("jiangsu-yihuibao-2021")])
-    assert registry.get(RESIDENT) is v2
+    registry = PackRegistry([v1, v2, v3, suzhou, shipped(YIHUIBAO)])
+    assert registry.get(RESIDENT) is v3
     assert registry.get(RESIDENT, 1) is v1
-    assert registry.resolve(f"{RESIDENT}@1") is v1
+    assert registry.resolve(f"{RESIDENT}@2") is v2
     june = dt.date(2025, 6, 1)
     assert registry.in_force("320582", "resident_medical", june) is suzhou
-    assert registry.in_force("320100", "resident_medical", june) is v2
-    assert registry.in_force("320582", "huiminbao", june).id == "jiangsu-yihuibao-2021"
+    assert registry.in_force("320100", "resident_medical", june) is v3
+    assert registry.in_force("320582", "huiminbao", june).id == YIHUIBAO
     with pytest.raises(UnknownPack, match="resident_medical in 320100 on 2026-01-01"):
         registry.in_force("320100", "resident_medical", dt.date(2026, 1, 1))
-    with pytest.raises(UnknownPack, match=r"no policy pack 'sample-resident-2025@3' \(known: "):
-        registry.get(RESIDENT, 3)
+    with pytest.raises(UnknownPack, match=r"no policy pack 'sample-resident-2025@4' \(known: "):
+        registry.get(RESIDENT, 4)
     with pytest.raises(UnknownPack, match="known: jiangsu-yihuibao-2021, sample-resident-2025"):
         registry.resolve("nowhere-2025")
+
+
+def test_the_newest_version_of_a_shipped_pack_is_in_force() -> None:
+    """Both versions cover 2025; the newer one wins, as a newly approved version would."""
+    registry = shipped_registry()
+    june = dt.date(2025, 6, 1)
+    medical = registry.in_force("320582", "resident_medical", june, Family.MEDICAL)
+    assert (medical.id, medical.version) == (RESIDENT, 2)
+    product = registry.in_force("320582", "huiminbao", june)
+    assert (product.id, product.version) == (YIHUIBAO, 2)
+    contributions = registry.in_force("320582", "resident_medical", june, Family.CONTRIBUTION)
+    assert contributions.id == CONTRIBUTIONS
+    # The medical rules and the contributions of one scheme: the family must be named.
+    with pytest.raises(UnknownPack, match="name one family of contribution, medical"):
+        registry.in_force("320582", "resident_medical", june)
+    with pytest.raises(UnknownPack, match=r"huiminbao \(medical\) in 320582"):
+        registry.in_force("320582", "huiminbao", june, Family.MEDICAL)
 
 
 def test_pack_specs() -> None:
@@ -305,3 +359,215 @@ def test_a_pack_nested_too_deeply_is_a_problem_not_a_crash() -> None:
     deep = "a:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 40)) + "  " * 40 + "v: 1\n"
     [problem] = load_problems(deep)
     assert problem.code == "pack.too_deep" and problem.line is not None and problem.line > 30
+
+
+# --- Layouts, families and the compatibility path (docs/adr/0006-pack-schema-union.md) ------
+
+# The content hashes of the shipped packs as approved in step 3 (commit e97c35d, `jingban policy
+# list` and docs/policy-packs.md of that commit), and the SHA-256 of their files' bytes there.
+OLD_HASHES = {
+    (RESIDENT, 1): "3c8d84612c4bbc2b516cb4a66b0d9b7cd6605ddeaab904c3dd30fdb49d5f46c7",
+    (YIHUIBAO, 1): "dd4df5227a90d7b7565d0aa216e3b8c1d927b3e8141f797ca028e901d9d31586",
+}
+OLD_FILES = {
+    f"{RESIDENT}.yaml": "ffb41d246800ff0a2140365cf6992a12c8ed22b770a4bdfc09bcb86adf6293ef",
+    f"{YIHUIBAO}.yaml": "f78f3cd7cbd5bcd6e43c7d73d75ec8a444cffdef6cf00ce07095b57638e3ce04",
+}
+
+
+@pytest.mark.parametrize(("pack_id", "version"), sorted(OLD_HASHES))
+def test_an_approved_version_keeps_its_text_and_its_hash(pack_id: str, version: int) -> None:
+    pack = shipped(pack_id, version)
+    assert pack.layout == 1
+    assert pack.hash == OLD_HASHES[(pack_id, version)]
+    assert load_pack_text(pack.text).hash == pack.hash
+    name = f"{pack_id}.yaml"
+    assert pack.source == name
+    assert hashlib.sha256((SHIPPED_DIR / name).read_bytes()).hexdigest() == OLD_FILES[name]
+
+
+@pytest.mark.parametrize("pack_id", [RESIDENT, YIHUIBAO])
+def test_version_2_is_version_1_in_the_new_layout(pack_id: str) -> None:
+    """The same rules and the same figures (the contributions aside, which moved), with every
+    note in both languages; the hash differs, since the text does."""
+    old, new = shipped(pack_id, 1), shipped(pack_id, 2)
+    assert (old.layout, new.layout) == (1, 2)
+    assert new.hash != old.hash
+    moved = {"version", "sources", "contributions"}
+    assert new.rules.model_dump(exclude=moved) == old.rules.model_dump(exclude=moved)
+    assert [(s.title, s.url) for s in new.rules.sources] == [
+        (s.title, s.url) for s in old.rules.sources
+    ]
+
+    def figures(pack: object) -> list[tuple[str, object, bool]]:
+        return [
+            (f.path, f.value, f.sample)
+            for f in pack.figures  # type: ignore[attr-defined]
+            if not f.path.startswith("contributions.")
+        ]
+
+    assert figures(new) == figures(old)
+    old_notes = {f.path: f.note for f in old.figures if f.note}
+    new_notes = {f.path: f.note for f in new.figures if f.note}
+    assert set(old_notes) - {"contributions"} <= set(new_notes)
+    for path, note in new_notes.items():
+        # Bilingual: a Chinese text and an English one, the English as version 1 wrote it.
+        assert note.zh != note.en and re.search(r"[\u4e00-\u9fff]", note.zh), path
+        if path in old_notes:
+            assert note.en == old_notes[path].en, path
+    for source in new.rules.sources:
+        assert source.note_in("zh-hans") != source.note_in("en")
+
+
+def test_every_shipped_file_is_named_for_its_pack_and_version() -> None:
+    for pack in shipped_registry().all():
+        expected = f"{pack.id}.yaml" if pack.version == 1 else f"{pack.id}.v{pack.version}.yaml"
+        assert pack.source == expected
+
+
+def test_a_plain_note_is_read_in_layout_1_and_refused_in_layout_2() -> None:
+    old = shipped(RESIDENT, 1)
+    note = next(f.note for f in old.figures if f.path == "class_b_first_rate")
+    assert note.zh == note.en == "provinces set 5–20%; 10% as in the worked example of medical.md"
+    text = TEXT.replace(
+        "note: {zh: 没有来源给出住院起付线, en: no source gives the inpatient deductibles}",
+        'note: "no source gives the inpatient deductibles"',
+    )
+    [problem] = load_problems(text)
+    assert (problem.path, problem.code) == (
+        "benefits.inpatient.deductible.by_level.1.note",
+        "pack.note_not_bilingual",
+    )
+    assert problem.line == line_of(text, '"no source gives the inpatient deductibles"')
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["{zh: 只有中文}", "{zh: 中文, en: English, fr: Français}", "{zh: '', en: English}", "[a, b]"],
+)
+def test_a_note_of_another_shape_is_refused(note: str) -> None:
+    text = TEXT.replace(
+        "{zh: 没有来源给出住院起付线, en: no source gives the inpatient deductibles}", note
+    )
+    [problem] = load_problems(text)
+    assert (problem.path, problem.code) == (
+        "benefits.inpatient.deductible.by_level.1.note",
+        "pack.note_shape",
+    )
+
+
+def test_a_plain_source_note_is_refused_in_layout_2() -> None:
+    text = TEXT.replace(
+        "    note:\n      zh: 异地就医人员类别；其他临时外出就医80%的比例取自苏州\n"
+        "      en: cross-region categories; the 80% ratio of other temporary treatment"
+        " is Suzhou's\n",
+        "    note: cross-region categories\n",
+    )
+    [problem] = load_problems(text)
+    assert (problem.path, problem.code) == ("sources.2.note", "pack.note_not_bilingual")
+    assert problem.line == line_of(text, "note: cross-region categories")
+
+
+def test_an_unknown_family_is_refused_at_its_line() -> None:
+    text = TEXT.replace("family: medical\n", "family: long_term_care\n")
+    [problem] = load_problems(text)
+    assert (problem.path, problem.line, problem.code) == (
+        "family",
+        line_of(text, "family: long_term_care"),
+        "pack.unknown_family",
+    )
+    assert problem.params == {
+        "family": "'long_term_care'",
+        "expected": "medical, supplementary, contribution",
+    }
+    [problem] = load_problems(TEXT.replace("family: medical\n", ""))
+    assert (problem.path, problem.code) == ("family", "pack.family_missing")
+
+
+def test_the_layout_is_named_by_the_schema_key() -> None:
+    [problem] = load_problems(TEXT.replace("schema: 2\n", "schema: 3\n"))
+    assert (problem.path, problem.code, problem.line) == (
+        "schema",
+        "pack.unknown_schema",
+        line_of(TEXT, "schema: 2"),
+    )
+    assert problem.message == "schema 3 is not a pack layout this jingban reads (1, 2)"
+    [problem] = load_problems(TEXT.replace("schema: 2\n", ""))
+    assert (problem.path, problem.code) == ("family", "pack.schema_missing")
+    [problem] = load_problems(shipped(RESIDENT, 1).text.replace("kind: public", "kind: ltc"))
+    assert (problem.path, problem.code) == ("kind", "enum")
+
+
+def test_rules_of_another_family_are_refused_at_their_line() -> None:
+    yihuibao = shipped(YIHUIBAO).text
+    text = yihuibao + "class_b_first_rate: 0.10\n"
+    [problem] = load_problems(text)
+    assert (problem.path, problem.line, problem.code) == (
+        "class_b_first_rate",
+        line_of(text, "class_b_first_rate"),
+        "pack.section_of_other_family",
+    )
+    assert problem.message == (
+        "class_b_first_rate belongs to a medical pack, not to a supplementary pack"
+    )
+    # The family decides the rules: a medical text named supplementary lacks its section and
+    # has the medical ones too many.
+    text = TEXT.replace("family: medical\n", "family: supplementary\n")
+    problems = load_problems(text)
+    codes = {(p.path, p.code) for p in problems}
+    assert ("supplementary", "missing") in codes
+    assert ("benefits", "pack.section_of_other_family") in codes
+    assert ("kind", "pack.kind_not_of_family") in codes
+    benefits = next(p for p in problems if p.path == "benefits")
+    assert benefits.line == line_of(text, "benefits:")
+
+
+def test_a_kind_that_does_not_fit_the_family_is_refused() -> None:
+    text = TEXT.replace("kind: public\n", "kind: supplementary\n")
+    [problem] = load_problems(text)
+    assert (problem.path, problem.line, problem.code) == (
+        "kind",
+        line_of(text, "kind: supplementary"),
+        "pack.kind_not_of_family",
+    )
+    assert problem.message == "a medical pack is of kind public, not supplementary"
+
+
+def test_contributions_inside_a_medical_pack_are_refused_from_layout_2_on() -> None:
+    text = TEXT.replace(
+        "person_categories:\n",
+        "contributions:\n  tiers: {tier_1: 400}\n  fiscal_subsidy: 670\nperson_categories:\n",
+    )
+    [problem] = load_problems(text)
+    assert (problem.path, problem.line, problem.code) == (
+        "contributions",
+        line_of(text, "contributions:"),
+        "pack.contributions_moved",
+    )
+
+
+def test_a_contribution_pack_needs_its_figures() -> None:
+    text = shipped(CONTRIBUTIONS).text
+    [problem] = load_problems(text.replace("    amount: 775\n", "    amount: 775.001\n"))
+    assert (problem.path, problem.code) == ("tiers.tier_2.amount", "money.too_precise")
+    start = text.index("fiscal_subsidy:")
+    [problem] = load_problems(text[:start])
+    assert (problem.path, problem.code) == ("fiscal_subsidy", "missing")
+
+
+def test_only_medical_and_supplementary_packs_settle_a_claim() -> None:
+    claim = Claim(
+        claim_id="c1",
+        person_id="p1",
+        visit_type=VisitType.OUTPATIENT_GENERAL,
+        hospital_level=1,
+        service_date=dt.date(2025, 6, 1),
+        total=40_000,
+    )
+    assert adjudicate(claim, [shipped(RESIDENT, 1)]).basic_fund == 15_000
+    with pytest.raises(ValueError, match="sample-resident-contributions-2025@1: not a pack"):
+        adjudicate(claim, [shipped(RESIDENT), shipped(CONTRIBUTIONS)])
+    with pytest.raises(WrongFamily, match="is a contribution pack, not a medical one"):
+        _ = shipped(CONTRIBUTIONS).medical
+    with pytest.raises(WrongFamily, match="is a medical pack, not a supplementary one"):
+        _ = shipped(RESIDENT).supplementary

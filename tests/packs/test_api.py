@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from jingban.core.models import User
 from jingban.core.services.accounts import issue_api_token
 from jingban.engine.policy import load_pack_text
 from jingban.packs import services
@@ -17,16 +18,19 @@ def _bearer(personas: Personas, username: str) -> dict[str, str]:
 
 def test_list_and_detail(personas: Personas, client) -> None:
     row = services.import_pack_text(
-        pack_text(2, OUTPATIENT_CAP), acting_user=personas.user("admin")
+        pack_text(3, OUTPATIENT_CAP), acting_user=personas.user("admin")
     )
     body = client.get("/api/v1/policies", **_bearer(personas, "sun")).json()
-    assert body["count"] == 3 and body["page"] == 1
+    assert body["count"] == 6 and body["page"] == 1
     assert [r["spec"] for r in body["results"]] == [
+        "jiangsu-yihuibao-2021@2",
         "jiangsu-yihuibao-2021@1",
+        f"{PACK_ID}@3",
         f"{PACK_ID}@2",
         f"{PACK_ID}@1",
+        "sample-resident-contributions-2025@1",
     ]
-    draft = body["results"][1]
+    draft = body["results"][2]
     assert (draft["status"], draft["origin"], draft["author"], draft["reviewer"]) == (
         "draft",
         "imported",
@@ -45,9 +49,20 @@ def test_list_and_detail(personas: Personas, client) -> None:
         "value": 180,
         "sample": False,
         "note": "",
+        "note_zh": "",
+        "note_en": "",
     }
-    assert by_path["benefits.inpatient.deductible.by_level.3"]["sample"] is True
-    assert detail["previous_approved"] == f"{PACK_ID}@1"
+    deductible = by_path["benefits.inpatient.deductible.by_level.3"]
+    assert deductible["sample"] is True
+    # The note in the caller's language (Chinese by default), and both languages.
+    assert deductible["note"] == deductible["note_zh"] == "medical.md算例中的占位数"
+    assert deductible["note_en"] == "the placeholder of the worked example in medical.md"
+    User.objects.filter(username="sun").update(language="en")
+    english = client.get(f"/api/v1/policies/{row.pk}", **_bearer(personas, "sun")).json()
+    assert {f["path"]: f["note"] for f in english["figures"]}[
+        "benefits.inpatient.deductible.by_level.3"
+    ] == "the placeholder of the worked example in medical.md"
+    assert detail["previous_approved"] == f"{PACK_ID}@2"
     assert detail["changes"] == [
         {"path": "caps.outpatient_general.amount", "before": 150, "after": 180}
     ]
@@ -56,7 +71,7 @@ def test_list_and_detail(personas: Personas, client) -> None:
 
 def test_approve_by_a_second_person_only(personas: Personas, client) -> None:
     row = services.import_pack_text(
-        pack_text(2, OUTPATIENT_CAP), acting_user=personas.user("admin")
+        pack_text(3, OUTPATIENT_CAP), acting_user=personas.user("admin")
     )
     url = f"/api/v1/policies/{row.pk}/approve"
     own = client.post(url, {}, content_type="application/json", **_bearer(personas, "admin"))

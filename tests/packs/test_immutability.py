@@ -27,13 +27,13 @@ def _sql(statement: str, pk: int) -> None:
 def _decided(personas: Personas) -> list[PackVersion]:
     """A shipped (approved) version, one approved by qian and one rejected by qian."""
     admin, qian = personas.user("admin"), personas.user("qian")
-    approved = services.import_pack_text(pack_text(2, OUTPATIENT_CAP), acting_user=admin)
+    approved = services.import_pack_text(pack_text(3, OUTPATIENT_CAP), acting_user=admin)
     services.approve_version(approved, acting_user=qian)
     rejected = services.import_pack_text(
-        pack_text(3, ("amount: 2000", "amount: 2500")), acting_user=admin
+        pack_text(4, ("amount: 2000", "amount: 2500")), acting_user=admin
     )
     services.reject_version(rejected, reason="无依据", acting_user=qian)
-    shipped = PackVersion.objects.get(pack_id=PACK_ID, version=1)
+    shipped = PackVersion.objects.get(pack_id=PACK_ID, version=2)
     return [shipped, approved, rejected]
 
 
@@ -58,7 +58,7 @@ def test_the_orm_cannot_either(personas: Personas) -> None:
 
 def test_a_draft_can_change_and_go(personas: Personas) -> None:
     draft = services.import_pack_text(
-        pack_text(2, OUTPATIENT_CAP), acting_user=personas.user("admin")
+        pack_text(3, OUTPATIENT_CAP), acting_user=personas.user("admin")
     )
     _sql("UPDATE packs_packversion SET review_note = 'ok' WHERE id = %s", draft.pk)
     assert PackVersion.objects.get(pk=draft.pk).review_note == "ok"
@@ -68,7 +68,7 @@ def test_a_draft_can_change_and_go(personas: Personas) -> None:
 
 def test_history_keeps_each_state(personas: Personas) -> None:
     draft = services.import_pack_text(
-        pack_text(2, OUTPATIENT_CAP), acting_user=personas.user("admin")
+        pack_text(3, OUTPATIENT_CAP), acting_user=personas.user("admin")
     )
     services.approve_version(draft, acting_user=personas.user("qian"))
     events = draft.events.order_by("pgh_id").values_list("pgh_label", "status")

@@ -7,7 +7,7 @@ import pgtrigger
 import pytest
 from django.db import connection
 
-from jingban.engine.policy import Figure, load_pack_text
+from jingban.engine.policy import Figure, Note, load_pack_text, shipped_registry
 from jingban.packs import queries, services
 from jingban.packs.models import PackVersion
 from tests.packs.conftest import OUTPATIENT_CAP, PACK_ID, pack_text
@@ -25,27 +25,32 @@ def _tamper(sql: str, params: list[object]) -> None:
         cursor.execute(sql, params)
 
 
-def _approved_v2(personas: Personas) -> PackVersion:
+def _approved_v3(personas: Personas) -> PackVersion:
     row = services.import_pack_text(
-        pack_text(2, OUTPATIENT_CAP), acting_user=personas.user("admin")
+        pack_text(3, OUTPATIENT_CAP), acting_user=personas.user("admin")
     )
     return services.approve_version(row, acting_user=personas.user("qian"))
 
 
 def test_the_registry_holds_every_approved_version_and_no_draft(personas: Personas) -> None:
-    v2 = _approved_v2(personas)
+    v3 = _approved_v3(personas)
     services.import_pack_text(
-        pack_text(3, ("amount: 2000", "amount: 2500")), acting_user=personas.user("admin")
+        pack_text(4, ("amount: 2000", "amount: 2500")), acting_user=personas.user("admin")
     )
     registry = queries.approved_registry()
-    assert [str(p.ref) for p in registry.all()] == [
-        "jiangsu-yihuibao-2021@1",
-        f"{PACK_ID}@1",
-        f"{PACK_ID}@2",
+    assert [(str(p.ref), p.layout) for p in registry.all()] == [
+        ("jiangsu-yihuibao-2021@1", 1),
+        ("jiangsu-yihuibao-2021@2", 2),
+        (f"{PACK_ID}@1", 1),
+        (f"{PACK_ID}@2", 2),
+        (f"{PACK_ID}@3", 2),
+        ("sample-resident-contributions-2025@1", 2),
     ]
     latest = registry.get(PACK_ID)
-    assert latest.hash == v2.content_hash and latest.version == 2
-    assert latest.rules.caps["outpatient_general"].amount == 18_000  # fen
+    assert latest.hash == v3.content_hash and latest.version == 3
+    assert latest.medical.caps["outpatient_general"].amount == 18_000  # fen
+    # Version 1, approved in step 3, is read through the compatibility path with its hash.
+    assert registry.get(PACK_ID, 1).hash == shipped_registry().get(PACK_ID, 1).hash
 
 
 @pytest.mark.parametrize(
@@ -62,7 +67,7 @@ def test_the_registry_holds_every_approved_version_and_no_draft(personas: Person
     ],
 )
 def test_a_tampered_approved_version_is_refused(personas: Personas, sql: str, says: str) -> None:
-    row = _approved_v2(personas)
+    row = _approved_v3(personas)
     _tamper(sql, [row.pk])
     with pytest.raises(queries.PackTampered) as refused:
         queries.approved_registry()
@@ -73,18 +78,18 @@ def test_a_tampered_approved_version_is_refused(personas: Personas, sql: str, sa
 
 def test_compare_figures_lists_what_changed_was_added_or_removed() -> None:
     before = [
-        Figure("version", 1, False, ""),
-        Figure("caps.a.amount", 150, False, ""),
-        Figure("caps.b.amount", 300, True, "guess"),
-        Figure("caps.c.amount", 10, False, ""),
-        Figure("ratio", 0.5, False, ""),
+        Figure("version", 1, False),
+        Figure("caps.a.amount", 150, False),
+        Figure("caps.b.amount", 300, True, Note("猜测", "guess")),
+        Figure("caps.c.amount", 10, False),
+        Figure("ratio", 0.5, False),
     ]
     after = [
-        Figure("version", 2, False, ""),
-        Figure("caps.a.amount", 180, False, ""),
-        Figure("caps.b.amount", 300, False, "verified"),  # no longer a sample
-        Figure("caps.d.amount", 20, False, ""),
-        Figure("ratio", 0.50, False, "same value"),
+        Figure("version", 2, False),
+        Figure("caps.a.amount", 180, False),
+        Figure("caps.b.amount", 300, False, Note("已核实", "verified")),  # no longer a sample
+        Figure("caps.d.amount", 20, False),
+        Figure("ratio", 0.50, False, Note("同值", "same value")),  # a note alone: no change
     ]
     changes = queries.compare_figures(before, after)
     assert [
@@ -104,19 +109,19 @@ def test_compare_figures_lists_what_changed_was_added_or_removed() -> None:
 
 def test_previous_approved_skips_drafts_and_rejected(personas: Personas) -> None:
     admin, qian = personas.user("admin"), personas.user("qian")
-    v2 = _approved_v2(personas)
-    v3 = services.import_pack_text(
-        pack_text(3, ("amount: 2000", "amount: 2500")), acting_user=admin
-    )
-    services.reject_version(v3, reason="不对", acting_user=qian)
+    v3 = _approved_v3(personas)
     v4 = services.import_pack_text(
-        pack_text(4, ("amount: 2000", "amount: 2600")), acting_user=admin
+        pack_text(4, ("amount: 2000", "amount: 2500")), acting_user=admin
     )
-    assert queries.previous_approved(v4) == v2
-    assert queries.previous_approved(v2) == PackVersion.objects.get(pack_id=PACK_ID, version=1)
-    assert queries.next_version_number(PACK_ID) == 5
+    services.reject_version(v4, reason="不对", acting_user=qian)
+    v5 = services.import_pack_text(
+        pack_text(5, ("amount: 2000", "amount: 2600")), acting_user=admin
+    )
+    assert queries.previous_approved(v5) == v3
+    assert queries.previous_approved(v3) == PackVersion.objects.get(pack_id=PACK_ID, version=2)
+    assert queries.next_version_number(PACK_ID) == 6
     changes = queries.compare_figures(
-        load_pack_text(v2.content).figures, load_pack_text(v4.content).figures
+        load_pack_text(v3.content).figures, load_pack_text(v5.content).figures
     )
     assert [(c.path, c.before.value, c.after.value) for c in changes if c.before and c.after] == [
         ("caps.outpatient_general.amount", 180, 150),
@@ -134,12 +139,13 @@ def test_every_viewer_sees_every_pack_and_others_none(personas: Personas) -> Non
 
 
 def test_groups_and_filters(personas: Personas) -> None:
-    _approved_v2(personas)
+    _approved_v3(personas)
     admin = personas.user("admin")
     groups = queries.grouped_versions(admin)
     assert [(g.pack_id, [v.version for v in g.versions]) for g in groups] == [
-        ("jiangsu-yihuibao-2021", [1]),
-        (PACK_ID, [2, 1]),
+        ("jiangsu-yihuibao-2021", [2, 1]),
+        (PACK_ID, [3, 2, 1]),
+        ("sample-resident-contributions-2025", [1]),
     ]
     assert [g.pack_id for g in queries.grouped_versions(admin, "医惠保")] == [
         "jiangsu-yihuibao-2021"

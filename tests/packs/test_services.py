@@ -38,56 +38,59 @@ def refused(error: type[DomainError], action: Callable[[], object]) -> DomainErr
 
 
 def test_the_demo_world_records_the_shipped_packs(personas: Personas) -> None:
-    rows = PackVersion.objects.order_by("pack_id")
+    rows = PackVersion.objects.order_by("pack_id", "version")
     assert [(r.spec, r.status, r.origin) for r in rows] == [
         ("jiangsu-yihuibao-2021@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
+        ("jiangsu-yihuibao-2021@2", PackStatus.APPROVED, PackOrigin.SHIPPED),
         (f"{PACK_ID}@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
+        (f"{PACK_ID}@2", PackStatus.APPROVED, PackOrigin.SHIPPED),
+        ("sample-resident-contributions-2025@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
     ]
     shipped = shipped_registry()
     for row in rows:
         pack = shipped.get(row.pack_id, row.version)
         assert row.content_hash == pack.hash and row.content == pack.text
         assert row.author is None and row.reviewer is None and row.reviewed_at is not None
-    resident = rows.get(pack_id=PACK_ID)
+    resident = rows.get(pack_id=PACK_ID, version=2)
     assert (resident.kind, resident.region, resident.scheme) == (
         "public",
         "000000",
         "resident_medical",
     )
     assert str(resident.effective_start) == "2025-01-01"
-    assert ActionLog.objects.filter(action="packs.version.shipped").count() == 2
+    assert ActionLog.objects.filter(action="packs.version.shipped").count() == 5
 
 
 def test_shipped_packs_are_recorded_once(personas: Personas) -> None:
     admin = personas.user("admin")
     before = _counts()
-    assert services.import_shipped_packs(acting_user=admin) == []
+    assert services.import_shipped_packs(acting_user=admin) == services.ShippedSync([], [])
     assert _counts() == before
 
 
 def test_a_shipped_pack_changed_without_a_new_version_is_refused(
     personas: Personas, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    changed = load_pack_text(pack_text(1, OUTPATIENT_CAP), source="sample-resident-2025.yaml")
+    changed = load_pack_text(pack_text(2, OUTPATIENT_CAP), source="sample-resident-2025.yaml")
     newcomer = load_pack_text(
-        pack_text(1).replace(f"id: {PACK_ID}", "id: aaa-newcomer-2025"), source="new.yaml"
+        pack_text(2).replace(f"id: {PACK_ID}", "id: aaa-newcomer-2025"), source="new.yaml"
     )
     monkeypatch.setattr(services, "shipped_registry", lambda: PackRegistry([newcomer, changed]))
     error = refused(
         Conflict, lambda: services.import_shipped_packs(acting_user=personas.user("admin"))
     )
     assert error.code == services.SHIPPED_MISMATCH
-    assert f"{PACK_ID}@1" in str(error.message) and changed.hash[:12] in str(error.message)
+    assert f"{PACK_ID}@2" in str(error.message) and changed.hash[:12] in str(error.message)
     assert not PackVersion.objects.filter(pack_id="aaa-newcomer-2025").exists()
 
 
 def test_import_stores_a_draft_with_what_the_engine_read_and_logs(personas: Personas) -> None:
     admin = personas.user("admin")
-    text = pack_text(2, OUTPATIENT_CAP)
+    text = pack_text(3, OUTPATIENT_CAP)
     row = services.import_pack_text(text, source="resident-v2.yaml", acting_user=admin)
     pack = load_pack_text(text)
     assert (row.spec, row.status, row.origin, row.author) == (
-        f"{PACK_ID}@2",
+        f"{PACK_ID}@3",
         PackStatus.DRAFT,
         PackOrigin.IMPORTED,
         admin,
@@ -100,7 +103,7 @@ def test_import_stores_a_draft_with_what_the_engine_read_and_logs(personas: Pers
         "packs.version",
         str(row.pk),
     )
-    assert entry.after["pack"] == f"{PACK_ID}@2" and entry.after["hash"] == pack.hash
+    assert entry.after["pack"] == f"{PACK_ID}@3" and entry.after["hash"] == pack.hash
 
 
 def test_a_broken_pack_lists_each_problem_with_line_and_path(personas: Personas) -> None:
@@ -135,7 +138,7 @@ def test_not_yaml_and_empty_text_are_refused_on_content(personas: Personas) -> N
         ("id: x\x00", "null character"),
         ("- a list\n", "Line 1: A pack is a mapping"),
         (
-            pack_text(2).replace("scheme: resident_medical", "scheme: " + "s" * 41),
+            pack_text(3).replace("scheme: resident_medical", "scheme: " + "s" * 41),
             "scheme: longer than 40 characters.",
         ),
     ]:
@@ -151,37 +154,37 @@ def test_the_same_text_names_the_version_that_holds_it(personas: Personas) -> No
         lambda: services.import_pack_text(SHIPPED_TEXT, acting_user=personas.user("admin")),
     )
     assert error.fields["content"] == [
-        f"This exact pack is already stored as {PACK_ID}@1 (Approved)."
+        f"This exact pack is already stored as {PACK_ID}@2 (Approved)."
     ]
 
 
 def test_the_version_must_be_above_every_stored_one(personas: Personas, admin2) -> None:
     admin = personas.user("admin")
-    # Version 1 with another figure: 1 is not above the stored 1.
-    text = pack_text(1, OUTPATIENT_CAP)
+    # Version 2 with another figure: 2 is not above the stored 2.
+    text = pack_text(2, OUTPATIENT_CAP)
     error = refused(ValidationFailed, lambda: services.import_pack_text(text, acting_user=admin))
     (message,) = error.fields["content"]
     assert str(message).startswith(f"Line {line_of(text, 'version:')}, version: ")
-    assert f"greater than 1: {PACK_ID}@1 (Approved)" in str(message)
-    assert "version: 2" in str(message)
+    assert f"greater than 2: {PACK_ID}@2 (Approved)" in str(message)
+    assert "version: 3" in str(message)
 
     # A rejected draft keeps its number: the next text needs the one after.
-    draft = services.import_pack_text(pack_text(3, OUTPATIENT_CAP), acting_user=admin)
+    draft = services.import_pack_text(pack_text(4, OUTPATIENT_CAP), acting_user=admin)
     services.reject_version(draft, reason="上限有误", acting_user=admin2)
     error = refused(
         ValidationFailed,
         lambda: services.import_pack_text(
-            pack_text(2, ("amount: 2000", "amount: 2500")), acting_user=admin
+            pack_text(3, ("amount: 2000", "amount: 2500")), acting_user=admin
         ),
     )
-    assert f"{PACK_ID}@3 (Rejected)" in str(error.fields["content"][0])
+    assert f"{PACK_ID}@4 (Rejected)" in str(error.fields["content"][0])
     assert services.import_pack_text(
-        pack_text(4, ("amount: 2000", "amount: 2500")), acting_user=admin
+        pack_text(5, ("amount: 2000", "amount: 2500")), acting_user=admin
     )
 
 
 def test_only_policy_editors_import_or_draft(personas: Personas) -> None:
-    text = pack_text(2, OUTPATIENT_CAP)
+    text = pack_text(3, OUTPATIENT_CAP)
     for username in ("qian", "wang", "zhao", "chen"):
         user = personas.user(username)
         refused(Forbidden, lambda user=user: services.import_pack_text(text, acting_user=user))
@@ -190,31 +193,31 @@ def test_only_policy_editors_import_or_draft(personas: Personas) -> None:
 
 def test_a_drafted_version_keeps_the_pack_id(personas: Personas) -> None:
     admin = personas.user("admin")
-    base = PackVersion.objects.get(pack_id=PACK_ID, version=1)
-    other = pack_text(2).replace(f"id: {PACK_ID}", "id: sample-resident-2026")
+    base = PackVersion.objects.get(pack_id=PACK_ID, version=2)
+    other = pack_text(3).replace(f"id: {PACK_ID}", "id: sample-resident-2026")
     error = refused(
         ValidationFailed,
         lambda: services.draft_pack_version(other, based_on=base, acting_user=admin),
     )
     assert PACK_ID in str(error.fields["content"][0])
     row = services.draft_pack_version(
-        pack_text(2, OUTPATIENT_CAP), based_on=base, acting_user=admin
+        pack_text(3, OUTPATIENT_CAP), based_on=base, acting_user=admin
     )
-    assert (row.origin, row.status, row.version) == (PackOrigin.EDITED, PackStatus.DRAFT, 2)
+    assert (row.origin, row.status, row.version) == (PackOrigin.EDITED, PackStatus.DRAFT, 3)
     assert ActionLog.objects.filter(action="packs.version.drafted", object_id=str(row.pk)).exists()
 
 
 def test_the_author_updates_a_draft(personas: Personas, admin2) -> None:
     admin = personas.user("admin")
-    row = services.import_pack_text(pack_text(2, OUTPATIENT_CAP), acting_user=admin)
-    text = pack_text(2, ("    amount: 150\n", "    amount: 200\n"))
+    row = services.import_pack_text(pack_text(3, OUTPATIENT_CAP), acting_user=admin)
+    text = pack_text(3, ("    amount: 150\n", "    amount: 200\n"))
 
     error = refused(Forbidden, lambda: services.update_draft(row, text, acting_user=admin2))
     assert error.code == services.NOT_AUTHOR
     refused(
         ValidationFailed,
         lambda: services.update_draft(
-            row, pack_text(1, ("amount: 2000", "amount: 2100")), acting_user=admin
+            row, pack_text(2, ("amount: 2000", "amount: 2100")), acting_user=admin
         ),
     )
     updated = services.update_draft(row, text, acting_user=admin)
@@ -229,11 +232,11 @@ def test_the_author_updates_a_draft(personas: Personas, admin2) -> None:
 
 def test_a_second_person_approves_never_the_author(personas: Personas, admin2) -> None:
     admin, qian = personas.user("admin"), personas.user("qian")
-    row = services.import_pack_text(pack_text(2, OUTPATIENT_CAP), acting_user=admin)
+    row = services.import_pack_text(pack_text(3, OUTPATIENT_CAP), acting_user=admin)
 
     error = refused(Forbidden, lambda: services.approve_version(row, acting_user=admin))
     assert error.code == services.OWN_VERSION
-    assert f"{PACK_ID}@2" in str(error.message)
+    assert f"{PACK_ID}@3" in str(error.message)
     for username in ("wang", "sun", "zhao"):
         user = personas.user(username)
         error = refused(
@@ -261,13 +264,13 @@ def test_a_second_person_approves_never_the_author(personas: Personas, admin2) -
 
 
 def test_an_admin_approves_another_admins_draft(personas: Personas, admin2) -> None:
-    row = services.import_pack_text(pack_text(2, OUTPATIENT_CAP), acting_user=admin2)
+    row = services.import_pack_text(pack_text(3, OUTPATIENT_CAP), acting_user=admin2)
     assert services.approve_version(row, acting_user=personas.user("admin")).status == "approved"
 
 
 def test_reject_needs_a_reason_and_a_second_person(personas: Personas) -> None:
     admin, qian = personas.user("admin"), personas.user("qian")
-    row = services.import_pack_text(pack_text(2, OUTPATIENT_CAP), acting_user=admin)
+    row = services.import_pack_text(pack_text(3, OUTPATIENT_CAP), acting_user=admin)
     error = refused(
         ValidationFailed, lambda: services.reject_version(row, reason="  ", acting_user=qian)
     )
@@ -289,7 +292,7 @@ def test_reject_needs_a_reason_and_a_second_person(personas: Personas) -> None:
 
 def test_the_author_discards_a_draft(personas: Personas, admin2) -> None:
     admin = personas.user("admin")
-    row = services.import_pack_text(pack_text(2, OUTPATIENT_CAP), acting_user=admin)
+    row = services.import_pack_text(pack_text(3, OUTPATIENT_CAP), acting_user=admin)
     error = refused(Forbidden, lambda: services.discard_draft(row, acting_user=admin2))
     assert error.code == services.NOT_AUTHOR
     refused(Forbidden, lambda: services.discard_draft(row, acting_user=personas.user("qian")))
@@ -298,18 +301,18 @@ def test_the_author_discards_a_draft(personas: Personas, admin2) -> None:
     services.discard_draft(row, acting_user=admin)
     assert not PackVersion.objects.filter(pk=pk).exists()
     entry = ActionLog.objects.get(action="packs.version.discarded")
-    assert entry.object_id == str(pk) and entry.before["pack"] == f"{PACK_ID}@2"
+    assert entry.object_id == str(pk) and entry.before["pack"] == f"{PACK_ID}@3"
     # The number is free again.
-    assert services.import_pack_text(pack_text(2, OUTPATIENT_CAP), acting_user=admin).version == 2
+    assert services.import_pack_text(pack_text(3, OUTPATIENT_CAP), acting_user=admin).version == 3
 
-    shipped = PackVersion.objects.get(pack_id=PACK_ID, version=1)
+    shipped = PackVersion.objects.get(pack_id=PACK_ID, version=2)
     error = refused(Conflict, lambda: services.discard_draft(shipped, acting_user=admin))
     assert error.code == services.NOT_DRAFT
 
 
 def test_a_draft_changed_behind_the_application_is_not_approved(personas: Personas) -> None:
     row = services.import_pack_text(
-        pack_text(2, OUTPATIENT_CAP), acting_user=personas.user("admin")
+        pack_text(3, OUTPATIENT_CAP), acting_user=personas.user("admin")
     )
     with connection.cursor() as cursor:
         cursor.execute(

@@ -25,7 +25,7 @@ def _trial(client, row: PackVersion, **changes: str):
 
 
 def test_the_worked_example_settles_with_its_explanation(personas: Personas) -> None:
-    shipped = PackVersion.objects.get(pack_id=PACK_ID, version=1)
+    shipped = PackVersion.objects.get(pack_id=PACK_ID, version=2)
     response = _trial(personas.client("wang"), shipped)
     page = response.content.decode()
 
@@ -34,17 +34,20 @@ def test_the_worked_example_settles_with_its_explanation(personas: Personas) -> 
     for figure in ("¥33,930.00", "¥11,256.00", "¥60,000.00"):
         assert figure in page
     assert "统筹基金支付" in page and "住院：（政策范围内 − 起付线）× 65%（3级医院）" in page
+    # Version 2 beside the version before it, version 1 (layout 1): the same figures.
+    assert page.count('<th scope="col">sample-resident-2025@2</th>') == 1
     assert page.count('<th scope="col">sample-resident-2025@1</th>') == 1
+    assert '<td class="num">¥33,930.00</td><td class="num">¥33,930.00</td>' in page
     assert shipped.content_hash[:12] in page
 
 
 def test_a_draft_is_compared_with_the_approved_version_before_it(personas: Personas) -> None:
-    text = pack_text(2, ("      3: 0.65\n", "      3: 0.70\n"))
+    text = pack_text(3, ("      3: 0.65\n", "      3: 0.70\n"))
     draft = services.import_pack_text(text, acting_user=personas.user("admin"))
     page = _trial(personas.client("qian", language="en"), draft).content.decode()
 
+    assert '<th scope="col">sample-resident-2025@3</th>' in page
     assert '<th scope="col">sample-resident-2025@2</th>' in page
-    assert '<th scope="col">sample-resident-2025@1</th>' in page
     # (53,000 − 800) × 70% against × 65%.
     assert page.index("¥36,540.00") < page.index("¥33,930.00")
     assert "Inpatient: (in scope − deductible) × 70% (level 3)" in page
@@ -53,7 +56,7 @@ def test_a_draft_is_compared_with_the_approved_version_before_it(personas: Perso
 def test_a_supplementary_version_is_stacked_on_the_approved_public_pack(
     personas: Personas,
 ) -> None:
-    huiminbao = PackVersion.objects.get(pack_id="jiangsu-yihuibao-2021", version=1)
+    huiminbao = PackVersion.objects.get(pack_id="jiangsu-yihuibao-2021", version=2)
     page = _trial(
         personas.client("wang", language="en"),
         huiminbao,
@@ -63,12 +66,17 @@ def test_a_supplementary_version_is_stacked_on_the_approved_public_pack(
         person_category="general",
     ).content.decode()
 
-    assert "sample-resident-2025@1" in page and "jiangsu-yihuibao-2021@1" in page
-    assert "¥14,800.50" in page  # 60% of the out-of-catalogue remainder after 20,000
+    # Each version of the product on the medical pack in force (@2), never on the
+    # contribution pack of the same scheme.
+    assert "sample-resident-2025@2" in page and "sample-resident-2025@1" not in page
+    assert "jiangsu-yihuibao-2021@2" in page and "jiangsu-yihuibao-2021@1" in page
+    assert "sample-resident-contributions-2025" not in page
+    # 60% of the out-of-catalogue remainder after 20,000, by both versions.
+    assert '<td class="num">¥14,800.50</td><td class="num">¥14,800.50</td>' in page
 
 
 def test_bad_input_is_refused_beside_its_field(personas: Personas) -> None:
-    shipped = PackVersion.objects.get(pack_id=PACK_ID, version=1)
+    shipped = PackVersion.objects.get(pack_id=PACK_ID, version=2)
     client = personas.client("wang", language="en")
 
     too_much = _trial(client, shipped, out_of_scope="70000")
@@ -85,16 +93,16 @@ def test_bad_input_is_refused_beside_its_field(personas: Personas) -> None:
 
 
 def test_a_date_outside_the_pack_is_explained(personas: Personas) -> None:
-    shipped = PackVersion.objects.get(pack_id=PACK_ID, version=1)
+    shipped = PackVersion.objects.get(pack_id=PACK_ID, version=2)
     page = _trial(
         personas.client("wang", language="en"), shipped, discharge_date="2026-01-02"
     ).content.decode()
-    assert "The pack sample-resident-2025@1 is not in force on 2026-01-02." in page
+    assert "The pack sample-resident-2025@2 is not in force on 2026-01-02." in page
     assert "¥33,930.00" not in page
 
 
 def test_an_empty_form_shows_no_result(personas: Personas) -> None:
-    shipped = PackVersion.objects.get(pack_id=PACK_ID, version=1)
+    shipped = PackVersion.objects.get(pack_id=PACK_ID, version=2)
     response = personas.client("wang").get(f"/policies/{shipped.pk}/trial/")
     assert response.status_code == 200
     assert 'id="trial-form"' in response.content.decode()
@@ -110,3 +118,14 @@ def test_a_supplementary_version_without_a_public_pack_on_the_date_says_so(
     ).content.decode()
     assert "没有已批准的基本政策包在该日期生效，无法叠加补充政策包。" in page
     assert 'id="trial-lines"' not in page
+
+
+def test_a_contribution_pack_has_nothing_to_try(personas: Personas) -> None:
+    row = PackVersion.objects.get(pack_id="sample-resident-contributions-2025", version=1)
+    client = personas.client("wang", language="en")
+    page = _trial(client, row).content.decode()
+    assert "A pack of the family “Contributions” settles no claim: there is nothing to try." in page
+    assert 'id="trial-lines"' not in page
+    detail = client.get(f"/policies/{row.pk}/").content.decode()
+    assert f"/policies/{row.pk}/trial/" not in detail
+    assert '<dd data-testid="family">Contributions</dd>' in detail

@@ -16,7 +16,7 @@ from tests.personas import Personas
 
 
 def _shipped() -> PackVersion:
-    return PackVersion.objects.get(pack_id=PACK_ID, version=1)
+    return PackVersion.objects.get(pack_id=PACK_ID, version=2)
 
 
 def _page(response) -> str:
@@ -26,9 +26,9 @@ def _page(response) -> str:
 def test_admin_imports_by_pasting_and_qian_approves(personas: Personas) -> None:
     admin = personas.client("admin", language="en")
     response = admin.post(
-        reverse("packs:version_create"), {"content": pack_text(2, OUTPATIENT_CAP)}
+        reverse("packs:version_create"), {"content": pack_text(3, OUTPATIENT_CAP)}
     )
-    row = PackVersion.objects.get(pack_id=PACK_ID, version=2)
+    row = PackVersion.objects.get(pack_id=PACK_ID, version=3)
     assert response.status_code == 302 and response["Location"] == f"/policies/{row.pk}/"
     assert (row.status, row.origin, row.author) == ("draft", "imported", personas.user("admin"))
 
@@ -61,7 +61,7 @@ def test_a_broken_paste_shows_each_problem_with_its_line_beside_the_field(
     personas: Personas,
 ) -> None:
     text = pack_text(
-        2,
+        3,
         ("    amount: 150\n", ""),
         ("above: 100000, up_to: 200000", "above: 90000, up_to: 200000"),
     )
@@ -79,7 +79,7 @@ def test_a_broken_paste_shows_each_problem_with_its_line_beside_the_field(
     )
     bands = line_of(text, "  bands:")
     assert f"Line {bands}, critical_illness.bands: Bands 1 and 2 overlap." in listed
-    assert not PackVersion.objects.filter(version=2).exists()
+    assert not PackVersion.objects.filter(version=3).exists()
 
 
 def test_an_uploaded_file_is_imported_and_its_problems_shown_on_the_file(
@@ -91,10 +91,10 @@ def test_an_uploaded_file_is_imported_and_its_problems_shown_on_the_file(
     assert response.status_code == 400
     assert 'id="id_file_errors"' in _page(response) and "Line 2, version:" in _page(response)
 
-    good = SimpleUploadedFile("v2.yaml", pack_text(2, OUTPATIENT_CAP).encode())
+    good = SimpleUploadedFile("v2.yaml", pack_text(3, OUTPATIENT_CAP).encode())
     response = admin.post(reverse("packs:version_create"), {"file": good})
     assert response.status_code == 302
-    assert PackVersion.objects.filter(pack_id=PACK_ID, version=2, origin="imported").exists()
+    assert PackVersion.objects.filter(pack_id=PACK_ID, version=3, origin="imported").exists()
 
     both = SimpleUploadedFile("v3.yaml", b"id: x")
     response = admin.post(reverse("packs:version_create"), {"file": both, "content": "id: y"})
@@ -104,24 +104,24 @@ def test_an_uploaded_file_is_imported_and_its_problems_shown_on_the_file(
 def test_the_edit_page_drafts_a_new_version_from_the_text(personas: Personas) -> None:
     admin = personas.client("admin", language="en")
     page = _page(admin.get(f"/policies/{_shipped().pk}/edit/"))
-    assert "\nversion: 2\n" in page.replace("&#x27;", "'")
-    text = pack_text(2, OUTPATIENT_CAP)
+    assert "\nversion: 3\n" in page.replace("&#x27;", "'")
+    text = pack_text(3, OUTPATIENT_CAP)
     response = admin.post(f"/policies/{_shipped().pk}/edit/", {"content": text})
-    row = PackVersion.objects.get(pack_id=PACK_ID, version=2)
+    row = PackVersion.objects.get(pack_id=PACK_ID, version=3)
     assert response.status_code == 302 and row.origin == "edited"
-    # The next draft from it starts at version 3; the same text again is refused beside the field.
-    assert "\nversion: 3\n" in _page(admin.get(f"/policies/{row.pk}/edit/"))
+    # The next draft from it starts at version 4; the same text again is refused beside the field.
+    assert "\nversion: 4\n" in _page(admin.get(f"/policies/{row.pk}/edit/"))
     response = admin.post(f"/policies/{row.pk}/edit/", {"content": text})
     assert response.status_code == 400
-    assert f"This exact pack is already stored as {PACK_ID}@2 (Draft)." in _page(response)
+    assert f"This exact pack is already stored as {PACK_ID}@3 (Draft)." in _page(response)
 
 
 def test_the_detail_shows_identity_figures_samples_changes_and_source(personas: Personas) -> None:
     row = services.import_pack_text(
-        pack_text(2, OUTPATIENT_CAP), acting_user=personas.user("admin")
+        pack_text(3, OUTPATIENT_CAP), acting_user=personas.user("admin")
     )
     page = _page(personas.client("zhao", language="en").get(f"/policies/{row.pk}/"))
-    assert row.content_hash in page and f"{PACK_ID}@2" in page
+    assert row.content_hash in page and f"{PACK_ID}@3" in page
     # Every figure, sample ones badged.
     figures = page[page.index('id="figures"') :]
     assert figures.count("<tr data-path=") == len(load_pack_text(row.content).figures)
@@ -131,7 +131,7 @@ def test_the_detail_shows_identity_figures_samples_changes_and_source(personas: 
     assert (
         deductible is not None and "800" in deductible.group(1) and "sample" in deductible.group(1)
     )
-    # The one change from the approved version 1.
+    # The one change from the approved version 2.
     changes = page[page.index('id="changes"') : page.index('id="figures"')]
     rows = re.findall(r'<tr data-path="([^"]+)">.*?<td>(.*?)</td>\s*<td>(.*?)</td>', changes, re.S)
     assert rows == [("caps.outpatient_general.amount", "150", "180")]
@@ -142,7 +142,7 @@ def test_the_detail_shows_identity_figures_samples_changes_and_source(personas: 
 
 def test_reject_without_a_reason_is_shown_beside_the_field(personas: Personas) -> None:
     row = services.import_pack_text(
-        pack_text(2, OUTPATIENT_CAP), acting_user=personas.user("admin")
+        pack_text(3, OUTPATIENT_CAP), acting_user=personas.user("admin")
     )
     qian = personas.client("qian", language="en")
     response = qian.post(f"/policies/{row.pk}/reject/", {"reject-note": ""})
@@ -156,7 +156,7 @@ def test_reject_without_a_reason_is_shown_beside_the_field(personas: Personas) -
 
 def test_the_author_discards_a_draft_from_its_page(personas: Personas) -> None:
     row = services.import_pack_text(
-        pack_text(2, OUTPATIENT_CAP), acting_user=personas.user("admin")
+        pack_text(3, OUTPATIENT_CAP), acting_user=personas.user("admin")
     )
     response = personas.client("admin").post(f"/policies/{row.pk}/discard/")
     assert response.status_code == 302 and response["Location"] == "/policies/"
@@ -170,15 +170,15 @@ def test_the_author_discards_a_draft_from_its_page(personas: Personas) -> None:
 
 
 def test_the_list_groups_versions_by_pack_and_filters(personas: Personas) -> None:
-    services.import_pack_text(pack_text(2, OUTPATIENT_CAP), acting_user=personas.user("admin"))
+    services.import_pack_text(pack_text(3, OUTPATIENT_CAP), acting_user=personas.user("admin"))
     wang = personas.client("wang", language="en")
     page = _page(wang.get("/policies/"))
-    assert page.index(f'<tr data-spec="{PACK_ID}@2">') < page.index(f'<tr data-spec="{PACK_ID}@1">')
+    assert page.index(f'<tr data-spec="{PACK_ID}@3">') < page.index(f'<tr data-spec="{PACK_ID}@2">')
     assert "jiangsu-yihuibao-2021@1" in page
     assert "Import a pack" not in page  # wang may not edit packs
     drafts = _page(wang.get("/policies/?status=draft", HTTP_HX_REQUEST="true"))
     assert "<html" not in drafts
-    assert f"{PACK_ID}@2" in drafts and f"{PACK_ID}@1" not in drafts
+    assert f"{PACK_ID}@3" in drafts and f"{PACK_ID}@2" not in drafts
     assert "Import a pack" in _page(personas.client("admin", language="en").get("/policies/"))
 
 
@@ -198,3 +198,29 @@ def test_the_region_is_shown_by_name(personas: Personas) -> None:
     assert "<dd>全国（000000）</dd>" in national
     assert "<dd>江苏省 (320000)</dd>" in provincial
     assert "<td>全国（000000）</td>" in listing and "<td>江苏省 (320000)</td>" in listing
+
+
+def _figure_note(page: str, path: str) -> str:
+    found = re.search(
+        rf'<tr data-path="{re.escape(path)}">.*?<td>.*?</td>\s*<td>(.*?)</td>', page, re.S
+    )
+    assert found is not None, path
+    return found.group(1)
+
+
+def test_a_bilingual_note_is_shown_in_the_readers_language(personas: Personas) -> None:
+    path = "benefits.inpatient.deductible.by_level.3"
+    url = f"/policies/{_shipped().pk}/"
+    chinese = _page(personas.client("wang").get(url))
+    english = _page(personas.client("wang", language="en").get(url))
+    assert _figure_note(chinese, path) == "medical.md算例中的占位数"
+    assert _figure_note(english, path) == "the placeholder of the worked example in medical.md"
+    assert '<dd data-testid="family">Medical insurance</dd>' in english
+    assert '<dd data-testid="family">医疗保险</dd>' in chinese
+    # Version 1 wrote its notes once: both languages show them as written.
+    old = PackVersion.objects.get(pack_id=PACK_ID, version=1)
+    for language in ("zh-hans", "en"):
+        page = _page(personas.client("wang", language=language).get(f"/policies/{old.pk}/"))
+        assert _figure_note(page, path) == "the placeholder of the worked example in medical.md"
+    page = _page(personas.client("wang", language="en").get(f"/policies/{old.pk}/"))
+    assert "1 (from before schema 2: read through the compatibility path)" in page

@@ -21,6 +21,26 @@ MESSAGES: Mapping[str, Promise] = {
     "pack.alias": _("Anchors and aliases (& and *) are not allowed: write each figure out."),
     "pack.too_deep": _("The pack is nested too deeply."),
     "pack.sample_flag": _("sample must be true or false."),
+    # The layout and the family (docs/adr/0006-pack-schema-union.md).
+    "pack.unknown_schema": _(
+        "schema %(schema)s is not a pack layout this version of jingban reads (%(expected)s)."
+    ),
+    "pack.schema_missing": _(
+        "A pack that names its family says which layout it is written in: schema: 2."
+    ),
+    "pack.family_missing": _("Name the scheme family of the pack: family: %(expected)s."),
+    "pack.unknown_family": _("%(family)s is not a scheme family (one of %(expected)s)."),
+    "pack.section_of_other_family": _(
+        "%(section)s belongs to a %(owner)s pack, not to a %(family)s pack."
+    ),
+    "pack.kind_not_of_family": _("A %(family)s pack is of kind %(expected)s, not %(kind)s."),
+    "pack.contributions_moved": _(
+        "From schema 2 on, contributions are a pack of their own (family: contribution)."
+    ),
+    "pack.note_not_bilingual": _(
+        "From schema 2 on, a note is written in both languages: {zh: …, en: …}."
+    ),
+    "pack.note_shape": _("A note is text, or {zh: …, en: …} with both languages."),
     # pydantic's checks of shape and type.
     "missing": _("This figure is required."),
     "extra_forbidden": _("This name is not part of a pack (a typing mistake?)."),
@@ -67,13 +87,9 @@ MESSAGES: Mapping[str, Promise] = {
     "pack.bands_gap": _("There is a gap between bands %(first)s and %(second)s."),
     "pack.deductible_twice": _("Give deductible or deductible_share, not both."),
     "pack.not_relief_category": _("%(category)s is not a relief person category."),
-    "pack.supplementary_missing": _("A supplementary pack needs a supplementary section."),
-    "pack.class_b_rate_missing": _("A public pack needs class_b_first_rate."),
-    "pack.benefits_missing": _("A public pack needs benefits."),
     "pack.cross_region_missing": _("cross_region gives no rule for %(codes)s."),
     "pack.unknown_category": _("category_points: %(category)s is not a person category."),
     "pack.unknown_cap": _("benefits.%(visit)s draws from an unknown cap %(cap)s."),
-    "pack.supplementary_in_public": _("A public pack has no supplementary section."),
 }
 
 

@@ -28,7 +28,7 @@ from jingban.engine.medical import Claim
 from jingban.engine.money import Rounding
 from jingban.engine.money import format_ratio as pct
 from jingban.engine.money import format_yuan as yuan
-from jingban.engine.policy import PackKind, PackRegistry, PolicyPack, shipped_registry
+from jingban.engine.policy import Family, PackRegistry, PolicyPack, shipped_registry
 from jingban.engine.policy.schema import Benefit
 
 PAGE = Path("docs/medical-settlement.md")
@@ -62,7 +62,12 @@ def render() -> str:
     """The whole page, from the shipped packs."""
     registry = shipped_registry()
     public = registry.get(PUBLIC_PACK)
-    extras = [p for p in registry.all() if p.kind is PackKind.SUPPLEMENTARY]
+    # The product in force: the latest version of each supplementary pack.
+    extras = [
+        registry.get(pack_id)
+        for pack_id in registry.ids()
+        if registry.get(pack_id).family is Family.SUPPLEMENTARY
+    ]
     lines = _intro(registry)
     lines += _cascade(public)
     lines += _scope(public)
@@ -75,6 +80,9 @@ def render() -> str:
     lines += files_section()
     lines += _examples(registry)
     return "\n".join(lines).rstrip() + "\n"
+
+
+_FAMILY_LABELS = {Family.MEDICAL: "基本 public", Family.SUPPLEMENTARY: "补充 supplementary"}
 
 
 def _intro(registry: PackRegistry) -> list[str]:
@@ -101,8 +109,10 @@ def _intro(registry: PackRegistry) -> list[str]:
     ]
     rows = []
     for pack in registry.all():
+        if pack.family not in _FAMILY_LABELS:
+            continue  # a contribution pack settles no claim
         rules = pack.rules
-        kind = "基本 public" if pack.kind is PackKind.PUBLIC else "补充 supplementary"
+        kind = _FAMILY_LABELS[pack.family]
         rows.append(
             [
                 f"`{pack.ref}`",
@@ -149,7 +159,7 @@ def _cascade(public: PolicyPack) -> list[str]:
 
 
 def _scope(public: PolicyPack) -> list[str]:
-    rules = public.rules
+    rules = public.medical
     mark = _Marks(public)
     rate = rules.class_b_first_rate
     assert rate is not None
@@ -224,7 +234,7 @@ def _caps_cell(public: PolicyPack, benefit: Benefit, mark: _Marks) -> str:
     pools += [rule.cap for rule in (benefit.conditions or {}).values()]
     if not pools:
         return both("无", "none")
-    caps = public.rules.caps
+    caps = public.medical.caps
     return "<br>".join(
         f"{caps[pool].label.zh} {yuan(caps[pool].amount)}{mark(f'caps.{pool}.amount')}"
         for pool in pools
@@ -234,7 +244,7 @@ def _caps_cell(public: PolicyPack, benefit: Benefit, mark: _Marks) -> str:
 def _category_points(public: PolicyPack, mark: _Marks) -> str:
     """The points a benefit adds to its ratio for a person category, as one sentence."""
     parts = []
-    for visit, benefit in public.rules.benefits.items():
+    for visit, benefit in public.medical.benefits.items():
         for category, points in benefit.category_points.items():
             zh, en = CATEGORY_LABELS.get(category, (category, category))
             flag = mark(f"benefits.{visit.value}.category_points.{category}")
@@ -252,7 +262,7 @@ def _category_points(public: PolicyPack, mark: _Marks) -> str:
 
 
 def _basic(public: PolicyPack) -> list[str]:
-    rules = public.rules
+    rules = public.medical
     mark = _Marks(public)
     rows = []
     for visit, benefit in rules.benefits.items():
@@ -324,7 +334,7 @@ def _basic(public: PolicyPack) -> list[str]:
 
 
 def _critical_illness(public: PolicyPack) -> list[str]:
-    rules = public.rules
+    rules = public.medical
     ci = rules.critical_illness
     if ci is None:
         return []
@@ -403,7 +413,7 @@ def _critical_illness(public: PolicyPack) -> list[str]:
 
 
 def _assistance(public: PolicyPack) -> list[str]:
-    rules = public.rules
+    rules = public.medical
     ma = rules.medical_assistance
     if ma is None:
         return []
@@ -473,8 +483,7 @@ def _supplementary(extras: Sequence[PolicyPack]) -> list[str]:
         "",
     ]
     for pack in extras:
-        product = pack.rules.supplementary
-        assert product is not None
+        product = pack.supplementary.supplementary
         mark = _Marks(pack)
         visits = ", ".join(v.value for v in product.visit_types)
         rows = [

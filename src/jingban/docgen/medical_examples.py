@@ -152,7 +152,7 @@ def worked_examples(registry: PackRegistry) -> list[WorkedExample]:
 
 def _inpatient(public: PolicyPack) -> WorkedExample:
     pack = variant(public, _without_tilts, "relief tilts disabled")
-    ma = pack.rules.medical_assistance
+    ma = pack.medical.medical_assistance
     assert ma is not None
     category = "dibao"
     deductible = ma.deductible_of(ma.categories[category], pack.rules.rounding)
@@ -281,7 +281,7 @@ def _cross_region(public: PolicyPack) -> WorkedExample:
         discharged=dt.date(YEAR, 3, 12),
         cross_region=CrossRegion.FILED_TEMPORARY,
     )
-    rule = public.rules.cross_region[CrossRegion.FILED_TEMPORARY]
+    rule = public.medical.cross_region[CrossRegion.FILED_TEMPORARY]
     return WorkedExample(
         key="cross-region",
         title_zh="异地就医：其他临时外出（已备案）",
@@ -385,8 +385,7 @@ def _stacked(public: PolicyPack, extra: PolicyPack) -> WorkedExample:
         class_b=30_000,
         discharged=dt.date(YEAR, 6, 28),
     )
-    product = extra.rules.supplementary
-    assert product is not None
+    product = extra.supplementary.supplementary
     return WorkedExample(
         key="supplementary",
         title_zh=f"叠加补充保险：{product.label.zh}",
@@ -431,12 +430,12 @@ def _counters(ytd: YearToDate) -> tuple[str, str]:
 def _claim_rows(result: Adjudication, packs: Sequence[PolicyPack]) -> list[list[str]]:
     claim = result.claim
     public = packs[0]
-    benefit = public.rules.benefits.get(claim.visit_type)
+    benefit = public.medical.benefits.get(claim.visit_type)
     visit = (benefit.label.zh, benefit.label.en) if benefit else (claim.visit_type.value,) * 2
     if claim.condition is not None and claim.visit_type is VisitType.OUTPATIENT_TWO_DISEASES:
         zh, en = CONDITION_LABELS[claim.condition]
         visit = (f"{visit[0]}：{zh}", f"{visit[1]}: {en}")
-    region = public.rules.cross_region[claim.cross_region].label
+    region = public.medical.cross_region[claim.cross_region].label
     category = CATEGORY_LABELS[claim.person_category]
     level = LEVEL_LABELS[claim.hospital_level]
     dates = claim.service_date.isoformat()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from jingban.engine.policy import PolicyPack, shipped_registry
 from jingban.engine.policy.loader import Figure
+from jingban.engine.policy.schema import LAYOUT_1, LAYOUT_2
 
 PAGE = Path("docs/policy-packs.md")
 
@@ -28,8 +29,19 @@ pack fails to load with its file, the line and the path of each problem. Each pa
 effective period, a version and a content hash (SHA-256 of the canonical content, provenance
 notes included); every settlement records the id, version and hash of the packs that made it.
 
+**Families and layouts.** Every pack has the same header (id, version, kind, family, title,
+region, scheme, effective period, rounding, sources) and the rules of its scheme family:
+`medical` (basic insurance with critical illness insurance and medical assistance: settles
+claims), `supplementary` (a 惠民保 product stacked on a claim's public layers) or `contribution`
+(the personal contribution tiers and the fiscal subsidy of a contribution year). Packs written
+with `schema: 2` name their family and give every note in both languages; the packs of layout 1
+(no `schema` key) are read through a compatibility path and keep their hashes. Of several
+versions of a pack covering the same day, the latest version is in force
+([ADR 0006](adr/0006-pack-schema-union.md)).
+
 **`sample` figures.** A number that no seed article or cited source gives is written with
-`sample: true` and a note, e.g. `{value: 800, sample: true, note: "…"}`. Sample figures are
+`sample: true` and a note, e.g. `{value: 800, sample: true, note: {zh: "…", en: "…"}}` (layout 1
+wrote the note once, as plain text). This page gives the notes in English. Sample figures are
 placeholders: they make the examples run and must be replaced by a region's published figure
 before the pack settles real money. All of them are listed at the end of this page.
 
@@ -52,18 +64,23 @@ def _value(figure: Figure) -> str:
     return json.dumps(value, default=str)
 
 
+def _note(figure: Figure, language: str) -> str:
+    return figure.note.get(language)
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _pack_section(pack: PolicyPack) -> list[str]:
+def _pack_section(pack: PolicyPack, language: str) -> list[str]:
     rules = pack.rules
     lines = [
-        f"## {rules.title.zh} — {rules.title.en}",
+        f"## {rules.title.zh} — {rules.title.en} (`{pack.ref}`)",
         "",
         "| | |",
         "|---|---|",
         f"| Pack | `{pack.ref}` ({rules.kind.value}) |",
+        f"| Family · layout | `{pack.family.value}` · {_LAYOUTS[pack.layout]} |",
         f"| Region · scheme | `{rules.region}` · `{rules.scheme}` |",
         f"| Effective | {rules.effective.start.isoformat()} to {rules.effective.end.isoformat()} |",
         f"| Rounding | `{rules.rounding.value}` |",
@@ -74,7 +91,7 @@ def _pack_section(pack: PolicyPack) -> list[str]:
     if rules.sources:
         lines += ["Sources:", ""]
         lines += [
-            f"- {source.title}" + (f": {source.note}" if source.note else "")
+            f"- {source.title}" + (f": {note}" if (note := source.note_in(language)) else "")
             for source in rules.sources
         ]
         lines.append("")
@@ -82,17 +99,25 @@ def _pack_section(pack: PolicyPack) -> list[str]:
     for figure in pack.figures:
         mark = "**sample**" if figure.sample else ""
         lines.append(
-            f"| `{figure.path}` | {_cell(_value(figure))} | {mark} | {_cell(figure.note)} |"
+            f"| `{figure.path}` | {_cell(_value(figure))} | {mark} "
+            f"| {_cell(_note(figure, language))} |"
         )
     lines.append("")
     return lines
 
 
-def render() -> str:
+_LAYOUTS = {
+    LAYOUT_1: "1 (read through the compatibility path)",
+    LAYOUT_2: "2 (`schema: 2`)",
+}
+
+
+def render(language: str = "en") -> str:
+    """The page; the provenance notes in ``language`` (the committed page is in English)."""
     packs = shipped_registry().all()
     lines = [INTRO]
     for pack in packs:
-        lines += _pack_section(pack)
+        lines += _pack_section(pack, language)
     lines += [
         "## Every sample figure",
         "",
@@ -105,7 +130,7 @@ def render() -> str:
         for figure in pack.samples:
             lines.append(
                 f"| `{pack.ref}` | `{figure.path}` | {_cell(_value(figure))} "
-                f"| {_cell(figure.note)} |"
+                f"| {_cell(_note(figure, language))} |"
             )
     return "\n".join(lines).rstrip() + "\n"
 

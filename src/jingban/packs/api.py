@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import get_language
 from ninja import Field, Router, Schema
 from pydantic import ConfigDict
 
@@ -74,7 +75,9 @@ class FigureOut(Schema):
     path: str = Field(description="Dotted path in the pack, e.g. benefits.inpatient.ratio")
     value: Any = Field(description="The figure as the pack writes it (yuan, a ratio …)")
     sample: bool = Field(description="True when no seed or cited source gives the figure")
-    note: str
+    note: str = Field(description="Where the figure comes from, in the request's language")
+    note_zh: str = Field(description="The note in Chinese (a layout-1 note: as written)")
+    note_en: str = Field(description="The note in English (a layout-1 note: as written)")
 
 
 class FigureChangeOut(Schema):
@@ -187,7 +190,14 @@ def _detail(row: PackVersion) -> PackVersionDetailOut:
         content=row.content,
         hash_verified=figures is not None,
         figures=[
-            FigureOut(path=f.path, value=f.value, sample=f.sample, note=f.note)
+            FigureOut(
+                path=f.path,
+                value=f.value,
+                sample=f.sample,
+                note=f.note.get(get_language() or ""),
+                note_zh=f.note.zh,
+                note_en=f.note.en,
+            )
             for f in figures or ()
         ],
         previous_approved=previous.spec if previous is not None else None,

@@ -39,6 +39,15 @@ class PackKindChoice(models.TextChoices):
     SUPPLEMENTARY = "supplementary", _("Supplementary insurance")
 
 
+class PackFamilyChoice(models.TextChoices):
+    """The engine's ``Family`` (which rules a pack holds), with labels. Not a column: a stored
+    version's family is read from its text (layout 1 texts have none)."""
+
+    MEDICAL = "medical", _("Medical insurance")
+    SUPPLEMENTARY = "supplementary", _("Supplementary insurance")
+    CONTRIBUTION = "contribution", _("Contributions")
+
+
 # A decided version (approved or rejected) is a record of what was decided: no UPDATE, no DELETE,
 # whoever asks, raw SQL included.
 _DECIDED = pgtrigger.Q(old__status="approved") | pgtrigger.Q(old__status="rejected")

@@ -11,6 +11,7 @@ different texts.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -349,14 +350,29 @@ def discard_draft(row: PackVersion, *, acting_user: User) -> None:
         )
 
 
-def import_shipped_packs(*, acting_user: User) -> list[PackVersion]:
+@dataclass(frozen=True)
+class ShippedSync:
+    """What recording the shipped packs did: the versions it recorded, and the shipped packs
+    whose number a version entered here already holds (those are left out)."""
+
+    created: list[PackVersion]
+    taken: list[tuple[PolicyPack, PackVersion]]
+
+
+def import_shipped_packs(*, acting_user: User) -> ShippedSync:
     """Record every pack that ships with jingban as an approved version (origin shipped: the
-    repository's review is its second person). Idempotent: a version already stored with the
-    same hash is left alone; one stored with another hash is refused (``Conflict``, code
-    ``packs.version.shipped_mismatch``) and nothing is recorded. Returns the new rows."""
+    repository's review is its second person), old layouts and new versions alike.
+
+    Idempotent: a version already stored with the same hash is left alone. A shipped version
+    stored with another hash is refused (``Conflict``, code ``packs.version.shipped_mismatch``)
+    and nothing is recorded. A number already used by a version entered here (imported or
+    edited, say a local ``@2`` drafted before jingban shipped its own ``@2``) is left to it: the
+    shipped pack is reported in ``taken`` and not recorded, since a number never names two
+    texts."""
     require_capability(acting_user, Cap.POLICY_EDIT)
     packs = shipped_registry().all()
     created: list[PackVersion] = []
+    taken: list[tuple[PolicyPack, PackVersion]] = []
     with transaction.atomic():
         for pack in packs:
             stored = (
@@ -364,23 +380,26 @@ def import_shipped_packs(*, acting_user: User) -> list[PackVersion]:
                 .filter(pack_id=pack.id, version=pack.version)
                 .first()
             )
-            if stored is not None:
-                if stored.content_hash != pack.hash:
-                    raise Conflict(
-                        _(
-                            "%(spec)s is stored with hash %(stored)s, but the shipped file "
-                            "%(file)s has hash %(shipped)s. A shipped pack changes only with a "
-                            "new version."
-                        )
-                        % {
-                            "spec": stored.spec,
-                            "stored": stored.content_hash[:12],
-                            "file": pack.source,
-                            "shipped": pack.hash[:12],
-                        },
-                        code=SHIPPED_MISMATCH,
-                    )
+            if stored is not None and stored.content_hash == pack.hash:
                 continue
+            if stored is not None and stored.origin != PackOrigin.SHIPPED:
+                taken.append((pack, stored))
+                continue
+            if stored is not None:
+                raise Conflict(
+                    _(
+                        "%(spec)s is stored with hash %(stored)s, but the shipped file "
+                        "%(file)s has hash %(shipped)s. A shipped pack changes only with a "
+                        "new version."
+                    )
+                    % {
+                        "spec": stored.spec,
+                        "stored": stored.content_hash[:12],
+                        "file": pack.source,
+                        "shipped": pack.hash[:12],
+                    },
+                    code=SHIPPED_MISMATCH,
+                )
             row = PackVersion.objects.create(
                 **_columns(pack),
                 origin=PackOrigin.SHIPPED,
@@ -390,7 +409,7 @@ def import_shipped_packs(*, acting_user: User) -> list[PackVersion]:
             )
             _log(row, "packs.version.shipped", acting_user, after=_snapshot(row))
             created.append(row)
-    return created
+    return ShippedSync(created, taken)
 
 
 def bump_version_line(text: str, version: int) -> str:

@@ -11,10 +11,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from jingban.engine.medical import Adjudication, Claim, ClaimInvalid, ClaimRejected, adjudicate
-from jingban.engine.policy import PackKind, PolicyPack, region_ancestry
+from jingban.engine.policy import Family, PolicyPack, region_ancestry
 from jingban.packs import queries
-from jingban.packs.models import PackVersion
+from jingban.packs.models import PackFamilyChoice, PackVersion
+
+# The families a claim is settled with; a trial of another family's pack says so.
+SETTLES_CLAIMS = frozenset({Family.MEDICAL, Family.SUPPLEMENTARY})
 
 
 @dataclass(frozen=True)
@@ -29,10 +34,10 @@ class TrialResult:
 
 
 def _public_for(pack: PolicyPack, claim: Claim) -> PolicyPack | None:
-    """The approved public pack a supplementary pack is stacked on for this claim."""
+    """The approved medical pack a supplementary pack is stacked on for this claim."""
     day = claim.settlement_date
     candidates = [
-        p for p in queries.approved_registry().all() if p.kind is PackKind.PUBLIC and p.covers(day)
+        p for p in queries.approved_registry().all() if p.family is Family.MEDICAL and p.covers(day)
     ]
     for code in region_ancestry(pack.rules.region):
         here = [p for p in candidates if p.rules.region == code]
@@ -46,8 +51,14 @@ def settle_with(row: PackVersion, claim: Claim) -> TrialResult:
         pack = queries.load_row(row)
     except queries.PackTampered as err:
         return TrialResult(row, (), None, problem="; ".join(str(p) for p in err.problems))
+    if pack.family not in SETTLES_CLAIMS:
+        label = PackFamilyChoice(pack.family.value).label
+        problem = gettext(
+            "A pack of the family “%(family)s” settles no claim: there is nothing to try."
+        ) % {"family": label}
+        return TrialResult(row, (pack,), None, problem=problem)
     packs: Sequence[PolicyPack] = [pack]
-    if pack.kind is PackKind.SUPPLEMENTARY:
+    if pack.family is Family.SUPPLEMENTARY:
         public = _public_for(pack, claim)
         if public is None:
             refusal = ClaimRejected(

@@ -22,7 +22,7 @@ from jingban.engine.codes import Condition, CrossRegion, VisitType
 from jingban.engine.medical import LAYER_LABELS, Claim, ClaimInvalid, ClaimRejected
 from jingban.engine.medical.batch import Refusal
 from jingban.engine.money import format_yuan
-from jingban.engine.policy import Figure
+from jingban.engine.policy import Family, Figure
 from jingban.packs import queries, services, trial
 from jingban.packs.forms import (
     FilterForm,
@@ -32,7 +32,7 @@ from jingban.packs.forms import (
     ReviewForm,
     TrialForm,
 )
-from jingban.packs.models import PackVersion
+from jingban.packs.models import PackFamilyChoice, PackVersion
 
 
 @requires(Cap.POLICY_VIEW)
@@ -56,13 +56,30 @@ def version_list(request: AuthedRequest) -> HttpResponse:
 class _Loaded:
     figures: tuple[Figure, ...]
     problem: str
+    family: Family | None = None
+    layout: int | None = None
+
+
+@dataclass(frozen=True)
+class _FigureRow:
+    """A figure as the page shows it: its note in the reader's language."""
+
+    path: str
+    value: object
+    sample: bool
+    note: str
+
+
+def _rows(figures: tuple[Figure, ...], language: str) -> list[_FigureRow]:
+    return [_FigureRow(f.path, f.value, f.sample, f.note.get(language)) for f in figures]
 
 
 def _load(row: PackVersion) -> _Loaded:
     try:
-        return _Loaded(queries.load_row(row).figures, "")
+        pack = queries.load_row(row)
     except queries.PackTampered as err:
         return _Loaded((), "; ".join(str(p) for p in err.problems))
+    return _Loaded(pack.figures, "", pack.family, pack.layout)
 
 
 def _detail(
@@ -87,7 +104,10 @@ def _detail(
     context = {
         "row": row,
         "title": row.title(get_language() or ""),
-        "figures": loaded.figures,
+        "figures": _rows(loaded.figures, get_language() or ""),
+        "family": PackFamilyChoice(loaded.family.value).label if loaded.family else "",
+        "layout": loaded.layout,
+        "can_try": loaded.family in trial.SETTLES_CLAIMS,
         "sample_count": sum(1 for f in loaded.figures if f.sample),
         "problem": loaded.problem,
         "previous": previous,

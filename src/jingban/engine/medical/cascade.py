@@ -20,11 +20,14 @@ from jingban.engine.policy.loader import PackRef, PolicyPack
 from jingban.engine.policy.schema import (
     Benefit,
     CriticalIllness,
+    Family,
     MedicalAssistance,
-    PackKind,
     ReliefTilt,
     Supplementary,
 )
+
+# The families whose packs settle a claim: one medical pack, any supplementary ones on top.
+_CLAIM_FAMILIES = frozenset({Family.MEDICAL, Family.SUPPLEMENTARY})
 
 
 class ClaimRejected(FieldError):
@@ -116,8 +119,11 @@ def adjudicate(
             f"accumulators of {ytd.person_id}/{ytd.year} given for a claim of "
             f"{claim.person_id}/{claim.year}"
         )
-    public = [p for p in packs if p.kind is PackKind.PUBLIC]
-    extras = [p for p in packs if p.kind is PackKind.SUPPLEMENTARY]
+    public = [p for p in packs if p.family is Family.MEDICAL]
+    extras = [p for p in packs if p.family is Family.SUPPLEMENTARY]
+    others = [str(p.ref) for p in packs if p.family not in _CLAIM_FAMILIES]
+    if others:
+        raise ValueError(f"{', '.join(others)}: not a pack that settles claims")
     if len(public) != 1:
         raise ValueError("exactly one public pack settles a claim")
     pack = public[0]
@@ -136,12 +142,11 @@ def adjudicate(
     work = _Work(claim, ytd, pack.rules.rounding)
     _scope(work, pack)
     basic = _basic(work, pack)
-    ci = _critical_illness(work, pack.rules.critical_illness, pack)
-    assistance = _assistance(work, pack.rules.medical_assistance)
+    ci = _critical_illness(work, pack.medical.critical_illness, pack)
+    assistance = _assistance(work, pack.medical.medical_assistance)
     supplementary = 0
     for extra in extras:
-        assert extra.rules.supplementary is not None
-        supplementary += _supplementary(work, extra, extra.rules.supplementary)
+        supplementary += _supplementary(work, extra, extra.supplementary.supplementary)
     out_of_pocket = claim.total - basic - ci - assistance - supplementary
     remaining = work.in_scope_self + work.class_b_first + work.out_of_scope
     assert out_of_pocket == remaining >= 0, (out_of_pocket, remaining)
@@ -169,8 +174,7 @@ def adjudicate(
 
 def _scope(work: _Work, pack: PolicyPack) -> None:
     claim = work.claim
-    rate = pack.rules.class_b_first_rate
-    assert rate is not None
+    rate = pack.medical.class_b_first_rate
     work.out_of_scope = claim.out_of_scope
     work.class_b_first = apply_ratio(claim.class_b, rate, work.rounding)
     work.in_scope_self = claim.total - claim.out_of_scope - work.class_b_first
@@ -184,7 +188,7 @@ def _scope(work: _Work, pack: PolicyPack) -> None:
 
 def _benefit(work: _Work, pack: PolicyPack) -> Benefit:
     claim = work.claim
-    benefit = pack.rules.benefits.get(claim.visit_type)
+    benefit = pack.medical.benefits.get(claim.visit_type)
     if benefit is None:
         raise ClaimRejected(
             "claim.visit_type_not_covered",
@@ -205,7 +209,7 @@ def _benefit(work: _Work, pack: PolicyPack) -> Benefit:
 
 def _basic(work: _Work, pack: PolicyPack) -> int:
     """基本医保统筹基金: deductible, ratio (level, cross-region), annual caps."""
-    claim, rules = work.claim, pack.rules
+    claim, rules = work.claim, pack.medical
     benefit = _benefit(work, pack)
     visit = claim.visit_type.value
     in_scope = work.in_scope_self
@@ -281,7 +285,7 @@ def _critical_illness(work: _Work, ci: CriticalIllness | None, pack: PolicyPack)
     if ci is None or claim.visit_type not in ci.visit_types:
         return 0
     qualifying = work.in_scope_self + (work.class_b_first if ci.include_class_b_first else 0)
-    tier = pack.rules.person_categories.get(claim.person_category)
+    tier = pack.medical.person_categories.get(claim.person_category)
     tilt = ci.relief_tilts.get(tier) if (tier is not None and ci.relief_tilts_enabled) else None
     before = work.counter("ci:qualifying")
     after = before + qualifying

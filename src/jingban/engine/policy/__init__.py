@@ -2,10 +2,12 @@
 
 from jingban.engine.policy.loader import (
     Figure,
+    Note,
     PackError,
     PackRef,
     PolicyPack,
     Problem,
+    WrongFamily,
     load_pack_file,
     load_pack_text,
 )
@@ -18,12 +20,14 @@ from jingban.engine.policy.registry import (
     region_ancestry,
     shipped_registry,
 )
-from jingban.engine.policy.schema import PackKind, PackRules
+from jingban.engine.policy.schema import Family, PackKind, PackRules
 
 __all__ = [
     "SHIPPED_DIR",
     "BadPackSpec",
+    "Family",
     "Figure",
+    "Note",
     "PackError",
     "PackKind",
     "PackRef",
@@ -32,6 +36,7 @@ __all__ = [
     "PolicyPack",
     "Problem",
     "UnknownPack",
+    "WrongFamily",
     "load_pack_file",
     "load_pack_text",
     "parse_spec",

@@ -2,7 +2,9 @@
 
 A figure may be written plainly (``ratio: 0.65``) or with its provenance::
 
-    amount: {value: 800, sample: true, note: "no source gives the level-3 deductible"}
+    amount: {value: 800, sample: true, note: {zh: "…", en: "no source gives the deductible"}}
+
+(layout 1 wrote the note as plain text; ``layouts`` reads both).
 
 The notes are taken off before validation and kept beside the pack as ``figures``, so the typed
 rules stay plain numbers while the docs can list every ``sample`` value. The content hash covers
@@ -23,9 +25,22 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from jingban.engine.policy.schema import PackKind, PackRules
+from jingban.engine.policy.layouts import LayoutProblem, layout_of, parse_note, upgrade
+from jingban.engine.policy.schema import (
+    FAMILY_SECTIONS,
+    PACK_RULES,
+    ContributionRules,
+    Family,
+    MedicalRules,
+    PackHeader,
+    PackKind,
+    PackRules,
+    SupplementaryRules,
+)
 
 _NOTE_KEYS = frozenset({"value", "sample", "note", "source"})
+# Numbers that name the pack or its layout rather than state policy: not figures.
+_NOT_FIGURES = frozenset({("version",), ("schema",)})
 
 
 @dataclass(frozen=True)
@@ -58,13 +73,33 @@ class PackError(ValueError):
 
 
 @dataclass(frozen=True)
+class Note:
+    """A provenance note in both languages. A layout-1 note was written once: both hold it."""
+
+    zh: str = ""
+    en: str = ""
+
+    def get(self, language: str) -> str:
+        return self.en if language.startswith("en") else self.zh
+
+    def __bool__(self) -> bool:
+        return bool(self.zh or self.en)
+
+    def __str__(self) -> str:
+        return self.zh if self.zh == self.en else f"{self.zh} / {self.en}"
+
+
+NO_NOTE = Note()
+
+
+@dataclass(frozen=True)
 class Figure:
     """A number of the pack with its provenance; ``sample`` marks a value no source gives."""
 
     path: str
     value: object
     sample: bool
-    note: str
+    note: Note = NO_NOTE
 
 
 @dataclass(frozen=True)
@@ -79,15 +114,24 @@ class PackRef:
         return f"{self.id}@{self.version}"
 
 
+class WrongFamily(TypeError):
+    """A pack of one family used where another is needed (a contribution pack given to settle
+    a claim …)."""
+
+    code = "policy.wrong_family"
+
+
 @dataclass(frozen=True, repr=False)
 class PolicyPack:
-    """One immutable, hashed pack: the typed rules, the provenance of each figure, the text."""
+    """One immutable, hashed pack: the typed rules (one family's model), the provenance of each
+    figure, the text as written and the layout it is written in."""
 
     rules: PackRules
     hash: str
     figures: tuple[Figure, ...]
     text: str
     source: str
+    layout: int = 2
 
     def __repr__(self) -> str:
         return f"<PolicyPack {self.ref} {self.hash[:12]}>"
@@ -103,6 +147,31 @@ class PolicyPack:
     @property
     def kind(self) -> PackKind:
         return self.rules.kind
+
+    @property
+    def family(self) -> Family:
+        return self.rules.family
+
+    @property
+    def medical(self) -> MedicalRules:
+        """The rules of a medical pack (``WrongFamily`` for another family)."""
+        if not isinstance(self.rules, MedicalRules):
+            raise WrongFamily(f"{self.ref} is a {self.family} pack, not a medical one")
+        return self.rules
+
+    @property
+    def supplementary(self) -> SupplementaryRules:
+        """The rules of a supplementary pack (``WrongFamily`` for another family)."""
+        if not isinstance(self.rules, SupplementaryRules):
+            raise WrongFamily(f"{self.ref} is a {self.family} pack, not a supplementary one")
+        return self.rules
+
+    @property
+    def contribution(self) -> ContributionRules:
+        """The rules of a contribution pack (``WrongFamily`` for another family)."""
+        if not isinstance(self.rules, ContributionRules):
+            raise WrongFamily(f"{self.ref} is a {self.family} pack, not a contribution one")
+        return self.rules
 
     @property
     def ref(self) -> PackRef:
@@ -182,29 +251,37 @@ def _line_of(node: yaml.Node | None, loc: Sequence[object]) -> int | None:
     return line
 
 
-def _strip_notes(data: object, path: tuple[object, ...], out: list[Figure]) -> object:
+def _strip_notes(data: object, path: tuple[object, ...], out: list[Figure], layout: int) -> object:
     """Replace every ``{value: …, sample: …}`` figure by its value, collecting the figures."""
     if isinstance(data, Mapping):
         keys = set(data)
         if "value" in keys and keys <= _NOTE_KEYS:
             sample = data.get("sample", False)
             if not isinstance(sample, bool):
-                raise _NoteError(path, "sample must be true or false")
+                raise _NoteError(path, "sample must be true or false", "pack.sample_flag")
             value = data["value"]
-            note = str(data.get("note") or data.get("source") or "")
+            note = NO_NOTE
+            written = data.get("note") or data.get("source")
+            if written is not None:
+                where = (*path, "note" if "note" in keys else "source")
+                try:
+                    note = Note(*parse_note(written, layout))
+                except LayoutProblem as err:
+                    raise _NoteError(where, str(err), err.code) from err
             out.append(Figure(_path_text(path), value, sample, note))
             return value
-        return {k: _strip_notes(v, (*path, k), out) for k, v in data.items()}
+        return {k: _strip_notes(v, (*path, k), out, layout) for k, v in data.items()}
     if isinstance(data, list):
-        return [_strip_notes(v, (*path, i), out) for i, v in enumerate(data)]
-    if isinstance(data, (int, float)) and not isinstance(data, bool) and path != ("version",):
-        out.append(Figure(_path_text(path), data, False, ""))
+        return [_strip_notes(v, (*path, i), out, layout) for i, v in enumerate(data)]
+    if isinstance(data, (int, float)) and not isinstance(data, bool) and path not in _NOT_FIGURES:
+        out.append(Figure(_path_text(path), data, False))
     return data
 
 
 class _NoteError(Exception):
-    def __init__(self, path: tuple[object, ...], message: str) -> None:
+    def __init__(self, path: tuple[object, ...], message: str, code: str) -> None:
         self.path = path
+        self.code = code
         super().__init__(message)
 
 
@@ -286,33 +363,118 @@ def load_pack_text(text: str, *, source: str = "<text>") -> PolicyPack:
         raise PackError(
             source, [Problem("", 1, "a pack is a mapping of names to values", "pack.not_mapping")]
         )
+    try:
+        layout = layout_of(data)
+    except LayoutProblem as err:
+        problem = Problem(err.path, _line_of(node, (err.path,)), str(err), err.code, err.params)
+        raise PackError(source, [problem]) from err
     figures: list[Figure] = []
     try:
-        plain = _strip_notes(data, (), figures)
+        stripped = _strip_notes(data, (), figures, layout)
     except _NoteError as err:
         where = _path_text(err.path)
-        problem = Problem(where, _line_of(node, err.path), str(err), "pack.sample_flag")
+        problem = Problem(where, _line_of(node, err.path), str(err), err.code)
         raise PackError(source, [problem]) from err
+    assert isinstance(stripped, dict)
     try:
-        rules = PackRules.model_validate(plain)
+        plain = upgrade(stripped, layout)
+    except LayoutProblem as err:
+        # Without its family the rules cannot be checked; the header still can.
+        problem = Problem(err.path, _line_of(node, (err.path,)), str(err), err.code, err.params)
+        header = _header_problems(stripped, node, layout, skip={err.path})
+        raise PackError(source, [problem, *header]) from err
+    try:
+        rules = PACK_RULES.validate_python(plain, context={"layout": layout})
     except ValidationError as err:
-        problems = [
-            Problem(
-                _path_text(part for part in e["loc"] if part != "[key]"),
-                _line_of(node, e["loc"]),
-                e["msg"].removeprefix("Value error, "),
-                e["type"],
-                {k: v for k, v in (e.get("ctx") or {}).items() if k != "error"},
-            )
-            for e in err.errors(include_url=False)
-        ]
-        raise PackError(source, problems) from err
+        raise PackError(source, _problems(err, plain, node, layout)) from err
     return PolicyPack(
         rules=rules,
         hash=content_hash(_stringify_keys(data)),
         figures=tuple(figures),
         text=text,
         source=source,
+        layout=layout,
+    )
+
+
+_TAG_ERRORS = frozenset({"union_tag_invalid", "union_tag_not_found"})
+
+
+def _header_problems(
+    plain: Mapping[str, Any], node: yaml.Node | None, layout: int, skip: set[str]
+) -> list[Problem]:
+    """The problems of the header alone, for a pack whose family is not known."""
+    header = {k: v for k, v in plain.items() if k in PackHeader.model_fields}
+    try:
+        PackHeader.model_validate(header, context={"layout": layout})
+    except ValidationError as err:
+        return [p for p in _problems(err, plain, node, layout) if p.path.split(".")[0] not in skip]
+    return []
+
+
+def _problems(
+    err: ValidationError, plain: Mapping[str, Any], node: yaml.Node | None, layout: int
+) -> list[Problem]:
+    """Each validation error as a problem at its path and line. The union puts the family first
+    in each location: it is taken off, so a path reads as the text is written."""
+    family = plain.get("family")
+    problems = []
+    for e in err.errors(include_url=False):
+        if e["type"] in _TAG_ERRORS:
+            problems.append(_family_problem(family, node))
+            problems += _header_problems(plain, node, layout, skip={"family"})
+            continue
+        loc = tuple(e["loc"])
+        if loc and loc[0] == family:
+            loc = loc[1:]
+        code, params = e["type"], {k: v for k, v in (e.get("ctx") or {}).items() if k != "error"}
+        message = e["msg"].removeprefix("Value error, ")
+        if code == "extra_forbidden" and len(loc) == 1:
+            code, message, params = _section_of_other_family(str(loc[0]), family, code, message)
+        problems.append(
+            Problem(
+                _path_text(part for part in loc if part != "[key]"),
+                _line_of(node, loc),
+                message,
+                code,
+                params,
+            )
+        )
+    return problems
+
+
+def _family_problem(family: object, node: yaml.Node | None) -> Problem:
+    expected = ", ".join(f.value for f in Family)
+    line = _line_of(node, ("family",))
+    if family is None:
+        return Problem(
+            "family",
+            line,
+            f"name the scheme family of the pack: family: {expected}",
+            "pack.family_missing",
+            {"expected": expected},
+        )
+    return Problem(
+        "family",
+        line,
+        f"{family!r} is not a scheme family (one of {expected})",
+        "pack.unknown_family",
+        {"family": repr(family), "expected": expected},
+    )
+
+
+def _section_of_other_family(
+    key: str, family: object, code: str, message: str
+) -> tuple[str, str, dict[str, object]]:
+    """A top-level key another family has: say so rather than "not permitted"."""
+    owners = [f.value for f, sections in FAMILY_SECTIONS.items() if key in sections]
+    if not owners:
+        return code, message, {}
+    params: dict[str, object] = {"section": key, "family": str(family), "owner": owners[0]}
+    return (
+        "pack.section_of_other_family",
+        f"{key} belongs to a {owners[0]} pack, not to a {family} pack",
+        params,
     )
 
 

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from jingban.engine.policy.loader import PolicyPack, iter_pack_files, load_pack_file
+from jingban.engine.policy.schema import Family
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "packs"
 
@@ -87,19 +88,35 @@ class PackRegistry:
     def resolve(self, spec: str) -> PolicyPack:
         return self.get(*parse_spec(spec))
 
-    def in_force(self, region: str, scheme: str, day: dt.date) -> PolicyPack:
-        """The pack for ``scheme`` whose period covers ``day``, from the region itself or the
-        nearest region above it; the latest version wins."""
+    def in_force(
+        self, region: str, scheme: str, day: dt.date, family: Family | None = None
+    ) -> PolicyPack:
+        """The pack for ``scheme`` (of ``family`` when given) whose period covers ``day``, from
+        the region itself or the nearest region above it; the latest start wins, then the
+        latest version (a new version of an approved pack replaces it for the same period).
+
+        A scheme has packs of several families (the medical rules and the contributions of the
+        resident scheme): without ``family``, finding more than one is an error."""
         for code in region_ancestry(region):
             candidates = [
                 pack
                 for versions in self._packs.values()
                 for pack in versions.values()
-                if pack.rules.region == code and pack.rules.scheme == scheme and pack.covers(day)
+                if pack.rules.region == code
+                and pack.rules.scheme == scheme
+                and (family is None or pack.family is family)
+                and pack.covers(day)
             ]
+            families = {pack.family for pack in candidates}
+            if len(families) > 1:
+                names = ", ".join(sorted(families))
+                raise UnknownPack(
+                    f"{scheme} in {region} on {day.isoformat()}: name one family of {names}"
+                )
             if candidates:
                 return max(candidates, key=lambda p: (p.rules.effective.start, p.version))
-        raise UnknownPack(f"{scheme} in {region} on {day.isoformat()}")
+        what = f"{scheme} ({family})" if family is not None else scheme
+        raise UnknownPack(f"{what} in {region} on {day.isoformat()}")
 
 
 @lru_cache(maxsize=1)

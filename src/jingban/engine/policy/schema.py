@@ -1,436 +1,109 @@
-"""The typed shape of a policy pack (政策包), validated by pydantic.
+"""The typed shape of a policy pack (政策包): a common header and one rules model per scheme
+family, as a pydantic union discriminated by ``family`` (docs/adr/0006-pack-schema-union.md).
 
-Amounts are written in yuan and held in fen; ratios are written as decimals (0.65) or percentages
-("65%") and held as exact fractions. Every model is frozen: a loaded pack cannot change.
+A new family (long-term care in step 7) is a new module under ``families/`` whose model extends
+``PackHeader`` with ``family: Literal[Family.X]``, added to ``PackRules`` and ``FAMILY_SECTIONS``;
+no other family changes.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from enum import StrEnum
-from fractions import Fraction
-from typing import Annotated, Literal, Self
+from collections.abc import Mapping
+from typing import Annotated, Any
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    PlainSerializer,
-    field_validator,
-    model_validator,
+from pydantic import Field, TypeAdapter
+
+from jingban.engine.policy.families.contribution import ContributionRules, ContributionTier
+from jingban.engine.policy.families.medical import (
+    AssistanceRule,
+    Band,
+    Benefit,
+    CapPool,
+    ConditionRule,
+    Contributions,
+    CriticalIllness,
+    CrossRegionRule,
+    Deductible,
+    MedicalAssistance,
+    MedicalRules,
+    ReliefTilt,
 )
-from pydantic_core import PydanticCustomError
-
-from jingban.engine.codes import (
-    GENERAL_CATEGORY,
-    HOSPITAL_LEVELS,
-    PERSON_CATEGORIES,
-    Condition,
-    CrossRegion,
-    Tier,
-    VisitType,
+from jingban.engine.policy.families.supplementary import (
+    Supplementary,
+    SupplementaryPart,
+    SupplementaryRules,
 )
-from jingban.engine.money import (
-    MoneyError,
-    Rounding,
-    apply_ratio,
-    format_ratio,
-    to_ratio,
-    yuan_to_fen,
+from jingban.engine.policy.header import (
+    LAYOUT_1,
+    LAYOUT_2,
+    LAYOUTS,
+    Effective,
+    Family,
+    Money,
+    PackHeader,
+    PackKind,
+    Ratio,
+    Source,
+    Text,
 )
 
-
-def _problem(code: str, template: str, **params: object) -> PydanticCustomError:
-    """A validation problem with a stable code (the error's ``type``) and its parameters, so an
-    application can say it in the user's language; ``template`` is the English."""
-    return PydanticCustomError(code, template, params)
-
-
-def _fen(value: object) -> int:
-    try:
-        return yuan_to_fen(value)
-    except MoneyError as err:
-        raise _problem(err.code, str(err), value=str(value)) from err
-
-
-def _ratio(value: object) -> Fraction:
-    try:
-        ratio = to_ratio(value)
-    except ValueError as err:
-        raise _problem("ratio.not_a_number", "{value} is not a ratio", value=str(value)) from err
-    if not 0 <= ratio <= 1:
-        raise _problem(
-            "ratio.out_of_range", "{value} is not between 0 and 100%", value=format_ratio(ratio)
-        )
-    return ratio
-
-
-# An amount written in yuan (at most two decimals, not negative), held in fen.
-Money = Annotated[int, BeforeValidator(_fen)]
-# A share between 0 and 1, held exactly.
-Ratio = Annotated[
-    Fraction,
-    BeforeValidator(_ratio),
-    PlainSerializer(lambda r: str(r), return_type=str),
+# Every pack: the family's model, chosen by the ``family`` key.
+PackRules = Annotated[
+    MedicalRules | SupplementaryRules | ContributionRules,
+    Field(discriminator="family"),
 ]
-Level = Literal[1, 2, 3]
-
-
-class Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
-
-
-class Text(Model):
-    """A label in both languages."""
-
-    zh: str = Field(min_length=1)
-    en: str = Field(min_length=1)
-
-    def get(self, language: str) -> str:
-        return self.en if language.startswith("en") else self.zh
-
-
-class PackKind(StrEnum):
-    PUBLIC = "public"  # basic insurance with its critical illness and assistance layers
-    SUPPLEMENTARY = "supplementary"  # a commercial product stacked on top (惠民保)
-
-
-class Source(Model):
-    title: str
-    url: str | None = None
-    note: str | None = None
-
-
-class Effective(Model):
-    """The days (both inclusive) on which the pack applies to a claim's settlement date."""
-
-    start: dt.date
-    end: dt.date
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Self:
-        if self.end < self.start:
-            raise _problem("pack.end_before_start", "end is before start")
-        return self
-
-    def covers(self, day: dt.date) -> bool:
-        return self.start <= day <= self.end
-
-
-def _all_levels(values: dict[int, object] | None, what: str) -> None:
-    if values is not None:
-        missing = [str(level) for level in HOSPITAL_LEVELS if level not in values]
-        if missing:
-            raise _problem(
-                "pack.level_missing",
-                "{what} gives no figure for hospital level {levels}",
-                what=what,
-                levels=", ".join(missing),
-            )
-
-
-class Deductible(Model):
-    """起付线: a flat amount or one per hospital level, per visit or per year.
-
-    ``repeat_by_level`` is the lower deductible of a second or later admission in the same year.
-    """
-
-    basis: Literal["per_visit", "per_year"] = "per_visit"
-    amount: Money | None = None
-    by_level: dict[Level, Money] | None = None
-    repeat_by_level: dict[Level, Money] | None = None
-
-    @model_validator(mode="after")
-    def _one_form(self) -> Self:
-        if (self.amount is None) == (self.by_level is None):
-            raise _problem("pack.amount_or_by_level", "give either amount or by_level")
-        _all_levels(self.by_level, "by_level")  # type: ignore[arg-type]
-        _all_levels(self.repeat_by_level, "repeat_by_level")  # type: ignore[arg-type]
-        if self.repeat_by_level is not None and self.basis != "per_visit":
-            raise _problem(
-                "pack.repeat_needs_per_visit", "a repeat-admission deductible needs basis per_visit"
-            )
-        if self.repeat_by_level and self.by_level:
-            for level, amount in self.repeat_by_level.items():
-                if amount > self.by_level[level]:
-                    raise _problem(
-                        "pack.repeat_above_first",
-                        "repeat_by_level {level} is higher than the first admission's deductible",
-                        level=level,
-                    )
-        return self
-
-    def for_visit(self, level: int, *, repeat: bool) -> int:
-        if self.by_level is None:
-            assert self.amount is not None
-            return self.amount
-        if repeat and self.repeat_by_level is not None:
-            return self.repeat_by_level[level]  # type: ignore[index]
-        return self.by_level[level]  # type: ignore[index]
-
-
-class ConditionRule(Model):
-    """The ratio and the cap pool of one of the two diseases."""
-
-    ratio: Ratio
-    cap: str
-
-
-class Benefit(Model):
-    """The basic-insurance benefit of one visit type.
-
-    Either a ratio (flat or by hospital level) after the deductible, or a lump sum (定额) paid up
-    to the in-scope amount; ``caps`` are the annual cap pools the payment draws from.
-    """
-
-    label: Text
-    deductible: Deductible | None = None
-    ratio: Ratio | None = None
-    ratio_by_level: dict[Level, Ratio] | None = None
-    lump_sum: Money | None = None
-    caps: tuple[str, ...] = ()
-    conditions: dict[Condition, ConditionRule] | None = None
-    # Points added to the ratio for a person category (特困 …), at most 100% in all.
-    category_points: dict[str, Ratio] = Field(default_factory=dict)
-
-    @model_validator(mode="after")
-    def _one_payment_rule(self) -> Self:
-        forms = [
-            self.ratio is not None,
-            self.ratio_by_level is not None,
-            self.lump_sum is not None,
-            self.conditions is not None,
-        ]
-        if sum(forms) != 1:
-            raise _problem(
-                "pack.one_payment_rule",
-                "give exactly one of ratio, ratio_by_level, lump_sum or conditions",
-            )
-        _all_levels(self.ratio_by_level, "ratio_by_level")  # type: ignore[arg-type]
-        if self.lump_sum is not None and self.deductible is not None:
-            raise _problem("pack.lump_sum_deductible", "a lump sum has no deductible")
-        for category in self.category_points:
-            if category not in PERSON_CATEGORIES:
-                raise _problem(
-                    "pack.unknown_category",
-                    "category_points: {category} is not a person category",
-                    category=repr(category),
-                )
-        return self
-
-
-class CapPool(Model):
-    """An annual payment limit shared by the benefits that name it."""
-
-    label: Text
-    amount: Money
-
-
-class CrossRegionRule(Model):
-    """How treatment elsewhere changes the basic ratio: ``ratio × factor − points``."""
-
-    label: Text
-    ratio_factor: Ratio = Fraction(1)
-    ratio_points_off: Ratio = Fraction(0)
-
-    def adjust(self, ratio: Fraction) -> Fraction:
-        return max(Fraction(0), ratio * self.ratio_factor - self.ratio_points_off)
-
-
-class Band(Model):
-    """A band of the critical-illness cumulative amount: above ``above`` up to ``up_to``."""
-
-    above: Money
-    up_to: Money | None = None
-    ratio: Ratio
-
-
-class ReliefTilt(Model):
-    """倾斜支付 for a relief tier: the threshold scaled, the ratios raised, the cap lifted."""
-
-    threshold_factor: Ratio = Fraction(1)
-    ratio_points: Ratio = Fraction(0)
-    uncapped: bool = False
-
-
-class CriticalIllness(Model):
-    """大病保险 on the person's annual cumulative in-scope self-paid amount."""
-
-    label: Text
-    visit_types: tuple[VisitType, ...]
-    include_class_b_first: bool = False
-    bands: tuple[Band, ...] = Field(min_length=1)
-    annual_cap: Money | None = None
-    relief_tilts_enabled: bool = True
-    relief_tilts: dict[Tier, ReliefTilt] = Field(default_factory=dict)
-
-    @field_validator("bands")
-    @classmethod
-    def _bands_in_order(cls, bands: tuple[Band, ...]) -> tuple[Band, ...]:
-        for index, band in enumerate(bands):
-            last = index == len(bands) - 1
-            if band.up_to is None and not last:
-                raise _problem(
-                    "pack.band_open",
-                    "band {band} has no upper edge but is not the last",
-                    band=index + 1,
-                )
-            if band.up_to is not None and band.up_to <= band.above:
-                raise _problem(
-                    "pack.band_empty",
-                    "band {band} ends at or below where it starts",
-                    band=index + 1,
-                )
-            if index:
-                previous = bands[index - 1]
-                if previous.up_to is not None and band.above < previous.up_to:
-                    raise _problem(
-                        "pack.bands_overlap",
-                        "bands {first} and {second} overlap",
-                        first=index,
-                        second=index + 1,
-                    )
-                if previous.up_to is not None and band.above > previous.up_to:
-                    raise _problem(
-                        "pack.bands_gap",
-                        "there is a gap between bands {first} and {second}",
-                        first=index,
-                        second=index + 1,
-                    )
-        return bands
-
-
-class AssistanceRule(Model):
-    """医疗救助 for one person category: annual deductible, ratio and annual limit.
-
-    The deductible is an amount, or a share of last year's per-capita disposable income.
-    """
-
-    deductible: Money | None = None
-    deductible_share: Ratio | None = None
-    ratio: Ratio
-    annual_limit: Money
-
-    @model_validator(mode="after")
-    def _one_deductible(self) -> Self:
-        if self.deductible is not None and self.deductible_share is not None:
-            raise _problem("pack.deductible_twice", "give deductible or deductible_share, not both")
-        return self
-
-
-class MedicalAssistance(Model):
-    label: Text
-    reference_income: Money  # last year's per-capita disposable income (上年居民人均可支配收入)
-    visit_types: tuple[VisitType, ...]
-    categories: dict[str, AssistanceRule]
-
-    @model_validator(mode="after")
-    def _known_categories(self) -> Self:
-        for code in self.categories:
-            if code not in PERSON_CATEGORIES or code == GENERAL_CATEGORY:
-                raise _problem(
-                    "pack.not_relief_category",
-                    "{category} is not a relief person category",
-                    category=repr(code),
-                )
-        return self
-
-    def deductible_of(self, rule: AssistanceRule, rounding: Rounding) -> int:
-        if rule.deductible_share is not None:
-            return apply_ratio(self.reference_income, rule.deductible_share, rounding)
-        return rule.deductible or 0
-
-
-class SupplementaryPart(Model):
-    ratio: Ratio
-    annual_limit: Money
-
-
-class Supplementary(Model):
-    """A 惠民保 product: one annual deductible, then shares of the remainders inside and outside
-    the catalogue after the public layers."""
-
-    label: Text
-    premium: Money
-    visit_types: tuple[VisitType, ...]
-    deductible: Money
-    in_catalogue: SupplementaryPart
-    out_of_catalogue: SupplementaryPart
-    age_limit: bool = False
-    pre_existing_condition_limit: bool = False
-
-
-class Contributions(Model):
-    """个人缴费 by tier and 财政补助, per person and year."""
-
-    tiers: dict[str, Money]
-    fiscal_subsidy: Money | None = None
-
-
-class PackRules(Model):
-    """Everything a pack says. See ``PolicyPack`` for the identity and the hash."""
-
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{2,63}$")
-    version: int = Field(ge=1)
-    kind: PackKind
-    title: Text
-    region: str = Field(pattern=r"^\d{6}$")
-    scheme: str = Field(min_length=1)
-    effective: Effective
-    rounding: Rounding
-    sources: tuple[Source, ...] = ()
-    contributions: Contributions | None = None
-    person_categories: dict[str, Tier] = Field(default_factory=dict)
-    class_b_first_rate: Ratio | None = None
-    caps: dict[str, CapPool] = Field(default_factory=dict)
-    benefits: dict[VisitType, Benefit] = Field(default_factory=dict)
-    cross_region: dict[CrossRegion, CrossRegionRule] = Field(default_factory=dict)
-    critical_illness: CriticalIllness | None = None
-    medical_assistance: MedicalAssistance | None = None
-    supplementary: Supplementary | None = None
-
-    @model_validator(mode="after")
-    def _complete(self) -> Self:
-        if self.kind is PackKind.PUBLIC:
-            self._check_public()
-        elif self.supplementary is None:
-            raise _problem(
-                "pack.supplementary_missing", "a supplementary pack needs a supplementary section"
-            )
-        return self
-
-    def _check_public(self) -> None:
-        if self.class_b_first_rate is None:
-            raise _problem("pack.class_b_rate_missing", "a public pack needs class_b_first_rate")
-        if not self.benefits:
-            raise _problem("pack.benefits_missing", "a public pack needs benefits")
-        missing = [code.value for code in CrossRegion if code not in self.cross_region]
-        if missing:
-            raise _problem(
-                "pack.cross_region_missing",
-                "cross_region gives no rule for {codes}",
-                codes=", ".join(missing),
-            )
-        for code in self.person_categories:
-            if code not in PERSON_CATEGORIES or code == GENERAL_CATEGORY:
-                raise _problem(
-                    "pack.not_relief_category",
-                    "person_categories: {category} is not a relief person category",
-                    category=repr(code),
-                )
-        for visit, benefit in self.benefits.items():
-            pools = list(benefit.caps)
-            pools += [rule.cap for rule in (benefit.conditions or {}).values()]
-            for pool in pools:
-                if pool not in self.caps:
-                    raise _problem(
-                        "pack.unknown_cap",
-                        "benefits.{visit} draws from unknown cap {cap}",
-                        visit=visit.value,
-                        cap=repr(pool),
-                    )
-        if self.supplementary is not None:
-            raise _problem(
-                "pack.supplementary_in_public", "a public pack has no supplementary section"
-            )
+PACK_RULES: TypeAdapter[Any] = TypeAdapter(PackRules)
+
+FAMILY_MODELS: Mapping[Family, type[PackHeader]] = {
+    Family.MEDICAL: MedicalRules,
+    Family.SUPPLEMENTARY: SupplementaryRules,
+    Family.CONTRIBUTION: ContributionRules,
+}
+
+# The top-level keys each family adds to the header: a key of another family is named as such.
+# Layout 1's ``contributions`` inside a medical pack is not listed: it belongs to the
+# contribution family now.
+FAMILY_SECTIONS: Mapping[Family, frozenset[str]] = {
+    family: frozenset(model.model_fields) - frozenset(PackHeader.model_fields) - {"family"}
+    for family, model in FAMILY_MODELS.items()
+}
+FAMILY_SECTIONS = {
+    **FAMILY_SECTIONS,
+    Family.MEDICAL: FAMILY_SECTIONS[Family.MEDICAL] - {"contributions"},
+    Family.CONTRIBUTION: FAMILY_SECTIONS[Family.CONTRIBUTION] | {"contributions"},
+}
+
+__all__ = [
+    "FAMILY_MODELS",
+    "FAMILY_SECTIONS",
+    "LAYOUTS",
+    "LAYOUT_1",
+    "LAYOUT_2",
+    "PACK_RULES",
+    "AssistanceRule",
+    "Band",
+    "Benefit",
+    "CapPool",
+    "ConditionRule",
+    "ContributionRules",
+    "ContributionTier",
+    "Contributions",
+    "CriticalIllness",
+    "CrossRegionRule",
+    "Deductible",
+    "Effective",
+    "Family",
+    "MedicalAssistance",
+    "MedicalRules",
+    "Money",
+    "PackHeader",
+    "PackKind",
+    "PackRules",
+    "Ratio",
+    "ReliefTilt",
+    "Source",
+    "Supplementary",
+    "SupplementaryPart",
+    "SupplementaryRules",
+    "Text",
+]

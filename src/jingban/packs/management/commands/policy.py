@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from jingban.core.errors import DomainError
@@ -143,7 +144,8 @@ class Command(BaseCommand):
         self.stdout.write(_("Figures:"))
         for figure in pack.figures:
             mark = f"  [{_('sample')}]" if figure.sample else ""
-            note = f"  # {figure.note}" if figure.note else ""
+            text = figure.note.get(get_language() or "")
+            note = f"  # {text}" if text else ""
             self.stdout.write(f"  {figure.path} = {figure.value}{mark}{note}")
 
     def _import(self, file: str, username: str) -> None:
@@ -182,10 +184,18 @@ class Command(BaseCommand):
 
     def _sync(self, username: str) -> None:
 
-        created = services.import_shipped_packs(acting_user=_user(username))
-        for row in created:
+        result = services.import_shipped_packs(acting_user=_user(username))
+        for row in result.created:
             self.stdout.write(_("Recorded %(spec)s (shipped).") % {"spec": row.spec})
-        if not created:
+        for pack, stored in result.taken:
+            self.stdout.write(
+                _(
+                    "Not recorded: the shipped %(spec)s, since %(stored)s (%(origin)s) already "
+                    "holds its number."
+                )
+                % {"spec": pack.ref, "stored": stored.spec, "origin": stored.get_origin_display()}
+            )
+        if not result.created and not result.taken:
             self.stdout.write(_("Every shipped pack is recorded already."))
 
 

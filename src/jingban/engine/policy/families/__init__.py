@@ -1,0 +1,1 @@
+"""One rules model per scheme family; ``schema.PackRules`` is their union."""
