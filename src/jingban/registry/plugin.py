@@ -91,4 +91,19 @@ PLUGIN = AppPlugin(
         ApiRouter("", "jingban.registry.household_api:router"),
     ),
     jobs="jingban.registry.jobs",
+    # Fields of the action log's before/after that hold personal data, by object type, and how
+    # a viewer without the reveal capability sees them: core encrypts them (ADR 0007).
+    extra={
+        "personal_fields": {
+            "registry.person": {
+                "name": "name",
+                "document_number": "document",
+                "phone": "phone",
+                "address": "address",
+                "birth_date": "date",
+                "death_date": "date",
+            },
+            "registry.household": {"address": "address"},
+        }
+    },
 )

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from jingban.core.actionlog import authenticity
 from jingban.core.actionlog.writing import (
     BATCH,
     FIELDS,
@@ -30,7 +31,7 @@ from jingban.core.models import ActionLog, ActionLogHead
 @dataclass
 class Problem:
     # modified · inserted · broken_link · missing · duplicate · out_of_order · head_mismatch ·
-    # anchor_mismatch
+    # anchor_mismatch · unauthenticated_row · bad_row_mac (ADR 0007)
     kind: str
     seq: int | None
     detail: str
@@ -175,7 +176,35 @@ def verify(progress: Callable[[int, int], None] | None = None) -> Report:
         total = ActionLog.objects.filter(seq__isnull=False).count() if progress else 0
         report = _walk(anchors, head, progress, total)
         report.unsealed = ActionLog.objects.filter(seq__isnull=True).count()
+        report.problems.extend(_unsealed_problems(authenticity.cutover(head)))
     return report
+
+
+def _mac_problem(kind: str, seq: int | None, row_id: int) -> Problem:
+    if kind == authenticity.MISSING:
+        detail = _("row %(id)s was not written by the application: it has no row MAC")
+    else:
+        detail = _("row %(id)s does not match its row MAC: it was put in or changed")
+    return Problem(kind, seq, detail % {"id": row_id})
+
+
+def _unsealed_problems(first_id: int) -> list[Problem]:
+    """Unsealed rows without a valid MAC: put into the table, or changed before sealing.
+
+    Unsealed rows with a valid MAC are only waiting for the sealer (counted, not reported).
+    """
+    problems = []
+    rows = (
+        ActionLog.objects.filter(seq__isnull=True, id__gte=first_id)
+        .order_by("id")
+        .values(*FIELDS)
+        .iterator(chunk_size=BATCH)
+    )
+    for row in rows:
+        kind = authenticity.mac_problem(row, first_id)
+        if kind:
+            problems.append(_mac_problem(kind, None, row["id"]))
+    return problems
 
 
 def _walk(
@@ -189,6 +218,15 @@ def _walk(
     expected_seq, prev = 1, ""
     seen_anchors: set[int] = set()
     run: _Run | None = None
+    if authenticity.cutover_forged(head):
+        problems.append(
+            Problem(
+                "head_mismatch",
+                None,
+                _("the head's row-MAC cut-over is not authentic: every row is checked"),
+            )
+        )
+    first_id = authenticity.cutover(head)
     for before, row, after in _windows(_sealed_rows()):
         report.checked += 1
         if progress is not None and report.checked % BATCH == 0:
@@ -226,6 +264,12 @@ def _walk(
                 run = _Run(seq, seq, offset)
         elif sealed_at is None:
             problems.append(_unsealable(row, after, head))
+        if sealed_at is not None:
+            # Content intact since sealing, yet no valid MAC: sealed by a sealer that did not
+            # check (an old version during an upgrade) or by a key holder re-sealing.
+            kind = authenticity.mac_problem(row, first_id)
+            if kind:
+                problems.append(_mac_problem(kind, seq, row["id"]))
 
         if seq in anchors:
             seen_anchors.add(seq)

@@ -16,7 +16,9 @@ import functools
 import hashlib
 import hmac
 import json
+import logging
 import os
+from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,10 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from jingban.core.actionlog import authenticity, personal
 from jingban.core.models import ActionLog, ActionLogHead, User
+
+logger = logging.getLogger(__name__)
 
 _SEAL_LOCK = 0x6A696E67  # advisory lock key taken only by sealers
 BATCH = 2000
@@ -51,20 +56,35 @@ def log_action(
 ) -> ActionLog:
     """Write one action row inside the caller's transaction; it is sealed after commit.
 
-    ``on_behalf_of`` names the person an agent acted for (``"registry.person:42"``).
+    ``on_behalf_of`` names the person an agent acted for (``"registry.person:42"``). Personal
+    fields of ``before``/``after`` (as the object type's app declares them) and the reason of a
+    row about such an object are stored encrypted (``personal``). The row gets its MAC here, in
+    the same transaction, so the sealer can tell it from a row put into the table directly.
     """
-    entry = ActionLog.objects.create(
-        actor=acting_user,
-        actor_name=acting_user.get_username() if acting_user else "system",
-        on_behalf_of=on_behalf_of,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        region_path=region_path,
-        before=before,
-        after=after,
-        reason=reason,
+    return _write(
+        ActionLog(
+            actor=acting_user,
+            actor_name=acting_user.get_username() if acting_user else "system",
+            on_behalf_of=on_behalf_of,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            region_path=region_path,
+            before=personal.protect(object_type, before),
+            after=personal.protect(object_type, after),
+            reason=personal.protect_reason(object_type, reason),
+        )
     )
+
+
+def _write(entry: ActionLog) -> ActionLog:
+    """Insert the row, give it its MAC and schedule the sealer."""
+    entry.save(force_insert=True)
+    # The MAC covers the content as PostgreSQL returns it (jsonb rewrites numbers and key order),
+    # the same form the sealer and verify read, so it is computed from the row read back.
+    stored = ActionLog.objects.filter(pk=entry.pk).values(*authenticity.MAC_FIELDS).get()
+    entry.row_mac = authenticity.row_mac(stored)
+    ActionLog.objects.filter(pk=entry.pk).update(row_mac=entry.row_mac)
     # Robust: the caller's change has already committed when this runs, so a sealing failure must
     # not turn into an error for it. The row stays unsealed (``verify`` counts it) and the next
     # sealer, or ``jingban audit seal``, picks it up; Django logs the exception.
@@ -81,13 +101,20 @@ def log_bulk(
     digest: str,
     reason: str = "",
 ) -> ActionLog:
-    """One row for a bulk load: how many rows and a digest of their content."""
-    return log_action(
-        acting_user=acting_user,
-        action=action,
-        object_type=object_type,
-        after={"rows": rows, "digest": digest},
-        reason=reason,
+    """One row for a bulk load: how many rows and a digest of their content.
+
+    The reason is the load's description written by code (a seed, a file's digest), not text a
+    member of staff typed about a person, so it stays in clear even for a personal object type.
+    """
+    return _write(
+        ActionLog(
+            actor=acting_user,
+            actor_name=acting_user.get_username() if acting_user else "system",
+            action=action,
+            object_type=object_type,
+            after={"rows": rows, "digest": digest},
+            reason=reason,
+        )
     )
 
 
@@ -124,6 +151,10 @@ def _canonical(row: Row) -> bytes:
     # before the field existed (and every row not made for someone else) keep their hashes.
     if row.get("on_behalf_of"):
         content["on_behalf_of"] = row["on_behalf_of"]
+    # Likewise the row MAC (ADR 0007): rows from before the cut-over have none and keep their
+    # hashes; for the others the chain also fixes the MAC the sealer checked.
+    if row.get("row_mac"):
+        content["row_mac"] = row["row_mac"]
     return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
@@ -145,6 +176,7 @@ FIELDS = [
     "before",
     "after",
     "reason",
+    "row_mac",
     "seq",
     "prev_hash",
     "hash",
@@ -199,20 +231,37 @@ def anchor_restore(source: str) -> None:
     _append_anchor(head.seq if head else 0, head.hash if head else "", restored=source)
 
 
+@dataclass
+class SealResult:
+    sealed: int = 0
+    # (row id, problem kind) of the rows refused this time
+    refused: list[tuple[int, str]] = field(default_factory=list)
+
+
 def seal_pending() -> int:
-    """Give every committed, unsealed row its chain position and HMAC. Returns how many.
+    """Give every committed, unsealed row its chain position and HMAC. Returns how many."""
+    return seal().sealed
+
+
+def seal() -> SealResult:
+    """Seal every committed, unsealed row with a valid MAC; refuse (mark and skip) the others.
 
     Rows are sealed in id order among those visible when the sealer runs, so a transaction that
     commits late gets a later position than its id suggests; the chain records commit order.
     Relies on READ COMMITTED (the default): the head is read after the advisory lock is granted,
     so each statement sees what the previous sealer committed.
+
+    A row without a valid MAC was not written by ``log_action`` (or was changed before sealing):
+    it gets no position, is marked ``seal_refused`` so later sealers pass over it, and stays in the
+    table for ``jingban audit verify`` to report. Rows below the head's cut-over predate MACs.
     """
+    result = SealResult()
     # Cheap exit without any lock: every log_action schedules a sealer, and after the first one
     # of a busy moment has run the rest usually find nothing. A row committed just after this
     # check is sealed by its own transaction's sealer.
-    if not ActionLog.objects.filter(seq__isnull=True).exists():
-        return 0
-    sealed = 0
+    pending = ActionLog.objects.filter(seq__isnull=True, seal_refused=False)
+    if not pending.exists():
+        return result
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SEAL_LOCK])
@@ -223,25 +272,32 @@ def seal_pending() -> int:
             if ActionLog.objects.filter(seq__isnull=False).exists():
                 raise ChainHeadMissing("the action log head is missing; run `jingban audit verify`")
             head = ActionLogHead.objects.create(id=1)
+        first_id = authenticity.cutover(head)
         seq, prev = head.seq, head.hash
         while True:
-            rows = list(
-                ActionLog.objects.filter(seq__isnull=True).order_by("id").values(*FIELDS)[:BATCH]
-            )
+            rows = list(pending.order_by("id").values(*FIELDS)[:BATCH])
             if not rows:
                 break
             for row in rows:
+                problem = authenticity.mac_problem(row, first_id)
+                if problem:
+                    ActionLog.objects.filter(id=row["id"]).update(seal_refused=True)
+                    result.refused.append((row["id"], problem))
+                    continue
                 seq += 1
                 row["seq"], row["prev_hash"] = seq, prev
                 prev = row_hash(row)
                 ActionLog.objects.filter(id=row["id"]).update(
                     seq=seq, prev_hash=row["prev_hash"], hash=prev
                 )
-                sealed += 1
-        if sealed:
+                result.sealed += 1
+        if result.refused:
+            # Ids and kinds only: the rows' content may be anything a writer put there.
+            logger.error("action log: refused to seal rows without a valid MAC: %s", result.refused)
+        if result.sealed:
             head.seq, head.hash, head.sealed_at = seq, prev, timezone.now()
             head.save()
             # Only a committed head goes to the anchor file. Robust: the seal has committed, a
             # full disk must not fail the request that triggered it (Django logs the error).
             transaction.on_commit(functools.partial(_append_anchor, seq, prev), robust=True)
-    return sealed
+    return result
