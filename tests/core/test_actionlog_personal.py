@@ -4,6 +4,9 @@ the reveal capability, masked for others, erased with its key (ADR 0007)."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 
 import pytest
 from django.db import connection
@@ -218,3 +221,28 @@ def test_the_registry_declares_its_personal_fields() -> None:
         "birth_date",
     }
     assert fields["registry.household"] == {"address": "address"}
+
+
+def _settings_error(**env: str) -> str:
+    """Import the settings in a fresh interpreter with ``env``; the error it stops with, if any."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith("JINGBAN_PII")}
+    base.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-c", "import jingban.settings"],
+        env={**base, "JINGBAN_DEBUG": "false", **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.stderr
+
+
+def test_a_deployment_refuses_to_start_without_a_personal_data_key() -> None:
+    deployment = {
+        "DATABASE_URL": "postgresql://jingban@db.example/jingban",
+        "JINGBAN_SECRET_KEY": "s" * 50,
+    }
+    assert "JINGBAN_PII_KEY must be set" in _settings_error(**deployment)
+    assert "at least 32 characters" in _settings_error(**deployment, JINGBAN_PII_KEY="short")
+    assert _settings_error(**deployment, JINGBAN_PII_KEY="k" * 32) == ""
+    assert _settings_error() == ""  # development derives one
