@@ -206,6 +206,7 @@ def test_the_masks() -> None:
     assert mask("phone", PHONE) == "139****5678"
     assert mask("phone", "0512-66668888") == "0512-******88"
     assert mask("address", ADDRESS) == "张家港市人民****"
+    assert mask("text", f"委托书 {PHONE}") == "委托书 *********78"
     assert "1990" not in mask("date", BIRTH)
     assert mask_free_text(f"号码 {NUMBER} 与 {PHONE}") == "号码 ****************68 与 *********78"
 

@@ -102,6 +102,8 @@ PLUGIN = AppPlugin(
                 "address": "address",
                 "birth_date": "date",
                 "death_date": "date",
+                # An agent's authorisation: the document it rests on, free text.
+                "basis": "text",
             },
             "registry.household": {"address": "address"},
         }

@@ -60,6 +60,8 @@ def mask(kind: str, value: object) -> str:
         return _mask_middle(text, 0, 2, 3)
     if kind == "address":
         return _mask_middle(text, 6, 0, 3)
+    if kind == "text":  # free text that may name a person: numbers in it masked
+        return mask_free_text(text)
     # Dates (a birth date rebuilds a masked document number) and undeclared kinds: never shown.
     return _("hidden")
 

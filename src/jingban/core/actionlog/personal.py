@@ -35,7 +35,7 @@ REASON_FIELD = "reason"  # the associated data of an encrypted reason
 _NONCE = 12
 
 # How a personal value is shown to a viewer without the reveal capability.
-KINDS = frozenset({"name", "document", "phone", "address", "date", "other"})
+KINDS = frozenset({"name", "document", "phone", "address", "date", "text", "other"})
 
 
 class Unreadable(Exception):
