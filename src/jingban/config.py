@@ -57,6 +57,21 @@ VARIABLES: dict[str, Variable] = {
             "outside the database so that a database writer cannot re-seal a forged chain.",
         ),
         Variable(
+            "JINGBAN_PII_KEY",
+            "",
+            "Key that encrypts personal data in the action log's before/after and reason "
+            "(at least 32 characters, e.g. `python -c 'import secrets; "
+            "print(secrets.token_urlsafe(32))'`). Required when DATABASE_URL is set and "
+            "JINGBAN_DEBUG is false; development derives one from the secret key. Keep it "
+            "outside the database: destroying it erases what it encrypted.",
+        ),
+        Variable(
+            "JINGBAN_PII_OLD_KEYS",
+            "",
+            "Comma-separated earlier values of JINGBAN_PII_KEY, kept to read rows written "
+            "under them after a rotation. Remove one to erase the rows it encrypted.",
+        ),
+        Variable(
             "JINGBAN_AUDIT_ANCHOR_FILE",
             "",
             "Append-only file where every sealed head of the action log is also written. "

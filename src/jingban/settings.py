@@ -147,6 +147,16 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 AUDIT_KEY = env_str("JINGBAN_AUDIT_KEY") or f"audit-chain:{SECRET_KEY}"
+# Personal data in the action log is encrypted under PII_KEY; old keys only decrypt (rotation).
+# See docs/adr/0007-action-log-row-mac-and-personal-data.md.
+PII_KEY = env_str("JINGBAN_PII_KEY")
+if not PII_KEY:
+    if env_str("DATABASE_URL") and not DEBUG:
+        raise ConfigError("JINGBAN_PII_KEY must be set when DATABASE_URL is set")
+    PII_KEY = f"personal-data:{SECRET_KEY}"
+elif len(PII_KEY) < 32 and not DEBUG:
+    raise ConfigError("JINGBAN_PII_KEY must be at least 32 characters long")
+PII_OLD_KEYS = env_list("JINGBAN_PII_OLD_KEYS")
 _anchor = env_str("JINGBAN_AUDIT_ANCHOR_FILE")
 AUDIT_ANCHOR_FILE = (
     env_path("JINGBAN_AUDIT_ANCHOR_FILE") if _anchor else VAR_DIR / "audit" / "anchors.log"

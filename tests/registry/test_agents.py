@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 
 from jingban.core.actionlog import seal_pending, verify
+from jingban.core.actionlog.personal import decrypted
 from jingban.core.errors import Forbidden, NotFound, ValidationFailed
 from jingban.core.models import ActionLog, User
 from jingban.core.roles import Role
@@ -90,7 +91,7 @@ def test_an_agent_acts_within_the_authorisation_and_every_act_is_logged(
     changed = ActionLog.objects.get(action="registry.person.contact_updated")
     assert changed.actor == agent
     assert changed.on_behalf_of == f"registry.person:{person.pk}"
-    assert changed.after == {"phone": "13900001111", "address": "狮山路1号"}
+    assert decrypted(changed).after == {"phone": "13900001111", "address": "狮山路1号"}
     # The person's history (pghistory) holds the change as well.
     with connection.cursor() as cursor:
         cursor.execute(

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 
+from jingban.core.actionlog.personal import decrypted
 from jingban.core.errors import Forbidden, ValidationFailed
 from jingban.core.models import ActionLog
 from jingban.core.services.accounts import issue_api_token
@@ -99,7 +100,7 @@ def test_members_join_and_the_rules_hold(personas: Personas) -> None:
     assert left.left_on == dt.date(2025, 1, 1)
     assert queries.open_household_membership(spouse) is None
     entry = ActionLog.objects.filter(action="registry.household.member_left").get()
-    assert (entry.before["left_on"], entry.after["left_on"], entry.reason) == (
+    assert (entry.before["left_on"], entry.after["left_on"], decrypted(entry).reason) == (
         None,
         "2025-01-01",
         "迁出",

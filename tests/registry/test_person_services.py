@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from jingban.core.actionlog import verify
+from jingban.core.actionlog.personal import decrypted
 from jingban.core.errors import Forbidden
 from jingban.core.models import ActionLog
 from jingban.demo.world import build_world, resident_id
@@ -44,7 +45,7 @@ def test_register_derives_and_normalises_and_logs(personas: Personas) -> None:
     assert entry.actor == wang
     assert entry.region_path == person.region.path
     # The log keeps the document masked; the full number lives only in the person row.
-    assert entry.after["document_number"] == NUMBER[:6] + "********" + NUMBER[-4:]
+    assert decrypted(entry).after["document_number"] == NUMBER[:6] + "********" + NUMBER[-4:]
     assert Person.pgh_event_model.objects.filter(pgh_obj_id=person.pk).count() == 1  # type: ignore[attr-defined]
 
 
@@ -59,8 +60,8 @@ def test_update_logs_only_what_changed_with_reason(personas: Personas) -> None:
     )
     services.update_person(person, data, acting_user=wang, reason="本人来电变更")
     entry = ActionLog.objects.get(action="registry.person.updated", object_id=str(person.pk))
-    assert entry.after["phone"] == "0512-66668888"
-    assert "name" not in entry.after and entry.reason == "本人来电变更"
+    assert decrypted(entry).after["phone"] == "0512-66668888"
+    assert "name" not in entry.after and decrypted(entry).reason == "本人来电变更"
     history = Person.pgh_event_model.objects.filter(pgh_obj_id=person.pk)  # type: ignore[attr-defined]
     assert history.filter(pgh_label="update", phone="0512-66668888").count() == 1
 
@@ -86,7 +87,7 @@ def test_reveal_needs_the_capability_and_is_logged(personas: Personas) -> None:
     number = services.reveal_document(person, acting_user=personas.user("sun"), purpose="核对")
     assert number == person.document_number
     entry = ActionLog.objects.get(action="registry.person.document_revealed")
-    assert (entry.actor, entry.reason) == (personas.user("sun"), "核对")
+    assert (entry.actor, decrypted(entry).reason) == (personas.user("sun"), "核对")
 
 
 def test_roles_without_the_capability_cannot_register(personas: Personas) -> None:

@@ -223,6 +223,13 @@ class ActionLog(models.Model):
     seq = models.BigIntegerField(null=True, blank=True, unique=True)
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64, blank=True)
+    # HMAC of the row's content under a key derived from the audit key, computed by log_action
+    # inside the writing transaction: a row put in by anyone else has none, and the sealer refuses
+    # it (see docs/adr/0007-action-log-row-mac-and-personal-data.md).
+    row_mac = models.CharField(max_length=64, blank=True, default="", db_default="")
+    # Set by the sealer on a row whose MAC is missing or wrong, so later sealers skip it; the row
+    # stays unsealed and ``jingban audit verify`` reports it.
+    seal_refused = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         ordering = ["-id"]
@@ -249,6 +256,11 @@ class ActionLogHead(models.Model):
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, blank=True)
     sealed_at = models.DateTimeField(null=True, blank=True)
+    # Rows with an id below this were written before row MACs existed and are sealed without one.
+    # Only honoured with a valid ``row_mac_from_seal`` (an HMAC of the value), so a database writer
+    # cannot raise it to pass forged rows off as old ones. 0: every row needs a MAC.
+    row_mac_from = models.BigIntegerField(default=0, db_default=0)
+    row_mac_from_seal = models.CharField(max_length=64, blank=True, default="", db_default="")
 
     def __str__(self) -> str:
         return f"head at {self.seq}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from jingban.core import queries as core_queries
+from jingban.core.actionlog.display import shown_entries
 from jingban.core.models import User
 from jingban.core.roles import Cap
 
@@ -21,7 +22,11 @@ def service_windows(user: User) -> Mapping[str, object] | None:
 
 def recent_actions(user: User) -> Mapping[str, object] | None:
     actions = core_queries.action_log_for(user)
+    # Masked for everyone here: showing personal data in clear is for the action log's page,
+    # where it is logged.
     return {
         "actions_total": actions.count(),
-        "actions": actions.select_related("actor")[:HOME_LIST_SIZE],
+        "actions": shown_entries(
+            actions.select_related("actor")[:HOME_LIST_SIZE], user, reveal=False
+        ),
     }

@@ -78,6 +78,10 @@ PLUGIN = AppPlugin(
         ActionCode("core.user.password_reset", _("reset a password")),
         ActionCode("core.user.password_changed", _("changed a password")),
         ActionCode("core.api_token.issued", _("issued an API token")),
+        ActionCode(
+            "core.action_log.personal_data_shown",
+            _("was shown personal data in the action log"),
+        ),
         ActionCode("core.calendar.seeded", _("filled the working-day calendar")),
         ActionCode("core.calendar.year_added", _("added a year to the calendar")),
         ActionCode("core.calendar.day_set", _("set a day of the calendar")),

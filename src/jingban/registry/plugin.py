@@ -95,4 +95,21 @@ PLUGIN = AppPlugin(
         ApiRouter("", "jingban.registry.household_api:router"),
     ),
     synth=SynthGenerator("registry", "jingban.registry.synth:generate_for_platform"),
+    # Fields of the action log's before/after that hold personal data, by object type, and how
+    # a viewer without the reveal capability sees them: core encrypts them (ADR 0007).
+    extra={
+        "personal_fields": {
+            "registry.person": {
+                "name": "name",
+                "document_number": "document",
+                "phone": "phone",
+                "address": "address",
+                "birth_date": "date",
+                "death_date": "date",
+                # An agent's authorisation: the document it rests on, free text.
+                "basis": "text",
+            },
+            "registry.household": {"address": "address"},
+        }
+    },
 )

@@ -2,7 +2,8 @@
 
 ``verify`` only reads; it exits with status 1 when it finds a problem, so it can run from cron or
 a monitoring check. ``seal`` seals rows whose after-commit sealer did not run (a crash, a failure
-that was logged).
+that was logged); it refuses rows without a valid row MAC (not written by the application, or
+changed before sealing) and exits with status 1 when it refused any.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from jingban.core.actionlog import Report, seal_pending, verify
+from jingban.core.actionlog import Report, verify
+from jingban.core.actionlog.writing import seal
 
 
 class Command(BaseCommand):
@@ -35,10 +37,26 @@ class Command(BaseCommand):
             self._verify(as_json=options["json"])
 
     def _seal(self) -> None:
-        count = seal_pending()
+        result = seal()
+        count = result.sealed
         self.stdout.write(
             ngettext("Sealed %(count)d row.", "Sealed %(count)d rows.", count) % {"count": count}
         )
+        if result.refused:
+            for row_id, kind in result.refused:
+                self.stderr.write(_("Refused row %(id)s: %(kind)s") % {"id": row_id, "kind": kind})
+            refused = len(result.refused)
+            raise CommandError(
+                ngettext(
+                    "Refused to seal %(count)d row without a valid row MAC; "
+                    "run `jingban audit verify`.",
+                    "Refused to seal %(count)d rows without a valid row MAC; "
+                    "run `jingban audit verify`.",
+                    refused,
+                )
+                % {"count": refused},
+                returncode=1,
+            )
 
     def _verify(self, *, as_json: bool) -> None:
         report = verify()
