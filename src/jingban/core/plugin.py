@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from jingban.core.exports import EXPORT_CAPABILITY
 from jingban.core.plugins import (
     ActionCode,
     ApiRouter,
@@ -41,6 +42,13 @@ PLUGIN = AppPlugin(
         Capability(Cap.CALENDAR_EDIT, _("Edit the working-day calendar"), {Role.ADMIN}),
         Capability(Cap.USER_VIEW, _("View user accounts"), {Role.ADMIN}),
         Capability(Cap.REFERENCE_ADMIN, _("Edit reference data"), {Role.ADMIN}),
+        # Downloading a list (CSV, xlsx) takes its rows out of the application: bureau staff
+        # who work on lists, not the assessor, the institutions or the insured.
+        Capability(
+            EXPORT_CAPABILITY,
+            _("Download lists as CSV or xlsx (logged)"),
+            {Role.OPERATOR, Role.REVIEWER, Role.AUDITOR, Role.SUPERVISOR, Role.ADMIN},
+        ),
     ),
     navigation=(
         NavEntry(_("Home"), "core:home", None, order=0),
@@ -82,6 +90,7 @@ PLUGIN = AppPlugin(
         ActionCode("core.calendar.day_removed", _("removed a day from the calendar")),
         ActionCode("core.database.backed_up", _("backed up the database")),
         ActionCode("core.database.restored", _("restored the database")),
+        ActionCode("core.export.downloaded", _("downloaded a list")),
     ),
     urls=Routes("", "jingban.core.urls"),
     api_routers=(ApiRouter("", "jingban.core.api:router"),),
