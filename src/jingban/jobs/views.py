@@ -127,7 +127,7 @@ EXPORT_COLUMNS: tuple[exports.Column[JobRun], ...] = (
     exports.Column("label", gettext_lazy("About"), lambda run: run.label),
     exports.Column("status", gettext_lazy("Status"), lambda run: run.get_status_display()),
     exports.Column("done", pgettext_lazy("export", "Done"), lambda run: run.progress_done),
-    exports.Column("total", gettext_lazy("Total"), lambda run: run.progress_total),
+    exports.Column("total", pgettext_lazy("export", "Total"), lambda run: run.progress_total),
     exports.Column("attempt", gettext_lazy("Attempt"), lambda run: run.attempt),
     exports.Column(
         "started_by",
