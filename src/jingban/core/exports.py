@@ -179,8 +179,8 @@ def write_xlsx(
                 raise ValueError("more rows than a worksheet holds")
             for col, column in enumerate(columns):
                 value = column.value(row)
-                if value is None:
-                    continue
+                if value is None or value == "":
+                    continue  # an empty cell, as in the CSV
                 if isinstance(value, bool):
                     worksheet.write_boolean(written, col, value)
                 elif isinstance(value, int | float):
