@@ -254,3 +254,15 @@ def test_neutralise() -> None:
     assert exports.neutralise("320582********1234") == "320582********1234"
     assert exports.cell_text(-5) == "-5"  # a number is a number
     assert exports.cell_text("-5") == "'-5"
+
+
+def test_a_list_longer_than_a_sheet_is_refused_as_xlsx(
+    personas: Personas, runs: dict[str, JobRun], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 2)
+    client = personas.client("admin", language="en")
+    response = client.get(reverse("jobs:run_export_xlsx"))
+    assert response.status_code == 400
+    assert "download it as CSV" in response.content.decode()
+    assert not export_logs("jobs.runs")
+    assert len(read_csv(client.get(reverse("jobs:run_export_csv")))) == 4

@@ -38,6 +38,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 
 from jingban.core.actionlog import log_action
 from jingban.core.errors import Forbidden
@@ -224,6 +225,12 @@ def export_response(
         count = _count(rows)
         response = stream_csv(rows, columns, name)
     else:
+        if _count(rows) >= XLSX_MAX_ROWS:
+            message = gettext(
+                "This list has more rows than a spreadsheet holds. Narrow it down, or download "
+                "it as CSV."
+            )
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
         # A file of its own, removed when closed: FileResponse closes it after sending.
         handle = tempfile.TemporaryFile(suffix=".xlsx")
         try:
