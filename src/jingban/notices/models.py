@@ -43,7 +43,8 @@ class Notice(models.Model):
         verbose_name = _("notice")
         verbose_name_plural = _("notices")
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["user", "key"], name="notice_once_per_user_key"),
+            # Key first: the job looks notices up by the keys its sources return.
+            models.UniqueConstraint(fields=["key", "user"], name="notice_once_per_user_key"),
         ]
         indexes: ClassVar = [
             # The header's unread count and the home panel, on every page.
@@ -52,7 +53,13 @@ class Notice(models.Model):
                 condition=models.Q(read_at__isnull=True, resolved_at__isnull=True),
                 name="notice_waiting_by_user",
             ),
-            models.Index(fields=["source", "resolved_at"], name="notice_by_source"),
+            models.Index(fields=["user", "-created_at"], name="notice_inbox"),
+            # The open notices of a source, which the job resolves when their reminder is gone.
+            models.Index(
+                fields=["source"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="notice_open_by_source",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -97,8 +97,11 @@ def record_reminders(
         sources = [source for source, _reminders in found]
         existing = {
             (n.user_id, n.key): n
+            # What the sources name now, and what is still open from them before: not every
+            # notice they ever produced.
             for n in Notice.objects.filter(
-                Q(source__in=sources) | Q(key__in={key for _user, key in wanted})
+                Q(key__in={key for _user, key in wanted})
+                | Q(source__in=sources, resolved_at__isnull=True)
             ).only("id", "user_id", "key", "source", "resolved_at")
         }
         new: list[Notice] = []
