@@ -114,9 +114,9 @@ def main() -> None:
 
     started = _fresh_database()
     try:
-        from jingban.synth import generate_city
-        from jingban.synth.digest import digests
-        from jingban.synth.generate import generate_frames
+        from jingban.registry.synth import generate_city
+        from jingban.registry.synth.digest import digests
+        from jingban.registry.synth.generate import generate_frames
 
         load_before = os.getloadavg()
         print(f"Synthetic city: {persons:,} persons, seed {seed}")

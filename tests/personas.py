@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from jingban.core.models import User
-from jingban.demo import World, build_world
+from jingban.demo.world import World, build_world
 from jingban.registry.models import Person
 
 NANJING = "320100/"

@@ -45,6 +45,12 @@ VARIABLES: dict[str, Variable] = {
         ),
         Variable("JINGBAN_ALLOWED_HOSTS", "127.0.0.1,localhost", "Comma-separated host names."),
         Variable(
+            "JINGBAN_EXTRA_APPS",
+            "",
+            "Comma-separated Python paths of additional apps to install (a bureau's own module). "
+            "Each joins through its plugin module; nothing else is edited.",
+        ),
+        Variable(
             "JINGBAN_AUDIT_KEY",
             "",
             "Key of the action log's HMAC chain. Empty: derived from the secret key. Keep it "

@@ -41,6 +41,10 @@ INSTALLED_APPS = [
     "jingban.medical",
     "jingban.packs",
     "jingban.notices",
+    # A deployment's own apps (JINGBAN_EXTRA_APPS): each joins through its plugin module.
+    *env_list("JINGBAN_EXTRA_APPS"),
+    # The demo world stays last: it uses every app above and nothing uses it.
+    "jingban.demo",
 ]
 
 MIDDLEWARE = [

@@ -9,7 +9,7 @@ import pytest
 
 from jingban.core.roles import Role
 from jingban.core.services.accounts import create_account, issue_api_token
-from jingban.demo import resident_id
+from jingban.demo.world import resident_id
 from jingban.jobs.models import JobRun, JobStatus
 from jingban.packs.models import PackVersion
 from jingban.packs.services import bump_version_line, import_pack_text

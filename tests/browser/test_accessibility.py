@@ -18,7 +18,7 @@ from jingban.core import queries as core_queries
 from jingban.core.models import User
 from jingban.core.roles import Cap
 from jingban.core.services.calendar import seed_from_chinese_calendar
-from jingban.demo import ACCOUNTS
+from jingban.demo.world import ACCOUNTS
 from tests.browser.axe import AxeWatch, check_page
 from tests.personas import Personas
 

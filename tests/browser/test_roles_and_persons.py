@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from jingban.core import queries as core_queries
 from jingban.core.models import ActionLog, User
 from jingban.core.roles import Cap
-from jingban.demo import ACCOUNTS, resident_id
+from jingban.demo.world import ACCOUNTS, resident_id
 from jingban.registry import queries as registry_queries
 from tests.personas import Personas
 

@@ -29,6 +29,7 @@ from jingban.engine.medical import (
     adjudicate,
     settle_claims,
 )
+from jingban.engine.medical.batch import STAYS, settlement_order
 from jingban.engine.medical.files import (
     AtomicFiles,
     FileProblem,
@@ -218,8 +219,8 @@ def test_results_can_be_seen_as_settled_and_kept_without_their_lines() -> None:
     lean = settle_claims(numbered(claims), PACKS, on_settled=seen.append, keep_lines=False)
     full = settle_claims(numbered(claims), PACKS)
 
-    # Seen in settlement order (by date, so each person's year in order), each with its lines.
-    assert [a.claim.claim_id for a in seen] == ["a", "c", "b"]
+    # Seen in settlement order (person-year by person-year, each by date), each with its lines.
+    assert [a.claim.claim_id for a in seen] == ["a", "b", "c"]
     assert all(sum(line.amount for line in a.lines if line.payment) == a.total for a in seen)
     assert {a.claim.claim_id: a for a in seen} == {a.claim.claim_id: a for a in full.settled}
     # Kept without lines, figures and accumulators unchanged.
@@ -593,6 +594,7 @@ def test_results_are_written_in_yuan_with_the_packs_that_made_them() -> None:
 
     lines = stream.getvalue().splitlines()
     assert lines[0].split(",") == [
+        "line",
         "claim_id",
         "status",
         "reason",
@@ -605,10 +607,10 @@ def test_results_are_written_in_yuan_with_the_packs_that_made_them() -> None:
         "policy_hash",
     ]
     assert lines[1].startswith(
-        f"w1,ok,,33930.00,{result.settled[0].critical_illness / 100:.2f},0.00,0.00,"
+        f"2,w1,ok,,33930.00,{result.settled[0].critical_illness / 100:.2f},0.00,0.00,"
     )
     assert lines[1].endswith(f",sample-resident-2025@1,{PUBLIC.hash}")
-    assert lines[2] == "bad,rejected,is negative,,,,,,,"
+    assert lines[2] == "3,bad,rejected,is negative,,,,,,,"
 
 
 def test_atomic_files_appear_together_or_not_at_all(tmp_path) -> None:
@@ -640,7 +642,9 @@ def claim_lists(draw: st.DrawFn) -> list[Claim]:
         out_of_scope = draw(st.integers(0, total))
         class_b = draw(st.integers(0, total - out_of_scope))
         service = draw(st.dates(dt.date(2025, 1, 1), dt.date(2025, 12, 31)))
-        stay = draw(st.none() | st.integers(0, 40))
+        # A stay has a discharge date, an outpatient visit none (the other cases are refused,
+        # see the tests of the stay rule).
+        stay = draw(st.integers(0, 40)) if visit in STAYS else None
         discharge = (
             None if stay is None else min(service + dt.timedelta(days=stay), dt.date(2025, 12, 31))
         )
@@ -683,7 +687,7 @@ def test_results_do_not_depend_on_the_order_of_the_rows(
 def test_a_year_split_over_two_files_settles_as_one(
     claims: list[Claim], data: st.DataObject
 ) -> None:
-    ordered = sorted(claims, key=lambda c: (c.settlement_date, c.claim_id))
+    ordered = sorted(claims, key=lambda c: settlement_order(0, c)[2:])
     cut = data.draw(st.integers(0, len(ordered)))
 
     whole = settle_claims(numbered(claims), PACKS)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from jingban.core.errors import ValidationFailed
 from jingban.core.models import Organisation, Region, ServiceWindow
 from jingban.jobs import kinds
 from jingban.jobs.kinds import JobContext, JobKind
@@ -33,7 +34,8 @@ def import_windows(ctx: JobContext, path: str, organisation: str) -> dict[str, o
     for number, line in enumerate(lines, start=1):
         name, sep, phone = line.partition(",")
         if not sep or not name:
-            raise ValueError(f"line {number}: expected name,phone")
+            # A refusal the user is meant to read: a domain error, shown as it is.
+            raise ValidationFailed(fields={"path": [f"line {number}: expected name,phone"]})
         ServiceWindow.objects.create(organisation=org, region=org.region, name=name, phone=phone)
         ctx.progress(number, len(lines), f"line {number}")
     return {"windows": len(lines)}

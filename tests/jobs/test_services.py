@@ -5,16 +5,17 @@ Runs here execute in-process (``runner.execute``), inside the test's transaction
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.utils import translation
 
 from jingban.core.errors import Conflict, Forbidden, ValidationFailed
 from jingban.core.models import ActionLog, Organisation, ServiceWindow
-from jingban.jobs import runner, services
-from jingban.jobs.kinds import JobContext
+from jingban.jobs import kinds, runner, services
+from jingban.jobs.kinds import JobContext, JobKind
 from jingban.jobs.models import JobRun, JobStatus
 from tests.jobs.conftest import GOOD_LINES
 from tests.personas import Personas
@@ -225,3 +226,32 @@ def _english_messages():
 
     with translation.override("en"):
         yield
+
+
+def test_an_unexpected_error_is_shown_by_its_kind_and_a_reference_only(
+    personas: Personas, caplog
+) -> None:
+    """A database error quotes the row it tripped on (a document number, a name): that text may
+    name a person outside the scope of whoever reads the run, so neither the run, nor the
+    action log, nor the worker's log carries it."""
+    secret = "320505199003071234 王秀英"
+
+    def leaky(ctx: JobContext) -> dict[str, object]:
+        raise IntegrityError(f"Key (document_number)=({secret}) already exists.")
+
+    kinds.register(JobKind("tests.leaky", "leaky", leaky))
+    try:
+        run = services.enqueue(personas.user("wang"), "tests.leaky", defer=False)
+        with caplog.at_level("ERROR", logger="jingban.jobs"), pytest.raises(runner.JobFailed):
+            runner.execute(run.pk)
+    finally:
+        kinds.unregister("tests.leaky")
+    run.refresh_from_db()
+    assert run.status == JobStatus.FAILED
+    assert "IntegrityError" in run.error and "320505" not in run.error and "王秀英" not in run.error
+    found = re.search(r"\b[0-9A-F]{6}\b", run.error)  # the reference, in either language
+    assert found is not None, run.error
+    reference = found.group()
+    failed = ActionLog.objects.get(action="jobs.run.failed", object_id=str(run.pk))
+    assert "320505" not in str(failed.after) and "王秀英" not in str(failed.after)
+    assert "320505" not in caplog.text and reference in caplog.text

@@ -17,10 +17,10 @@ from django.core.management.base import CommandError
 from django.utils import translation
 
 from jingban.cli import main
+from jingban.core.engine_messages import ROW_MESSAGES, describe
 from jingban.engine.medical import settle_claims
 from jingban.engine.medical.files import parse_claims
 from jingban.engine.policy import PackError, load_pack_file, shipped_registry
-from jingban.medical.messages import ROW_MESSAGES, describe
 from tests.engine.packs import DELETE, variant
 
 HEADER = (
@@ -275,8 +275,9 @@ def test_a_bad_row_is_reported_and_the_good_rows_settle(
         code,
     )
     assert error["message"].startswith(reason)
-    results = read_csv(out)
-    assert [r["claim_id"] for r in results] == ["w1", "bad", "o1"]
+    # Results come by person-year, each row with its input line to join back on.
+    results = sorted(read_csv(out), key=lambda r: int(r["line"]))
+    assert [(r["line"], r["claim_id"]) for r in results] == [("2", "w1"), ("3", "bad"), ("4", "o1")]
     assert (results[1]["status"], results[1]["reason"]) == ("rejected", error["message"])
     assert figures(out) == {**GOOD_FIGURES, "bad": ("rejected", "", "", "", "", "")}
     assert f"Line 3 (claim bad): {reason}" in run.err
@@ -297,7 +298,12 @@ def test_a_duplicate_claim_id_is_rejected_on_its_second_line(
     [error] = read_csv(errors)
     assert error["line"] == "4"
     assert error["message"] == "Claim ID “w1” was already given on line 2."
-    assert [r["status"] for r in read_csv(out)] == ["ok", "ok", "rejected"]
+    by_line = sorted(read_csv(out), key=lambda r: int(r["line"]))
+    assert [(r["line"], r["status"]) for r in by_line] == [
+        ("2", "ok"),
+        ("3", "ok"),
+        ("4", "rejected"),
+    ]
 
 
 def test_explanation_lines_follow_the_language(adjudicate, tmp_path: Path, pack: Path) -> None:
@@ -336,6 +342,8 @@ def test_every_refusal_has_a_message_of_the_table(tmp_path: Path) -> None:
         "r2,p,inpatient,,3,2025-03-01,2025-03-10,600,0,0,general,local",
         "r18,p,inpatient,,3,2026-03-01,2026-03-10,600,0,0,general,local",
         "r19,p,accident_outpatient,,1,2025-03-01,,600,0,0,general,local",
+        "r20,p,outpatient_general,,1,2025-03-01,2025-03-02,600,0,0,general,local",
+        "r21,p,maternity_natural,,3,2025-03-01,,600,0,0,general,local",
     ]
     claims = parse_claims(io.StringIO("\n".join([HEADER, *rows])))
     pack = variant("sample-resident-2025", {"benefits.accident_outpatient": DELETE})
@@ -559,3 +567,128 @@ def test_a_database_never_migrated_is_not_a_pack_store(tmp_path: Path) -> None:
     assert not (tmp_path / "b").exists()
     status = subprocess.run([*jingban, "db", "status"], env=env, capture_output=True, text=True)
     assert status.stdout.startswith("running=False")
+
+
+# Stays, order and streaming ---------------------------------------------------------------------
+
+STAY_ROWS = (
+    "s1,p1,outpatient_general,,1,2025-04-01,2025-04-02,400,0,0,general,local",
+    "s2,p1,inpatient,,3,2025-03-01,,60000,5000,20000,general,local",
+    "s3,p2,maternity_cesarean,,2,2025-05-01,,9000,0,0,general,local",
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "messages"),
+    [
+        (
+            "en",
+            (
+                "Discharge date is only for an inpatient or maternity stay: leave it empty for "
+                "an outpatient visit (outpatient_general).",
+                "Discharge date is required for an inpatient or maternity stay: a stay is "
+                "settled once, at discharge (a settlement in the middle of a stay is not "
+                "accepted).",
+            ),
+        ),
+        (
+            "zh-hans",
+            (
+                "出院日期仅用于住院和住院分娩：门诊就诊（outpatient_general）请留空。",
+                "住院和住院分娩须填写出院日期：住院在出院时一次结算（不接受住院期间的中途结算）。",
+            ),
+        ),
+    ],
+)
+def test_a_discharge_date_on_an_outpatient_row_or_none_on_a_stay_is_a_row_error(
+    adjudicate, tmp_path: Path, pack: Path, language: str, messages: tuple[str, str]
+) -> None:
+    claims = write_claims(tmp_path / "claims.csv", *STAY_ROWS, WORKED_GENERAL, POOLING)
+    out, errors = tmp_path / "r.csv", tmp_path / "errors.csv"
+
+    run = adjudicate(
+        "--policy", pack, "--in", claims, "--out", out, "--errors", errors, "--language", language
+    )  # fmt: skip
+
+    assert run.code == 1
+    found = {
+        e["line"]: (e["claim_id"], e["field"], e["code"], e["message"]) for e in read_csv(errors)
+    }
+    assert found == {
+        "2": ("s1", "discharge_date", "claim.discharge_date_not_allowed", messages[0]),
+        "3": ("s2", "discharge_date", "claim.discharge_date_required", messages[1]),
+        "4": ("s3", "discharge_date", "claim.discharge_date_required", messages[1]),
+    }
+    # The other rows are settled all the same.
+    assert figures(out) == {
+        **GOOD_FIGURES,
+        "s1": ("rejected", "", "", "", "", ""),
+        "s2": ("rejected", "", "", "", "", ""),
+        "s3": ("rejected", "", "", "", "", ""),
+    }
+
+
+def test_results_come_by_person_year_each_with_its_input_line(
+    adjudicate, tmp_path: Path, pack: Path
+) -> None:
+    claims = write_claims(
+        tmp_path / "claims.csv",
+        "C10,p2,outpatient_general,,1,2025-04-01,,400,0,0,general,local",
+        "bad,p1,outpatient_general,,1,2025-04-01,,abc,0,0,general,local",
+        "C9,p2,outpatient_general,,1,2025-04-01,,400,0,0,general,local",
+        "late,p1,inpatient,,3,2025-03-01,2025-03-10,60000,5000,20000,general,local",
+        "C9,p1,outpatient_general,,1,2025-01-02,,400,0,0,general,local",
+        "early,p1,outpatient_general,,1,2024-12-30,,400,0,0,general,local",
+    )
+    out, errors, after = tmp_path / "r.csv", tmp_path / "e.csv", tmp_path / "a.csv"
+
+    run = adjudicate(
+        "--policy", pack, "--in", claims, "--out", out, "--errors", errors,
+        "--accumulators-out", after, "--language", "en",
+    )  # fmt: skip
+
+    assert run.code == 1
+    # First the rows that could not be read, then person by person (p1, p2) and year by year,
+    # each by date: p1's 2024 claim (no pack in force), p1's 2025 stay, then p2's two claims
+    # of one day, C9 before C10. The second C9 repeats the id of line 4.
+    assert [(r["line"], r["claim_id"], r["status"]) for r in read_csv(out)] == [
+        ("3", "bad", "rejected"),
+        ("7", "early", "rejected"),
+        ("6", "C9", "rejected"),
+        ("5", "late", "ok"),
+        ("4", "C9", "ok"),
+        ("2", "C10", "ok"),
+    ]
+    assert [(e["line"], e["code"]) for e in read_csv(errors)] == [
+        ("3", "money.not_a_number"),
+        ("7", "claim.no_pack_in_force"),
+        ("6", "claim.duplicate_id"),
+    ]
+    assert {(r["person_id"], r["year"]) for r in read_csv(after)} == {
+        ("p1", "2025"),
+        ("p2", "2025"),
+    }
+    # The summary on stderr lists the refusals by line.
+    assert run.err.index("Line 3 ") < run.err.index("Line 6 ") < run.err.index("Line 7 ")
+
+
+def test_a_file_problem_found_late_in_the_file_leaves_nothing(
+    adjudicate, tmp_path: Path, pack: Path
+) -> None:
+    claims = tmp_path / "claims.csv"
+    rows = [
+        f"c{n},p{n % 7},outpatient_general,,1,2025-04-01,,400,0,0,general,local"
+        for n in range(3000)
+    ]
+    claims.write_bytes(("\n".join([HEADER, *rows]) + "\n").encode() + "x,张三\n".encode("gb18030"))
+    out = tmp_path / "out" / "r.csv"
+    out.parent.mkdir()
+
+    run = adjudicate(
+        "--policy", pack, "--in", claims, "--out", out, "--errors", tmp_path / "out" / "e.csv",
+        "--explain", tmp_path / "out" / "x.csv", "--language", "en",
+    )  # fmt: skip
+
+    assert run.code == 2
+    assert "line 3002 is not UTF-8" in run.err
+    assert list(out.parent.iterdir()) == []  # no results, no temporary file, no runs

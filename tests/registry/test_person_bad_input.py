@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.html import escape
 
 from jingban.core.models import ActionLog
-from jingban.demo import resident_id
+from jingban.demo.world import resident_id
 from jingban.registry.models import Person
 from tests.personas import Personas
 
@@ -71,7 +71,7 @@ CASES = {
 
 
 def _with_date(yyyymmdd: str) -> str:
-    from jingban.demo import _check_char
+    from jingban.demo.world import _check_char
 
     body = "320505" + yyyymmdd + "123"
     return body + _check_char(body)

@@ -10,7 +10,7 @@ import pytest
 from jingban.core.actionlog import verify
 from jingban.core.errors import Forbidden
 from jingban.core.models import ActionLog
-from jingban.demo import build_world, resident_id
+from jingban.demo.world import build_world, resident_id
 from jingban.registry import queries, services
 from jingban.registry.models import Person
 from tests.personas import Personas

@@ -14,8 +14,8 @@ from django.core.management import CommandError, call_command
 
 from jingban.core.models import ActionLog
 from jingban.registry.models import Household, Person
-from jingban.synth.digest import digests
-from jingban.synth.generate import generate_frames
+from jingban.registry.synth.digest import digests
+from jingban.registry.synth.generate import generate_frames
 
 
 def _jingban(*args: str) -> subprocess.CompletedProcess[str]:

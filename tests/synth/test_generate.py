@@ -12,9 +12,9 @@ import pytest
 from pydantic import ValidationError
 
 from jingban.registry.documents import parse_document
-from jingban.synth.data import DATA_FILE, city_data, parse_city_data
-from jingban.synth.digest import digests
-from jingban.synth.generate import generate_frames
+from jingban.registry.synth.data import DATA_FILE, city_data, parse_city_data
+from jingban.registry.synth.digest import digests
+from jingban.registry.synth.generate import generate_frames
 
 PERSONS = 50_000
 DATA = city_data()

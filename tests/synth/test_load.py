@@ -19,10 +19,10 @@ from jingban.registry.models import (
     Person,
 )
 from jingban.registry.services import PersonInput, update_person
-from jingban.synth import generate_city, load
-from jingban.synth.digest import digests
-from jingban.synth.files import read_city
-from jingban.synth.generate import generate_frames
+from jingban.registry.synth import generate_city, load
+from jingban.registry.synth.digest import digests
+from jingban.registry.synth.files import read_city
+from jingban.registry.synth.generate import generate_frames
 
 PERSONS = 2_000
 SEED = 42
@@ -107,7 +107,7 @@ def test_the_load_writes_no_history_but_leaves_it_on(settings) -> None:
     assert Enrollment.pgh_event_model.objects.count() == 0  # type: ignore[attr-defined]
     person = Person.objects.select_related("region").order_by("id").first()
     assert person is not None
-    from jingban.demo import build_world
+    from jingban.demo.world import build_world
 
     admin = build_world(persons=1, var_dir=None).admin  # accounts and reference data only
     update_person(
@@ -300,7 +300,7 @@ def test_rows_written_earlier_in_the_transaction_do_not_block_setting_indexes_as
     # tables, which PostgreSQL refuses unless the checks are run first.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     monkeypatch.setattr(load, "_REBUILD_FROM", 500)
-    from jingban.demo import build_world
+    from jingban.demo.world import build_world
 
     world = build_world(persons=300, var_dir=None)
     assert len(world.persons) == 300
@@ -316,7 +316,7 @@ def test_a_generator_failure_midway_rolls_the_load_back(monkeypatch) -> None:
     # truncation included); the registry is then as before and takes the city.
     monkeypatch.setattr(load, "_REBUILD_FROM", 1)
     before, indexes = _counts(), _indexes()
-    from jingban.synth import coverage
+    from jingban.registry.synth import coverage
 
     enrollments = coverage.enrollments
 

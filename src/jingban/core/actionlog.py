@@ -29,6 +29,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jingban.core import plugins
 from jingban.core.models import ActionLog, ActionLogHead, User
 
 _SEAL_LOCK = 0x6A696E67  # advisory lock key taken only by sealers
@@ -57,6 +58,7 @@ def log_action(
 
     ``on_behalf_of`` names the person an agent acted for (``"registry.person:42"``).
     """
+    plugins.require_declared_action(action)
     entry = ActionLog.objects.create(
         actor=acting_user,
         actor_name=acting_user.get_username() if acting_user else "system",

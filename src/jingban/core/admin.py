@@ -122,6 +122,12 @@ class RegionAdmin(ReferenceAdmin):
     and every action row in it, is scoped by that path: code, level and parent are therefore
     fixed once the region exists. Only its name can change."""
 
+    action_codes = {
+        "add": "admin.core.region.add",
+        "change": "admin.core.region.change",
+        "delete": "admin.core.region.delete",
+    }
+
     form = RegionForm
     list_display = ("code", "name", "level", "parent", "path")
     list_filter = ("level",)
@@ -165,6 +171,11 @@ class ServiceWindowInline(ReferenceInline):
 
 @admin.register(Organisation, site=site)
 class OrganisationAdmin(ReferenceAdmin):
+    action_codes = {
+        "add": "admin.core.organisation.add",
+        "change": "admin.core.organisation.change",
+        "delete": "admin.core.organisation.delete",
+    }
     form = OrganisationForm
     fields = ("code", "name", "kind", "region", "schemes", "hospital_level")
     list_display = ("code", "name", "kind", "region", "hospital_level")
@@ -192,6 +203,11 @@ class OrganisationAdmin(ReferenceAdmin):
 
 @admin.register(Scheme, site=site)
 class SchemeAdmin(ReferenceAdmin):
+    action_codes = {
+        "add": "admin.core.scheme.add",
+        "change": "admin.core.scheme.change",
+        "delete": "admin.core.scheme.delete",
+    }
     fields = ("code", "kind", "name_zh", "name_en")
     list_display = ("code", "name_zh", "name_en", "kind")
     list_filter = ("kind",)
@@ -217,6 +233,12 @@ class CalendarYearForm(ReferenceForm):
 class CalendarYearAdmin(ReferenceAdmin):
     """A new year goes through ``add_year``; its source note can be corrected afterwards. A year
     that still has holidays cannot be deleted: its working days would silently change."""
+
+    action_codes = {
+        "add": "admin.core.calendar_year.add",
+        "change": "admin.core.calendar_year.change",
+        "delete": "admin.core.calendar_year.delete",
+    }
 
     form = CalendarYearForm
     audit_type = "core.calendar_year"
@@ -264,6 +286,12 @@ class HolidayAdmin(ReferenceAdmin):
     same rules apply (the year must be covered, only a weekend can become a working day) and
     the same action rows are written. A day's date is what identifies it: to move a holiday,
     delete it and add the new date."""
+
+    action_codes = {
+        "add": "admin.core.holiday.add",
+        "change": "admin.core.holiday.change",
+        "delete": "admin.core.holiday.delete",
+    }
 
     form = HolidayForm
     fields = ("date", "kind", "name")

@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jingban.core.actionlog import log_action
 from jingban.core.errors import DomainError
+from jingban.core.forms import add_domain_errors
 from jingban.core.models import Region, User
 from jingban.core.roles import Cap
 
@@ -173,13 +174,8 @@ class ReferenceForm(forms.ModelForm):
             self.add_domain_error(error)
 
     def add_domain_error(self, error: DomainError) -> None:
-        for name, messages in error.fields.items():
-            target = self.service_fields.get(name, name)
-            for message in messages:
-                # A field the form does not show (read-only here) gets the message on top.
-                self.add_error(target if target in self.fields else None, str(message))
-        if not error.fields:
-            self.add_error(None, str(error.message))
+        # A field the form does not show (read-only here) gets its message on top.
+        add_domain_errors(self, error, field_map=self.service_fields)
 
 
 # --- Model admins ----------------------------------------------------------------------------
@@ -210,6 +206,9 @@ class ReferenceAdmin(CapabilityPermissions, admin.ModelAdmin):
     form = ReferenceForm
     # The object type in the action log; defaults to "<app label>.<model name>".
     audit_type = ""
+    # The action code of each write ("add", "change", "delete"), written out in full so every
+    # code in use is a literal the owning app declares with its label.
+    action_codes: Mapping[str, str] = {}
     # Codes are the stable identifiers other records, packs and past log rows name: once an
     # object exists, these fields are shown but no longer editable.
     identity_fields: tuple[str, ...] = ()
@@ -249,7 +248,7 @@ class ReferenceAdmin(CapabilityPermissions, admin.ModelAdmin):
     ) -> None:
         log_action(
             acting_user=acting_user(request),
-            action=f"admin.{self.object_type()}.{verb}",
+            action=self.action_codes[verb],
             object_type=self.object_type(),
             object_id=obj.pk,
             region_path=self.region_path(obj),

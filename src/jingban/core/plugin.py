@@ -42,6 +42,8 @@ PLUGIN = AppPlugin(
         Capability(Cap.CALENDAR_EDIT, _("Edit the working-day calendar"), {Role.ADMIN}),
         Capability(Cap.USER_VIEW, _("View user accounts"), {Role.ADMIN}),
         Capability(Cap.REFERENCE_ADMIN, _("Edit reference data"), {Role.ADMIN}),
+        # It writes a whole made-up population into the registry: never an operator's job.
+        Capability(Cap.SYNTH_RUN, _("Generate a synthetic city"), {Role.ADMIN}),
         # Downloading a list (CSV, xlsx) takes its rows out of the application: bureau staff
         # who work on lists, not the assessor, the institutions or the insured.
         Capability(
@@ -90,6 +92,22 @@ PLUGIN = AppPlugin(
         ActionCode("core.calendar.day_removed", _("removed a day from the calendar")),
         ActionCode("core.database.backed_up", _("backed up the database")),
         ActionCode("core.database.restored", _("restored the database")),
+        # The reference-data admin: one code per model and write.
+        ActionCode("admin.core.region.add", _("added a region")),
+        ActionCode("admin.core.region.change", _("changed a region")),
+        ActionCode("admin.core.region.delete", _("deleted a region")),
+        ActionCode("admin.core.organisation.add", _("added an organisation")),
+        ActionCode("admin.core.organisation.change", _("changed an organisation")),
+        ActionCode("admin.core.organisation.delete", _("deleted an organisation")),
+        ActionCode("admin.core.scheme.add", _("added a scheme")),
+        ActionCode("admin.core.scheme.change", _("changed a scheme")),
+        ActionCode("admin.core.scheme.delete", _("deleted a scheme")),
+        ActionCode("admin.core.calendar_year.add", _("added a calendar year")),
+        ActionCode("admin.core.calendar_year.change", _("changed a calendar year")),
+        ActionCode("admin.core.calendar_year.delete", _("deleted a calendar year")),
+        ActionCode("admin.core.holiday.add", _("added a calendar day")),
+        ActionCode("admin.core.holiday.change", _("changed a calendar day")),
+        ActionCode("admin.core.holiday.delete", _("deleted a calendar day")),
         ActionCode("core.export.downloaded", _("downloaded a list")),
     ),
     urls=Routes("", "jingban.core.urls"),

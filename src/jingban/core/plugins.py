@@ -33,6 +33,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from importlib import import_module
 from importlib.util import find_spec
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
@@ -136,6 +137,31 @@ class SynthGenerator:
 
 
 @dataclass(frozen=True)
+class SynthContext:
+    """What a generator gets: the size and seed of the city, where to write (``out``: Parquet
+    files in that directory; None: load into the database), a progress callback in rows, who
+    runs it, and what the generators before it produced."""
+
+    persons: int
+    seed: int
+    out: Path | None = None
+    progress: Callable[[int, int], None] | None = None
+    acting_user: User | None = None
+    earlier: Mapping[str, SynthOutcome] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SynthOutcome:
+    """One generator's result: rows per table and the digest of their content."""
+
+    name: str
+    counts: Mapping[str, int]
+    digest: str
+    seconds: float
+    details: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class AppPlugin:
     """Everything one app declares. Every field is optional."""
 
@@ -224,6 +250,17 @@ def action_label(code: str) -> str:
     """The label of an action code in the active language; the code itself when undeclared."""
     label = action_labels().get(code)
     return str(label) if label is not None else code
+
+
+# Codes under this namespace are for the test suite's own rows and need no declaration.
+TEST_NAMESPACE = "test."
+
+
+def require_declared_action(code: str) -> None:
+    """Refuse to log an action code no installed app declares: every code in the log has a
+    label in both languages, and a typo cannot create a new kind of row."""
+    if code not in action_labels() and not code.startswith(TEST_NAMESPACE):
+        raise ImproperlyConfigured(f"action code {code!r} is not declared by any app's plugin")
 
 
 def routes() -> list[Routes]:

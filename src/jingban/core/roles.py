@@ -57,6 +57,7 @@ class Cap(StrEnum):
     JOB_VIEW = "jobs.run.view"
     JOB_RUN = "jobs.run.start"
     REFERENCE_ADMIN = "core.reference.admin"
+    SYNTH_RUN = "core.synth.run"
     POLICY_VIEW = "packs.version.view"
     POLICY_EDIT = "packs.version.edit"
     POLICY_APPROVE = "packs.version.approve"

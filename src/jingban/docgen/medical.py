@@ -567,7 +567,8 @@ def _rules(public: PolicyPack) -> list[str]:
         "`visits:<visit type>` (admissions, for the repeat-admission deductible), "
         "`ci:qualifying` and `ci:paid` (critical illness), `assistance:deductible` and "
         "`assistance:paid`, `supplementary:<pack>:deductible|in_catalogue|out_of_catalogue`. A "
-        "batch settles each person-year's claims in date order, carrying them.",
+        "batch settles each person-year's claims in date order, carrying them (the order is "
+        "stated under [Files](#files)).",
         "",
         "## 舍入 · Rounding",
         "",

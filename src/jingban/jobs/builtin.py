@@ -8,7 +8,9 @@ from django.db import connection
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from jingban.core import synthetic
 from jingban.core.actionlog import Report, verify
+from jingban.core.errors import ValidationFailed
 from jingban.core.roles import Cap
 from jingban.jobs.kinds import JobContext, job_kind
 
@@ -72,4 +74,36 @@ def verify_action_log(ctx: JobContext) -> dict[str, object]:
             {"kind": problem.kind, "seq": problem.seq, "detail": problem.detail}
             for problem in report.problems[:100]
         ],
+    }
+
+
+#: The largest city one job generates: a province is loaded city by city.
+MAX_SYNTH_PERSONS = 5_000_000
+
+
+@job_kind("core.synth.city", label=_("Generate a synthetic city"), capability=Cap.SYNTH_RUN)
+def synth_city(ctx: JobContext, persons: int = 20_000, seed: int = 2025) -> dict[str, object]:
+    """Generate a synthetic city with every installed app's generator, progress in rows.
+
+    Administrators only: it writes hundreds of thousands of made-up persons into the registry.
+    """
+    if not 1 <= persons <= MAX_SYNTH_PERSONS:
+        raise ValidationFailed(
+            fields={
+                "persons": [
+                    _("Give a number of persons from 1 to %(max)s.") % {"max": MAX_SYNTH_PERSONS}
+                ]
+            }
+        )
+    if seed < 0:
+        raise ValidationFailed(fields={"seed": [_("The seed must be zero or more.")]})
+    run = synthetic.generate(
+        persons, seed, progress=lambda done, total: ctx.progress(done, total), acting_user=ctx.user
+    )
+    return {
+        "persons": run.persons,
+        "seed": run.seed,
+        "digest": run.digest,
+        "rows": run.counts,
+        "persons_per_second": round(run.persons_per_second),
     }

@@ -1,9 +1,10 @@
 """The kinds of background job, declared by the apps that own the work.
 
-An app declares a kind in its ``jobs.py`` module (discovered when the jobs app is ready)::
+An app declares a kind in the module its plugin names in ``jobs`` (imported when the jobs app is
+ready)::
 
-    @job_kind("registry.synth", label=_("Generate synthetic city"), capability=Cap.PERSON_CREATE)
-    def run(ctx: JobContext, persons: int = 300, seed: int = 1) -> dict[str, object]:
+    @job_kind("ltc.settle.month", label=_("Monthly LTC settlement"), capability="ltc.pay.run")
+    def run(ctx: JobContext, month: str, region: str = "") -> dict[str, object]:
         ...
         ctx.progress(done, total, message=_("Persons"))
         return {"persons": persons}
@@ -92,7 +93,7 @@ class JobKind:
     label: str | Promise
     function: JobFunction
     # Needed, besides Cap.JOB_RUN, to start or retry a run of this kind.
-    capability: Cap | None = None
+    capability: str | None = None
 
     def parameters(self) -> dict[str, inspect.Parameter]:
         """The job's parameters: the function's keyword parameters after the context."""
@@ -165,7 +166,7 @@ _KINDS: dict[str, JobKind] = {}
 
 
 def job_kind(
-    name: str, *, label: str | Promise, capability: Cap | None = None
+    name: str, *, label: str | Promise, capability: str | None = None
 ) -> Callable[[JobFunction], JobFunction]:
     """Declare ``function`` as the job kind ``name`` (a dotted code, ``app.thing.verb``)."""
 

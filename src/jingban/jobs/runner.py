@@ -31,7 +31,7 @@ from django.utils.translation import gettext
 
 from jingban.core.actionlog import log_action
 from jingban.core.errors import DomainError
-from jingban.jobs.kinds import JobContext, get_kind
+from jingban.jobs.kinds import JobContext, JobInterrupted, get_kind
 from jingban.jobs.models import ACTIVE_STATUSES, JobRun, JobStatus
 
 logger = logging.getLogger("jingban.jobs")
@@ -149,8 +149,14 @@ def _column(name: str) -> str:
 
 
 def error_text(exc: BaseException) -> str:
-    """What the run's page shows of an error: a domain error's own message, else the type and
-    message of the exception."""
+    """What the run's page and the action log show of an error.
+
+    A domain error's own message: written by our services, in the user's language, naming only
+    what the user who started the run may see. Any other exception is shown only by its kind and
+    a reference: its text (a database error quotes the offending row, a document number
+    included) could name a person outside the user's scope, so it reaches neither the run nor
+    the action log; the worker's log has the exception's class and the same reference.
+    """
     if isinstance(exc, DomainError):
         parts = [str(exc.message)]
         for name, messages in exc.fields.items():
@@ -158,9 +164,19 @@ def error_text(exc: BaseException) -> str:
         text = "\n".join(parts)
     elif isinstance(exc, KeyboardInterrupt):
         text = gettext("Interrupted before it finished.")
+    elif isinstance(exc, JobInterrupted):  # our own words: the worker is stopping
+        text = str(exc)
     else:
-        text = f"{type(exc).__name__}: {exc}"
+        text = gettext(
+            "The job stopped on an unexpected error (%(kind)s, reference %(reference)s). "
+            "Nothing it did was kept; an administrator finds the details in the server log."
+        ) % {"kind": type(exc).__name__, "reference": error_reference(exc)}
     return text[:_ERROR_MAX]
+
+
+def error_reference(exc: BaseException) -> str:
+    """A short reference that ties a run's error to the server log's entry."""
+    return f"{id(exc) & 0xFFFFFF:06X}"
 
 
 def execute(
@@ -240,8 +256,15 @@ def _run_and_record(
 def _record_failure(run: JobRun, exc: BaseException) -> None:
     """Mark the run failed (in the caller's transaction, which holds the run's lock)."""
     text = error_text(exc)
-    # Without the traceback: the worker logs it with the job's failure.
-    logger.error("run #%s %s: failed: %s", run.pk, run.kind, text)
+    # Neither the traceback nor an unexpected exception's text, which may quote personal data:
+    # its class and the reference the run shows.
+    logger.error(
+        "run #%s %s: failed: %s (reference %s)",
+        run.pk,
+        run.kind,
+        type(exc).__name__,
+        error_reference(exc),
+    )
     try:
         _fail(run, text)
     except DatabaseError:

@@ -14,6 +14,7 @@ from procrastinate.contrib.django.django_connector import DjangoConnector
 from jingban.core.actionlog import log_action
 from jingban.core.errors import Conflict, Forbidden, ValidationFailed
 from jingban.core.models import Region, User
+from jingban.core.permissions import require_capability
 from jingban.core.roles import Cap
 from jingban.jobs.kinds import JobKind, get_kind, may_start
 from jingban.jobs.models import JobRun, JobStatus
@@ -21,11 +22,6 @@ from jingban.jobs.tasks import TASK_NAME
 
 _KEY_MAX = JobRun._meta.get_field("idempotency_key").max_length or 200
 _LABEL_MAX = JobRun._meta.get_field("label").max_length or 200
-
-
-def _require_run(acting_user: User | None) -> None:
-    if acting_user is not None and not acting_user.can(Cap.JOB_RUN):
-        raise Forbidden()
 
 
 def _kind_for(acting_user: User | None, name: str) -> JobKind:
@@ -70,7 +66,7 @@ def enqueue(
     pack version) runs once. ``defer=False`` creates the run without queueing it, for the caller
     to execute in-process (``jingban jobs run --inline``). ``acting_user=None`` is the system.
     """
-    _require_run(acting_user)
+    require_capability(acting_user, Cap.JOB_RUN)
     job_kind = _kind_for(acting_user, kind)
     clean = job_kind.clean_params(params or {})
     key = (idempotency_key or "").strip()
@@ -112,7 +108,7 @@ def enqueue(
 def retry(acting_user: User | None, run: JobRun, *, defer: bool = True) -> JobRun:
     """Queue a failed run again: the same run, ``attempt`` + 1. Only a failed run can be
     retried; its failed attempt left nothing behind, so the retry cannot double an effect."""
-    _require_run(acting_user)
+    require_capability(acting_user, Cap.JOB_RUN)
     with transaction.atomic():
         locked = JobRun.objects.select_for_update().get(pk=run.pk)
         if locked.status != JobStatus.FAILED:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 from jingban.core import exports
 from jingban.core.errors import Conflict, ValidationFailed
 from jingban.core.models import User
+from jingban.core.pagination import page_of
 from jingban.core.roles import Cap
 from jingban.core.views.access import AuthedRequest, requires
 from jingban.jobs import queries, services
@@ -35,7 +35,7 @@ def _startable(user: User) -> list[JobKind]:
 
 def _list_context(request: AuthedRequest) -> dict[str, object]:
     runs = queries.runs_for(request.user)
-    page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, runs, PAGE_SIZE)
     return {
         "page_obj": page,
         "rows": [(run, _BADGES[JobStatus(run.status)]) for run in page.object_list],

@@ -19,11 +19,12 @@ from django.utils.translation import gettext_lazy as _
 from jingban.core.actionlog import log_action
 from jingban.core.errors import Conflict, Forbidden, Message, ValidationFailed
 from jingban.core.models import Region, User
+from jingban.core.pack_problems import problem_line
+from jingban.core.permissions import require_capability
 from jingban.core.roles import Cap
 from jingban.engine.policy import PackError, PolicyPack, load_pack_text, shipped_registry
 from jingban.packs import queries
 from jingban.packs.models import PackOrigin, PackStatus, PackVersion
-from jingban.packs.problems import problem_line
 
 # The action log's codes: packs.version.imported, .drafted, .updated, .approved …
 
@@ -40,11 +41,6 @@ _SCHEME_MAX = PackVersion._meta.get_field("scheme").max_length or 0
 _TITLE_MAX = PackVersion._meta.get_field("title_zh").max_length or 0
 
 _VERSION_LINE = re.compile(r"^version[ \t]*:[ \t]*(\d+)", re.MULTILINE)
-
-
-def _require(user: User, capability: Cap) -> None:
-    if not user.can(capability):
-        raise Forbidden()
 
 
 def problem_messages(err: PackError) -> list[Message]:
@@ -200,7 +196,7 @@ def import_pack_text(text: str, *, acting_user: User, source: str = "<text>") ->
     line and path), when this exact text is already stored, or when its version is not above
     every stored version of its id.
     """
-    _require(acting_user, Cap.POLICY_EDIT)
+    require_capability(acting_user, Cap.POLICY_EDIT)
     pack = _load(text, source)
     _check_new(pack)
     return _create(
@@ -213,7 +209,7 @@ def draft_pack_version(
 ) -> PackVersion:
     """A new draft version edited in jingban, usually from ``based_on``: the same checks as an
     import, and the pack id must stay that of ``based_on``."""
-    _require(acting_user, Cap.POLICY_EDIT)
+    require_capability(acting_user, Cap.POLICY_EDIT)
     pack = _load(text, "<edited>")
     if based_on is not None and pack.id != based_on.pack_id:
         raise _content_error(
@@ -249,7 +245,7 @@ def _require_author(row: PackVersion, user: User) -> None:
 
 def update_draft(row: PackVersion, text: str, *, acting_user: User) -> PackVersion:
     """Replace the text of one's own draft; the pack id stays, the checks are an import's."""
-    _require(acting_user, Cap.POLICY_EDIT)
+    require_capability(acting_user, Cap.POLICY_EDIT)
     with transaction.atomic():
         row = _locked(row)
         _require_draft(row)
@@ -321,21 +317,21 @@ def approve_version(row: PackVersion, *, acting_user: User, note: str = "") -> P
     Refused (``Forbidden``, code ``packs.version.own_version``) for its own author, and
     (``Conflict``, ``packs.version.not_draft``) unless it is a draft.
     """
-    _require(acting_user, Cap.POLICY_APPROVE)
+    require_capability(acting_user, Cap.POLICY_APPROVE)
     clean = _note(note, required=False)
     return _decide(row, PackStatus.APPROVED, clean, acting_user, "packs.version.approved")
 
 
 def reject_version(row: PackVersion, *, reason: str, acting_user: User) -> PackVersion:
     """Reject a draft with a reason; it stays on record, immutable, and its number is used."""
-    _require(acting_user, Cap.POLICY_APPROVE)
+    require_capability(acting_user, Cap.POLICY_APPROVE)
     clean = _note(reason, required=True)
     return _decide(row, PackStatus.REJECTED, clean, acting_user, "packs.version.rejected")
 
 
 def discard_draft(row: PackVersion, *, acting_user: User) -> None:
     """The author withdraws their draft: it is deleted (its history and the log keep it)."""
-    _require(acting_user, Cap.POLICY_EDIT)
+    require_capability(acting_user, Cap.POLICY_EDIT)
     with transaction.atomic():
         row = _locked(row)
         _require_draft(row)
@@ -358,7 +354,7 @@ def import_shipped_packs(*, acting_user: User) -> list[PackVersion]:
     repository's review is its second person). Idempotent: a version already stored with the
     same hash is left alone; one stored with another hash is refused (``Conflict``, code
     ``packs.version.shipped_mismatch``) and nothing is recorded. Returns the new rows."""
-    _require(acting_user, Cap.POLICY_EDIT)
+    require_capability(acting_user, Cap.POLICY_EDIT)
     packs = shipped_registry().all()
     created: list[PackVersion] = []
     with transaction.atomic():

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jingban.core import exports
+from jingban.core.engine_messages import describe
 from jingban.core.errors import DomainError, ValidationFailed
 from jingban.core.roles import Cap
 from jingban.core.views.access import AuthedRequest, requires
@@ -23,7 +24,6 @@ from jingban.engine.medical import LAYER_LABELS, Claim, ClaimInvalid, ClaimRejec
 from jingban.engine.medical.batch import Refusal
 from jingban.engine.money import format_yuan
 from jingban.engine.policy import Figure
-from jingban.medical.messages import describe
 from jingban.packs import queries, services, trial
 from jingban.packs.forms import (
     FilterForm,

@@ -13,6 +13,12 @@ class SpecialGroupAdmin(ReferenceAdmin):
     """A group's code is what memberships, rules and past action rows name: fixed once made.
     A group with members cannot be deleted (its memberships protect it)."""
 
+    action_codes = {
+        "add": "admin.registry.special_group.add",
+        "change": "admin.registry.special_group.change",
+        "delete": "admin.registry.special_group.delete",
+    }
+
     audit_type = "registry.special_group"
     fields = ("code", "name_zh", "name_en", "tier")
     list_display = ("code", "name_zh", "name_en", "tier")

@@ -10,6 +10,7 @@ from jingban.core.plugins import (
     HomePanel,
     NavEntry,
     Routes,
+    SynthGenerator,
 )
 from jingban.core.roles import Cap, Role
 
@@ -84,11 +85,14 @@ PLUGIN = AppPlugin(
         ActionCode("registry.agent.revoked", _("revoked an agent's authorisation")),
         ActionCode("registry.agent.refused", _("was refused acting for a person")),
         ActionCode("registry.agent.viewed_record", _("viewed a record as an agent")),
+        ActionCode("admin.registry.special_group.add", _("added a special group")),
+        ActionCode("admin.registry.special_group.change", _("changed a special group")),
+        ActionCode("admin.registry.special_group.delete", _("deleted a special group")),
     ),
     urls=Routes("persons/", "jingban.registry.urls"),
     api_routers=(
         ApiRouter("/persons", "jingban.registry.api:router"),
         ApiRouter("", "jingban.registry.household_api:router"),
     ),
-    jobs="jingban.registry.jobs",
+    synth=SynthGenerator("registry", "jingban.registry.synth:generate_for_platform"),
 )

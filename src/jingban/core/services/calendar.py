@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from jingban.core.actionlog import log_action
 from jingban.core.calendar import CalendarNotCovered
-from jingban.core.errors import Forbidden, ValidationFailed
+from jingban.core.errors import ValidationFailed
 from jingban.core.models import CalendarYear, Holiday, HolidayKind, User
+from jingban.core.permissions import require_capability
 from jingban.core.roles import Cap
 from jingban.core.services.reference import digest_rows
 
@@ -27,11 +28,6 @@ MAX_YEAR = 2100
 
 _NAME_MAX = Holiday._meta.get_field("name").max_length or 100
 _SOURCE_MAX = CalendarYear._meta.get_field("source").max_length or 200
-
-
-def _require_edit(acting_user: User | None) -> None:
-    if acting_user is not None and not acting_user.can(Cap.CALENDAR_EDIT):
-        raise Forbidden()
 
 
 def package_years() -> range:
@@ -83,7 +79,7 @@ def seed_from_chinese_calendar(
     re-seeding (say on every deployment) must not bring back a day they removed. Returns how many
     holiday rows were created; a second run returns 0 and writes nothing.
     """
-    _require_edit(acting_user)
+    require_capability(acting_user, Cap.CALENDAR_EDIT)
     available = package_years()
     wanted = sorted(set(available if years is None else years))
     outside = [y for y in wanted if y not in available]
@@ -139,7 +135,7 @@ def add_year(*, year: int, source: str, acting_user: User | None) -> CalendarYea
 
     Its holidays and adjusted working days are then entered with ``set_day``.
     """
-    _require_edit(acting_user)
+    require_capability(acting_user, Cap.CALENDAR_EDIT)
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise ValidationFailed(
             fields={
@@ -175,7 +171,7 @@ def set_day(*, day: date, kind: str, name: str, acting_user: User | None) -> Hol
     The year must already be covered (``add_year`` or seeding). Only a Saturday or Sunday can be
     made a working day: a WORKDAY row on a weekday would change nothing and only mislead.
     """
-    _require_edit(acting_user)
+    require_capability(acting_user, Cap.CALENDAR_EDIT)
     errors: dict[str, list[str]] = {}
     if kind not in HolidayKind.values:
         errors["kind"] = [str(_("Choose a public holiday or an adjusted working day."))]
@@ -210,7 +206,7 @@ def set_day(*, day: date, kind: str, name: str, acting_user: User | None) -> Hol
 @transaction.atomic
 def remove_day(holiday: Holiday, *, acting_user: User | None) -> None:
     """Remove a holiday or adjusted working day; the date follows the Monday–Friday rule again."""
-    _require_edit(acting_user)
+    require_capability(acting_user, Cap.CALENDAR_EDIT)
     log_action(
         acting_user=acting_user,
         action="core.calendar.day_removed",

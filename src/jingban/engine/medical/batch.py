@@ -1,10 +1,15 @@
 """Settling many claims at once (批量结算), as ``jingban adjudicate`` does with a claims file.
 
-Claims are settled per person and year in the order they happened — by settlement date, then
-claim id, then line — with the person-year accumulators carried from one claim to the next and
-returned at the end, so a year split over several files gives the same figures as one file when
-the accumulators of the first are passed to the second. A claim that cannot be settled becomes a
-refusal (line, claim id, field, code, English message) and never stops the others.
+Claims are settled per person and year (人员年度) in the order they happened — by discharge date
+(the service date when there is none), then admission (service) date, then claim id in natural
+order (C9 before C10) — with the person-year accumulators carried from one claim to the next, so
+a year split over several files gives the same figures as one file when the accumulators of the
+first are passed to the second. A claim that cannot be settled becomes a refusal (line, claim id,
+field, code, English message) and never stops the others.
+
+``settle_claims`` takes the rows in memory; ``settle_person_years`` takes rows already sorted by
+``settlement_order`` and gives each person-year as soon as it is settled, so a file of any size
+is settled in the memory of one person-year (see ``jingban.engine.medical.stream``).
 
 Several public packs may be given for different periods: each claim is settled with the one in
 force on its settlement date. Supplementary packs apply to the claims whose date they cover.
@@ -14,12 +19,14 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from dataclasses import field as default
 from itertools import combinations
 
+from jingban.engine.codes import VisitType
 from jingban.engine.errors import CodedError
 from jingban.engine.medical.cascade import Adjudication, ClaimRejected, adjudicate
 from jingban.engine.medical.claim import Claim, ClaimInvalid, YearToDate
@@ -36,6 +43,39 @@ AMOUNTS = (
 )
 
 PersonYear = tuple[str, int]
+
+# Visit types that are a stay (住院): settled at discharge, so their discharge date is required.
+# Maternity is a stay too (住院分娩). Every other visit type is outpatient and has none.
+STAYS = frozenset({VisitType.INPATIENT, VisitType.MATERNITY_NATURAL, VisitType.MATERNITY_CESAREAN})
+
+_DIGITS = re.compile(r"(\d+)")
+
+# (person, year, discharge or service date, admission date, natural claim id, claim id, line)
+SettlementKey = tuple[str, int, dt.date, dt.date, tuple[str | int, ...], str, int]
+
+
+def natural_id(claim_id: str) -> tuple[str | int, ...]:
+    """``claim_id`` as text and numbers in turn, so ``C9`` sorts before ``C10``. Text always
+    comes first (maybe empty) and the parts alternate, so two keys compare part by part with
+    text against text and numbers against numbers."""
+    parts = _DIGITS.split(claim_id)
+    return tuple(int(part) if index % 2 else part for index, part in enumerate(parts))
+
+
+def settlement_order(line: int, claim: Claim) -> SettlementKey:
+    """Where a claim is settled: by person-year (person id as text, then year), then by
+    discharge date (service date when none), admission date, claim id in natural order; the
+    claim id as written and the line make the order total."""
+    day = claim.settlement_date
+    return (
+        claim.person_id,
+        day.year,
+        day,
+        claim.service_date,
+        natural_id(claim.claim_id),
+        claim.claim_id,
+        line,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,17 +207,13 @@ def settle_claims(
     refused. Raises ``PackSetError`` when the packs cannot be used together; every other
     problem is a refusal.
 
-    ``on_settled`` sees each result as it is settled (in date order, so each person's year in
-    order), with its
-    explanation lines; with ``keep_lines=False`` the results kept for the end drop their lines,
-    so a large file's explanation can be written as it goes instead of held in memory.
+    ``on_settled`` sees each result as it is settled (person-year by person-year, each in
+    ``settlement_order``), with its explanation lines; with ``keep_lines=False`` the results
+    kept for the end drop their lines. Everything is held in memory: a claims file goes through
+    ``jingban.engine.medical.stream`` instead.
     """
     plan = _Packs.of(packs)
-    carried: dict[PersonYear, YearToDate] = {}
-    for key, ytd in (accumulators or {}).items():
-        if key != (ytd.person_id, ytd.year):
-            raise ValueError(f"accumulators of {ytd.person_id}/{ytd.year} filed under {key}")
-        carried[key] = ytd
+    carried = _checked(accumulators)
 
     order = _merge(list(rows), sorted(refused, key=lambda r: r.line))
     outcomes: dict[int, Outcome] = {}
@@ -193,22 +229,19 @@ def settle_claims(
         if isinstance(item, Refusal):
             outcomes[line] = Outcome(line, claim_id, refusal=item)
         elif first != line:
-            outcomes[line] = _refused(
-                line,
-                item,
-                "claim.duplicate_id",
-                "claim_id",
-                f"{claim_id!r} was already given on line {first}",
-                first_line=first,
-            )
+            outcomes[line] = _duplicate(line, item, first)
         else:
             pending.append((line, item))
 
-    # Each person-year in the order its claims happened; people do not affect each other.
-    pending.sort(key=lambda row: (row[1].settlement_date, row[1].claim_id, row[0]))
+    # Each person-year in the order its claims happened; people and years do not affect each
+    # other.
+    pending.sort(key=lambda row: settlement_order(*row))
     with _cyclic_gc_paused():
         for line, claim in pending:
-            outcome = _settle_one(line, claim, plan, carried)
+            key = (claim.person_id, claim.year)
+            outcome, after = _settle_one(line, claim, plan, carried.get(key))
+            if after is not None:
+                carried[key] = after
             if outcome.adjudication is not None:
                 if on_settled is not None:
                     on_settled(outcome.adjudication)
@@ -219,6 +252,102 @@ def settle_claims(
         outcomes=tuple(outcomes[line] for line, _ in order),
         accumulators=carried,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class SettledYear:
+    """One person-year once settled: the outcomes of its rows in settlement order, and its
+    accumulators after them. A person-year carried in and without claims here has no outcomes
+    and its accumulators unchanged."""
+
+    key: PersonYear
+    outcomes: tuple[Outcome, ...]
+    accumulators: YearToDate
+
+
+def check_packs(packs: Sequence[PolicyPack]) -> None:
+    """Raise ``PackSetError`` when ``packs`` cannot settle together (before any row is read)."""
+    _Packs.of(packs)
+
+
+def settle_person_years(
+    rows: Iterable[tuple[int, Claim]],
+    packs: Sequence[PolicyPack],
+    accumulators: Mapping[PersonYear, YearToDate] | None = None,
+    *,
+    duplicates: Mapping[int, int] | None = None,
+) -> Iterator[SettledYear]:
+    """Settle ``rows`` of ``(line, claim)`` given in ``settlement_order``, and give each
+    person-year as soon as its last claim is settled, so only one person-year is ever held.
+
+    The person-years of ``accumulators`` come back too, in the same order (person id, year),
+    whether or not they have claims here. ``duplicates`` maps the line of a row whose claim id
+    was given before to that first line: such a row is refused, not settled. Raises
+    ``PackSetError`` at once when the packs cannot be used together, and ``ValueError`` while
+    going when the rows are not in settlement order.
+    """
+    plan = _Packs.of(packs)
+    carried = sorted(_checked(accumulators).items())
+    return _settle_sorted(rows, plan, carried, duplicates or {})
+
+
+def _settle_sorted(
+    rows: Iterable[tuple[int, Claim]],
+    plan: _Packs,
+    carried: list[tuple[PersonYear, YearToDate]],
+    duplicates: Mapping[int, int],
+) -> Iterator[SettledYear]:
+    waiting = iter(carried)
+    next_carried = next(waiting, None)
+    current: PersonYear | None = None
+    ytd: YearToDate | None = None
+    outcomes: list[Outcome] = []
+    previous: SettlementKey | None = None
+    for line, claim in rows:
+        order = settlement_order(line, claim)
+        if previous is not None and order <= previous:
+            raise ValueError(f"line {line} is not in settlement order")
+        previous = order
+        key = (claim.person_id, claim.year)
+        if key != current:
+            if current is not None:
+                assert ytd is not None
+                yield SettledYear(current, tuple(outcomes), ytd)
+            # The person-years carried in that come before this one have no claims here.
+            while next_carried is not None and next_carried[0] < key:
+                yield SettledYear(next_carried[0], (), next_carried[1])
+                next_carried = next(waiting, None)
+            if next_carried is not None and next_carried[0] == key:
+                ytd = next_carried[1]
+                next_carried = next(waiting, None)
+            else:
+                ytd = YearToDate(*key)
+            current, outcomes = key, []
+        first = duplicates.get(line)
+        if first is not None:
+            outcomes.append(_duplicate(line, claim, first))
+            continue
+        outcome, after = _settle_one(line, claim, plan, ytd)
+        outcomes.append(outcome)
+        if after is not None:
+            ytd = after
+    if current is not None:
+        assert ytd is not None
+        yield SettledYear(current, tuple(outcomes), ytd)
+    while next_carried is not None:
+        yield SettledYear(next_carried[0], (), next_carried[1])
+        next_carried = next(waiting, None)
+
+
+def _checked(
+    accumulators: Mapping[PersonYear, YearToDate] | None,
+) -> dict[PersonYear, YearToDate]:
+    carried: dict[PersonYear, YearToDate] = {}
+    for key, ytd in (accumulators or {}).items():
+        if key != (ytd.person_id, ytd.year):
+            raise ValueError(f"accumulators of {ytd.person_id}/{ytd.year} filed under {key}")
+        carried[key] = ytd
+    return carried
 
 
 @contextmanager
@@ -253,14 +382,39 @@ def _merge(
     return merged
 
 
+def check_stay_dates(claim: Claim) -> None:
+    """A stay (inpatient or maternity) is settled at discharge and needs its discharge date;
+    an outpatient visit has none. A settlement in the middle of a stay (中途结算) is not
+    accepted by a claims file: the stay is settled once, when it ends."""
+    if claim.visit_type in STAYS:
+        if claim.discharge_date is None:
+            raise ClaimInvalid(
+                "claim.discharge_date_required",
+                "discharge_date",
+                f"is required for a {claim.visit_type.value} stay (a stay is settled once, "
+                "at discharge)",
+                visit_type=claim.visit_type.value,
+            )
+    elif claim.discharge_date is not None:
+        raise ClaimInvalid(
+            "claim.discharge_date_not_allowed",
+            "discharge_date",
+            f"is only for a stay: leave it empty for a {claim.visit_type.value} visit",
+            visit_type=claim.visit_type.value,
+        )
+
+
 def _settle_one(
-    line: int, claim: Claim, plan: _Packs, carried: dict[PersonYear, YearToDate]
-) -> Outcome:
+    line: int, claim: Claim, plan: _Packs, before: YearToDate | None
+) -> tuple[Outcome, YearToDate | None]:
+    """The outcome of one claim, and the person-year's accumulators after it (``None`` when it
+    was refused and they are unchanged)."""
     try:
         # A claim that contradicts itself is refused for that before any pack is looked for.
         claim.check()
+        check_stay_dates(claim)
     except ClaimInvalid as err:
-        return _refused(line, claim, err.code, err.field, _engine_message(err), **err.params)
+        return _refused(line, claim, err.code, err.field, _engine_message(err), **err.params), None
     packs = plan.for_day(claim.settlement_date)
     if packs is None:
         day = claim.settlement_date.isoformat()
@@ -272,14 +426,12 @@ def _settle_one(
             f"no public pack given is in force on {day} ({_names(plan.public)})",
             day=day,
             packs=_names(plan.public),
-        )
-    key = (claim.person_id, claim.year)
+        ), None
     try:
-        result = adjudicate(claim, packs, carried.get(key) or YearToDate(*key))
+        result = adjudicate(claim, packs, before or YearToDate(claim.person_id, claim.year))
     except (ClaimInvalid, ClaimRejected) as err:
-        return _refused(line, claim, err.code, err.field, _engine_message(err), **err.params)
-    carried[key] = result.after
-    return Outcome(line, claim.claim_id, adjudication=result)
+        return _refused(line, claim, err.code, err.field, _engine_message(err), **err.params), None
+    return Outcome(line, claim.claim_id, adjudication=result), result.after
 
 
 def _refused(
@@ -287,3 +439,14 @@ def _refused(
 ) -> Outcome:
     refusal = Refusal(line, claim.claim_id, field, code, message, params)
     return Outcome(line, claim.claim_id, refusal=refusal)
+
+
+def _duplicate(line: int, claim: Claim, first: int) -> Outcome:
+    return _refused(
+        line,
+        claim,
+        "claim.duplicate_id",
+        "claim_id",
+        f"{claim.claim_id!r} was already given on line {first}",
+        first_line=first,
+    )

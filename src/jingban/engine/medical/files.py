@@ -28,7 +28,7 @@ from typing import TextIO, TypeVar
 
 from jingban.engine.codes import PERSON_CATEGORIES, Condition, CrossRegion, VisitType
 from jingban.engine.errors import CodedError, FieldError
-from jingban.engine.medical.batch import AMOUNTS, BatchResult, PersonYear, Refusal
+from jingban.engine.medical.batch import AMOUNTS, BatchResult, Outcome, PersonYear, Refusal
 from jingban.engine.medical.cascade import Adjudication
 from jingban.engine.medical.claim import Claim, YearToDate
 from jingban.engine.money import MoneyError, fen_to_yuan_text, parse_yuan
@@ -47,7 +47,7 @@ CLAIM_COLUMNS = (
     "person_category",
     "cross_region",
 )
-RESULT_COLUMNS = ("claim_id", "status", "reason", *AMOUNTS, "policy", "policy_hash")
+RESULT_COLUMNS = ("line", "claim_id", "status", "reason", *AMOUNTS, "policy", "policy_hash")
 EXPLANATION_COLUMNS = (
     "claim_id",
     "seq",
@@ -183,16 +183,43 @@ def read_claims(path: Path) -> ClaimsFile:
 
 
 def parse_claims(stream: TextIO, source: str = "<claims>") -> ClaimsFile:
+    """The whole of a claims stream in memory (small files, tests); ``claim_rows`` streams."""
+    result = ClaimsFile()
+    for line, item in iter_claims(stream, source):
+        if isinstance(item, Refusal):
+            result.refused.append(item)
+        else:
+            result.rows.append((line, item))
+    return result
+
+
+def claim_rows(path: Path) -> Iterator[tuple[int, Claim | Refusal]]:
+    """The rows of a claims file one at a time, as ``iter_claims`` gives them. A problem with
+    the file as a whole (header, encoding, CSV) raises ``FileProblem`` when it is met: the
+    header's before the first row, an encoding error maybe after many rows."""
+    with _open_csv(path) as stream:
+        try:
+            yield from iter_claims(stream, str(path))
+        except UnicodeDecodeError as err:
+            line = _first_line_not_utf8(path)
+            raise FileProblem(
+                "file.not_utf8", f"{path}: line {line} is not UTF-8", path=str(path), line=line
+            ) from err
+
+
+def iter_claims(stream: TextIO, source: str = "<claims>") -> Iterator[tuple[int, Claim | Refusal]]:
+    """``(line, claim)`` for each row that makes a claim, ``(line, refusal)`` for each that does
+    not, in the order of the file. The header is read at the first step."""
     records = _records(stream, source)
     names = _header(records, source, CLAIM_COLUMNS)
     # A row may leave out trailing columns the engine does not read, nothing more.
     needed = 1 + max(names.index(name) for name in CLAIM_COLUMNS)
-    result = ClaimsFile()
     for line, values in records:
         cells = dict(zip(names, values, strict=False))
         claim_id = cells.get("claim_id", "").strip()
         if not needed <= len(values) <= len(names):
-            result.refused.append(
+            yield (
+                line,
                 Refusal(
                     line,
                     claim_id,
@@ -200,16 +227,13 @@ def parse_claims(stream: TextIO, source: str = "<claims>") -> ClaimsFile:
                     "row.column_count",
                     f"the row has {len(values)} values where the header has {len(names)}",
                     {"count": len(values), "expected": len(names)},
-                )
+                ),
             )
             continue
         try:
-            result.rows.append((line, _claim(cells)))
+            yield line, _claim(cells)
         except _BadField as err:
-            result.refused.append(
-                Refusal(line, claim_id, err.field, err.code, str(err), err.params)
-            )
-    return result
+            yield line, Refusal(line, claim_id, err.field, err.code, str(err), err.params)
 
 
 def _required(cells: Mapping[str, str], name: str) -> str:
@@ -371,26 +395,38 @@ def _writer(stream: TextIO, columns: Iterable[str]) -> csv.DictWriter[str]:
     return writer
 
 
+class ResultWriter:
+    """Results row by row: the input line and claim id, then the layers in yuan, or why the
+    row was refused."""
+
+    def __init__(self, stream: TextIO, describe: Callable[[Refusal], str] = _english) -> None:
+        self._writer = csv.writer(stream, lineterminator="\n")
+        self._describe = describe
+        self._writer.writerow(RESULT_COLUMNS)
+
+    def write(self, outcome: Outcome) -> None:
+        adjudication = outcome.adjudication
+        if adjudication is not None:
+            amounts = [fen_to_yuan_text(getattr(adjudication, name)) for name in AMOUNTS]
+            policy = "+".join(str(ref) for ref in adjudication.packs)
+            hashes = "+".join(ref.hash for ref in adjudication.packs)
+            self._writer.writerow(
+                (outcome.line, outcome.claim_id, "ok", "", *amounts, policy, hashes)
+            )
+        else:
+            assert outcome.refusal is not None
+            reason = self._describe(outcome.refusal)
+            blanks = [""] * (len(AMOUNTS) + 2)
+            self._writer.writerow((outcome.line, outcome.claim_id, "rejected", reason, *blanks))
+
+
 def write_results(
     stream: TextIO, result: BatchResult, describe: Callable[[Refusal], str] = _english
 ) -> None:
-    """One row per input row, in input order: the layers in yuan, or why it was refused."""
-    writer = _writer(stream, RESULT_COLUMNS)
+    """One row per input row of an in-memory batch, in input order."""
+    writer = ResultWriter(stream, describe)
     for outcome in result.outcomes:
-        row: dict[str, str] = dict.fromkeys(RESULT_COLUMNS, "")
-        row["claim_id"] = outcome.claim_id
-        if outcome.adjudication is not None:
-            adjudication = outcome.adjudication
-            row["status"] = "ok"
-            for name in AMOUNTS:
-                row[name] = fen_to_yuan_text(getattr(adjudication, name))
-            row["policy"] = "+".join(str(ref) for ref in adjudication.packs)
-            row["policy_hash"] = "+".join(ref.hash for ref in adjudication.packs)
-        else:
-            assert outcome.refusal is not None
-            row["status"] = "rejected"
-            row["reason"] = describe(outcome.refusal)
-        writer.writerow(row)
+        writer.write(outcome)
 
 
 class ExplanationWriter:
@@ -429,36 +465,54 @@ def write_explanation(stream: TextIO, result: BatchResult, language: str = "en")
         writer.write(adjudication)
 
 
+class ErrorWriter:
+    """The refused rows, one by one: line, claim id, field, code and the message."""
+
+    def __init__(self, stream: TextIO, describe: Callable[[Refusal], str] = _english) -> None:
+        self._writer = csv.writer(stream, lineterminator="\n")
+        self._describe = describe
+        self._writer.writerow(ERROR_COLUMNS)
+
+    def write(self, refusal: Refusal) -> None:
+        self._writer.writerow(
+            (
+                refusal.line,
+                refusal.claim_id,
+                refusal.field,
+                refusal.code,
+                self._describe(refusal),
+            )
+        )
+
+
 def write_errors(
     stream: TextIO, result: BatchResult, describe: Callable[[Refusal], str] = _english
 ) -> None:
-    writer = _writer(stream, ERROR_COLUMNS)
+    writer = ErrorWriter(stream, describe)
     for refusal in result.refusals:
-        writer.writerow(
-            {
-                "line": refusal.line,
-                "claim_id": refusal.claim_id,
-                "field": refusal.field,
-                "code": refusal.code,
-                "message": describe(refusal),
-            }
+        writer.write(refusal)
+
+
+class AccumulatorWriter:
+    """Person-years' counters, one person-year at a time (give them in order: person id, then
+    year), each counter by name, as integers."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._writer = csv.writer(stream, lineterminator="\n")
+        self._writer.writerow(ACCUMULATOR_COLUMNS)
+
+    def write(self, ytd: YearToDate) -> None:
+        counters = ytd.counters
+        self._writer.writerows(
+            (ytd.person_id, ytd.year, name, counters[name]) for name in sorted(counters)
         )
 
 
 def write_accumulators(stream: TextIO, accumulators: Mapping[PersonYear, YearToDate]) -> None:
     """Every counter of every person-year, sorted, as integers."""
-    writer = _writer(stream, ACCUMULATOR_COLUMNS)
+    writer = AccumulatorWriter(stream)
     for key in sorted(accumulators):
-        ytd = accumulators[key]
-        for name in sorted(ytd.counters):
-            writer.writerow(
-                {
-                    "person_id": ytd.person_id,
-                    "year": ytd.year,
-                    "counter": name,
-                    "value": ytd.counters[name],
-                }
-            )
+        writer.write(accumulators[key])
 
 
 class AtomicFiles:

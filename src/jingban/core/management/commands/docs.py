@@ -12,14 +12,18 @@ from django.utils.translation import gettext as _
 
 def generated_pages() -> dict[Path, Callable[[], str]]:
     """Each generated page (relative to the repository root) and the function that renders it."""
+    from jingban.docgen import capabilities, packs
     from jingban.docgen import medical as medical
-    from jingban.docgen import packs
 
-    return {packs.PAGE: packs.render, medical.PAGE: medical.render}
+    return {
+        packs.PAGE: packs.render,
+        medical.PAGE: medical.render,
+        capabilities.PAGE: capabilities.render,
+    }
 
 
 class Command(BaseCommand):
-    help = "Rewrite the generated pages of docs/ (pack numbers, medical settlement)."
+    help = "Rewrite the generated pages of docs/ (pack numbers, medical settlement, capabilities)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(

@@ -1,7 +1,10 @@
 """``jingban adjudicate --policy PACK … --in claims.csv --out results.csv``: settle a claims file.
 
-Rows are settled per person-year in date order with the accumulators carried; a bad row is
-reported with its line and reason and never stops the others. Exit status: 0 when every row was
+The file is grouped by person-year on disk (beside ``--out``, removed at the end), then each
+person-year is settled in date order with the accumulators carried and written at once, so the
+memory used does not grow with the file. Results are therefore in person-year order, each row
+with its input line. A bad row is reported with its line and reason and never stops the
+others. Exit status: 0 when every row was
 settled, 1 when some were rejected (the good rows are still settled and written), 2 for a problem
 with the options, a file or a pack (nothing is written). Works without a database: packs come
 from the shipped files unless one is configured (``--policy-source``).
@@ -19,38 +22,23 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from jingban.engine.medical.batch import (
-    AMOUNTS,
-    BatchResult,
-    PackSetError,
-    PersonYear,
-    settle_claims,
-)
-from jingban.engine.medical.claim import YearToDate
-from jingban.engine.medical.files import (
-    AtomicFiles,
-    ClaimsFile,
-    ExplanationWriter,
-    FileProblem,
-    read_accumulators,
-    read_claims,
-    write_accumulators,
-    write_errors,
-    write_results,
-)
-from jingban.engine.money import format_yuan
-from jingban.engine.policy import BadPackSpec, PackError, PolicyPack, UnknownPack
-from jingban.medical.messages import (
+from jingban.core.engine_messages import (
     AMOUNT_LABELS,
     describe,
     describe_pack_error,
     describe_problem,
 )
+from jingban.engine.medical.batch import AMOUNTS, PackSetError, PersonYear
+from jingban.engine.medical.claim import YearToDate
+from jingban.engine.medical.files import AtomicFiles, FileProblem, read_accumulators
+from jingban.engine.medical.stream import FileSummary, Outputs, settle_file
+from jingban.engine.money import format_yuan
+from jingban.engine.policy import BadPackSpec, PackError, PolicyPack, UnknownPack
 from jingban.packs.resolution import PackSource, resolve_specs
 
 SOME_ROWS_REJECTED = 1
 USAGE_ERROR = 2  # like argparse's own errors
-SHOWN_REFUSALS = 20  # on stderr; the errors file lists them all
+SHOWN_REFUSALS = 20  # on stderr, the first by line; the errors file lists them all
 
 
 class Command(BaseCommand):
@@ -125,28 +113,25 @@ class Command(BaseCommand):
         packs = _packs(policies, PackSource(policy_source))
         try:
             carried = read_accumulators(accumulators_in) if accumulators_in else None
-            claims = read_claims(input)
-            result = _settle_and_write(
-                claims, packs, carried, out, explain, errors, accumulators_out
+            summary = _settle_and_write(
+                input, packs, carried, out, explain, errors, accumulators_out
             )
         except (FileProblem, PackSetError) as err:
             raise _usage(err.code, str(err), err.params) from err
         seconds = time.perf_counter() - started
-        self._report(result, claims.count, packs, seconds, has_errors_file=errors is not None)
-        if result.refusals:
+        self._report(summary, packs, seconds, has_errors_file=errors is not None)
+        if summary.refused:
             raise SystemExit(SOME_ROWS_REJECTED)
 
     def _report(
         self,
-        result: BatchResult,
-        count: int,
+        summary: FileSummary,
         packs: Sequence[PolicyPack],
         seconds: float,
         *,
         has_errors_file: bool,
     ) -> None:
-        refusals = result.refusals
-        for refusal in refusals[:SHOWN_REFUSALS]:
+        for refusal in summary.first_refusals:
             self.stderr.write(
                 _("Line %(line)s (claim %(claim_id)s): %(message)s")
                 % {
@@ -155,7 +140,7 @@ class Command(BaseCommand):
                     "message": describe(refusal),
                 }
             )
-        hidden = len(refusals) - SHOWN_REFUSALS
+        hidden = summary.refused - len(summary.first_refusals)
         if hidden > 0:
             more = (
                 _("… and %(count)s more rejected rows: see the errors file.")
@@ -166,19 +151,19 @@ class Command(BaseCommand):
 
         self.stdout.write(
             _("Rows read: %(read)s; settled: %(settled)s; rejected: %(rejected)s.")
-            % {"read": count, "settled": len(result.settled), "rejected": len(refusals)}
+            % {"read": summary.rows, "settled": summary.settled, "rejected": summary.refused}
         )
         self.stdout.write(
             _("Packs: %(packs)s") % {"packs": ", ".join(f"{p.ref} ({p.hash[:12]})" for p in packs)}
         )
-        totals = result.totals()
+        totals = summary.totals
         for name in ("total", *AMOUNTS):
             self.stdout.write(
                 "  "
                 + _("%(label)s: %(amount)s")
                 % {"label": AMOUNT_LABELS[name], "amount": format_yuan(totals[name])}
             )
-        rate = count / seconds if seconds > 0 else 0.0
+        rate = summary.rows / seconds if seconds > 0 else 0.0
         self.stdout.write(
             _("%(seconds).2f s, %(rate)s rows per second")
             % {"seconds": seconds, "rate": f"{rate:,.0f}"}
@@ -226,34 +211,35 @@ def _packs(specs: list[str], source: PackSource) -> list[PolicyPack]:
 
 
 def _settle_and_write(
-    claims: ClaimsFile,
+    claims: Path,
     packs: Sequence[PolicyPack],
     carried: Mapping[PersonYear, YearToDate] | None,
     out: Path,
     explain: Path | None,
     errors: Path | None,
     accumulators_out: Path | None,
-) -> BatchResult:
-    """Settle the claims and write every file, all or none. The explanation lines are written
-    as each claim is settled (in date order) and not kept in memory."""
+) -> FileSummary:
+    """Settle the claims and write every file, all or none: each is written under a temporary
+    name as the person-years are settled, and renamed into place only when all are done."""
     language = translation.get_language() or settings.LANGUAGE_CODE
     with AtomicFiles() as files:
-        results = files.open(out)
-        lines = ExplanationWriter(files.open(explain), language) if explain else None
-        errors_stream = files.open(errors) if errors else None
-        accumulators = files.open(accumulators_out) if accumulators_out else None
-        result = settle_claims(
-            claims.rows,
+        outputs = Outputs(
+            results=files.open(out),
+            explanation=files.open(explain) if explain else None,
+            errors=files.open(errors) if errors else None,
+            accumulators=files.open(accumulators_out) if accumulators_out else None,
+            describe=describe,
+            language=language,
+        )
+        summary = settle_file(
+            claims,
             packs,
             carried,
-            refused=claims.refused,
-            on_settled=lines.write if lines else None,
-            keep_lines=False,
+            outputs,
+            # Beside the results, where there is room for them, rather than in a /tmp that
+            # may be memory.
+            workdir=out.resolve().parent,
+            shown_refusals=SHOWN_REFUSALS,
         )
-        write_results(results, result, describe)
-        if errors_stream is not None:
-            write_errors(errors_stream, result, describe)
-        if accumulators is not None:
-            write_accumulators(accumulators, result.accumulators)
         files.commit()
-    return result
+    return summary

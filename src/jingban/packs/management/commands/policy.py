@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 
 from jingban.core.errors import DomainError
 from jingban.core.models import User
+from jingban.core.pack_problems import problem_line
 from jingban.engine.policy import BadPackSpec, PackError, load_pack_file, parse_spec
 from jingban.packs import queries, services
-from jingban.packs.problems import problem_line
 
 EXIT_PROBLEM = 2
 

@@ -1,24 +1,31 @@
-"""The synthetic city as a background job: progress in rows, the result's figures, and a second
-load refused as a failed run that wrote nothing."""
+"""The synthetic city as a background job: administrators only, progress in rows, the result's
+figures, and a second load refused as a failed run that wrote nothing."""
 
 from __future__ import annotations
 
 import pytest
 
-from jingban.core.errors import ValidationFailed
+from jingban.core.errors import Forbidden, ValidationFailed
 from jingban.jobs import runner, services
 from jingban.jobs.models import JobRun, JobStatus
 from jingban.registry.models import Household, Person
 from tests.personas import Personas
 
 
+@pytest.mark.parametrize("role", ["wang", "sun", "zhao", "qian", "li"])
+def test_only_an_administrator_may_start_the_synthetic_city(personas: Personas, role: str) -> None:
+    with pytest.raises(Forbidden):
+        services.enqueue(personas.user(role), "core.synth.city", {"persons": 10}, defer=False)
+    assert not JobRun.objects.filter(kind="core.synth.city").exists()
+
+
 def test_synth_job_loads_a_city_with_progress_and_refuses_a_second(personas: Personas) -> None:
-    wang = personas.user("wang")
+    admin = personas.user("admin")
     persons_before = Person.objects.count()
     households_before = Household.objects.count()
     # The demo world already holds its own synthetic city (seed 7): another seed is a new city,
     # but a registry holds one synthetic city, so this is refused … unless the world has none.
-    run = services.enqueue(wang, "registry.synth", {"persons": 120, "seed": 11}, defer=False)
+    run = services.enqueue(admin, "core.synth.city", {"persons": 120, "seed": 11}, defer=False)
     with pytest.raises(runner.JobFailed):
         runner.execute(run.pk)
     run.refresh_from_db()
@@ -38,7 +45,7 @@ def test_synth_job_on_an_empty_registry(db, settings) -> None:
     operator = create_account(
         username="op", password="op-pass-1234", role=Role.ADMIN, acting_user=None
     )
-    run = services.enqueue(operator, "registry.synth", {"persons": 150, "seed": 3}, defer=False)
+    run = services.enqueue(operator, "core.synth.city", {"persons": 150, "seed": 3}, defer=False)
     runner.execute(run.pk)
     run.refresh_from_db()
     assert run.status == JobStatus.SUCCEEDED
@@ -50,13 +57,13 @@ def test_synth_job_on_an_empty_registry(db, settings) -> None:
 
 @pytest.mark.parametrize(("params", "field"), [({"persons": 0}, "persons"), ({"seed": -1}, "seed")])
 def test_synth_job_checks_its_parameters(personas: Personas, params, field: str) -> None:
-    run = services.enqueue(personas.user("wang"), "registry.synth", params, defer=False)
+    run = services.enqueue(personas.user("admin"), "core.synth.city", params, defer=False)
     with pytest.raises(runner.JobFailed):
         runner.execute(run.pk)
     run.refresh_from_db()
     assert run.status == JobStatus.FAILED
     assert JobRun.objects.filter(pk=run.pk, status=JobStatus.FAILED).exists()
     with pytest.raises(ValidationFailed):
-        from jingban.registry.jobs import synth_city
+        from jingban.jobs.builtin import synth_city
 
         synth_city(None, **params)  # type: ignore[arg-type]

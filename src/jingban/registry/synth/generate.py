@@ -36,10 +36,10 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from jingban.synth import coverage, identity
-from jingban.synth.common import ADULT, DAYS_PER_YEAR, as_date, days, nullable_date
-from jingban.synth.data import CityData, city_data
-from jingban.synth.population import (
+from jingban.registry.synth import coverage, identity
+from jingban.registry.synth.common import ADULT, DAYS_PER_YEAR, as_date, days, nullable_date
+from jingban.registry.synth.data import CityData, city_data
+from jingban.registry.synth.population import (
     RELATIONS,
     People,
     draw_members,

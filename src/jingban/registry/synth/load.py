@@ -7,7 +7,7 @@
 - Ids come from each table's own sequence: the loader reserves a range (``nextval`` then
   ``setval``) while it holds a SHARE ROW EXCLUSIVE lock on the five tables, so no concurrent insert
   can take an id inside the range, and maps the generator's person and household keys onto it.
-- Rows go in with ``COPY … FROM STDIN (FORMAT binary)`` (``jingban.synth.pgcopy``), encoded in
+- Rows go in with ``COPY … FROM STDIN (FORMAT binary)`` (``jingban.core.pgcopy``), encoded in
   chunks while a writer thread sends the previous one.
 - A large city (``_REBUILD_FROM`` persons or more) is an initial load: tables that are empty, with
   every table referring to them, are TRUNCATEd first in the same transaction, so their COPY can
@@ -44,13 +44,13 @@ from psycopg.copy import QueuedLibpqWriter
 from jingban.core.actionlog import log_bulk
 from jingban.core.errors import Conflict
 from jingban.core.models import Region, Scheme, User
+from jingban.core.pgcopy import BinaryRows, column_types
 from jingban.core.services import reference
 from jingban.core.services.reference import RegionRow
 from jingban.registry.documents import mask_document
 from jingban.registry.models import SpecialGroup
 from jingban.registry.services import ensure_special_groups
-from jingban.synth.pgcopy import BinaryRows, column_types
-from jingban.synth.reference import SCHEMES
+from jingban.registry.synth.reference import SCHEMES
 
 Progress = Callable[[int], None]
 

@@ -19,13 +19,14 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from jingban.synth.digest import city_digest, digests, table_digest
-from jingban.synth.generate import TABLES, generate_frames, generate_tables
+from jingban.core.plugins import SynthContext, SynthOutcome
+from jingban.registry.synth.digest import city_digest, digests, table_digest
+from jingban.registry.synth.generate import TABLES, generate_frames, generate_tables
 
 if TYPE_CHECKING:
     from jingban.core.models import User
 
-__all__ = ["TABLES", "SynthResult", "generate_city"]
+__all__ = ["TABLES", "SynthResult", "generate_city", "generate_for_platform"]
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ def _load(
 ) -> tuple[dict[str, int], dict[str, str]]:
     """Draw the city in a background thread and load each table as soon as it is drawn; each
     table's digest is computed in another thread meanwhile. Returns the counts and digests."""
-    from jingban.synth.load import load_frames
+    from jingban.registry.synth.load import load_frames
 
     arriving = _Arriving()
     stop = threading.Event()
@@ -205,7 +206,7 @@ def generate_city(
     if out is None:
         counts, tables = _load(persons, seed, tally=tally, acting_user=acting_user, phases=phases)
     else:
-        from jingban.synth.files import write_city
+        from jingban.registry.synth.files import write_city
 
         frames = generate_frames(persons, seed)
         phases["generate"] = time.perf_counter() - started
@@ -238,4 +239,18 @@ def generate_city(
         out=out,
         table_digests=tables,
         phases=phases,
+    )
+
+
+def generate_for_platform(ctx: SynthContext) -> SynthOutcome:
+    """The registry's part of ``jingban synth`` (declared in the registry's plugin)."""
+    result = generate_city(
+        ctx.persons, ctx.seed, out=ctx.out, progress=ctx.progress, acting_user=ctx.acting_user
+    )
+    return SynthOutcome(
+        name="registry",
+        counts=result.counts,
+        digest=result.digest,
+        seconds=result.seconds,
+        details={"persons_per_second": round(result.persons_per_second)},
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from jingban.synth.common import DAYS_PER_YEAR
-from jingban.synth.data import CityData
+from jingban.registry.synth.common import DAYS_PER_YEAR
+from jingban.registry.synth.data import CityData
 
 SEQUENCE_BASE = 10  # sequences 010–999: the demo's hand-made numbers use 001–009
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)

@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from jingban.core.pack_problems import problem_line
 from jingban.engine.codes import PERSON_CATEGORIES, Condition, CrossRegion, VisitType
 from jingban.engine.medical.batch import Refusal
 from jingban.engine.policy import PackError
-from jingban.packs.problems import problem_line
 
 # The claim columns, as a person reads them.
 FIELD_LABELS: dict[str, Promise] = {
@@ -74,6 +74,14 @@ ROW_MESSAGES: dict[str, Promise] = {
         "%(field)s is more than the total less the out-of-scope amount."
     ),
     "claim.discharge_before_admission": _("%(field)s is before the service (admission) date."),
+    "claim.discharge_date_required": _(
+        "%(field)s is required for an inpatient or maternity stay: a stay is settled once, at "
+        "discharge (a settlement in the middle of a stay is not accepted)."
+    ),
+    "claim.discharge_date_not_allowed": _(
+        "%(field)s is only for an inpatient or maternity stay: leave it empty for an outpatient "
+        "visit (%(visit_type)s)."
+    ),
     "claim.condition_required": _(
         "%(field)s is required for a two-diseases visit (hypertension or diabetes)."
     ),

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from psycopg import sql
 
-from jingban.synth.pgcopy import BinaryRows, column_types
+from jingban.core.pgcopy import BinaryRows, column_types
 
 UTC = dt.UTC
 NOW = dt.datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=UTC)

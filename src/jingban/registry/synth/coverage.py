@@ -11,9 +11,9 @@ import datetime as dt
 import numpy as np
 import polars as pl
 
-from jingban.synth.common import DAYS_PER_YEAR, as_date, days, nullable_date, steps
-from jingban.synth.data import CityData
-from jingban.synth.population import People
+from jingban.registry.synth.common import DAYS_PER_YEAR, as_date, days, nullable_date, steps
+from jingban.registry.synth.data import CityData
+from jingban.registry.synth.population import People
 
 # In code order, so that reading the matrix row by row sorts rows by (person, scheme, year).
 SCHEMES = ("critical_illness", "employee_medical", "huiminbao", "ltc", "resident_medical")

@@ -1,7 +1,7 @@
 """The demo city: a deterministic world — regions of Jiangsu (Suzhou in scope of the demo
 accounts, Nanjing's 玄武区 outside it), one organisation of each kind, one account per role, the
-insured persona 陈秀英, and a synthetic population (jingban.synth: households, enrollment, special
-groups). Tests build the same world, smaller.
+insured persona 陈秀英, and a synthetic population (every app's generator: the registry's
+households, enrollment, special groups). Tests build the same world, smaller.
 
 Reference data, accounts and 陈秀英 go through the services; the population is loaded by the
 synthetic-city loader (COPY, one action-log row per table). A second run reuses what exists.
@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from jingban.core import synthetic
 from jingban.core.models import Organisation, Region, Scheme, User
 from jingban.core.roles import Role
 from jingban.core.services import accounts, reference
@@ -34,9 +35,8 @@ from jingban.registry.services import (
     link_account,
     register_person,
 )
-from jingban.synth import generate_city
-from jingban.synth.generate import regions_frame
-from jingban.synth.reference import SCHEMES
+from jingban.registry.synth.generate import regions_frame
+from jingban.registry.synth.reference import SCHEMES
 
 DEFAULT_PERSONS = 20_000
 DEFAULT_SEED = 2025
@@ -295,7 +295,7 @@ def _load_persons(count: int, seed: int, year: int, admin: User, chen_account: U
     _neighbours(chen, walk_ins, chen_account, admin)
     rest = count - 1 - len(walk_ins)
     if rest > 0:
-        generate_city(rest, seed, acting_user=admin)
+        synthetic.generate(rest, seed, acting_user=admin)
 
 
 def _neighbours(chen: Person, walk_ins: list[Person], chen_account: User, admin: User) -> None:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from jingban.config import env_int, env_str
 from jingban.core.errors import DomainError
 from jingban.core.roles import ROLE_LABELS
-from jingban.demo import ACCOUNTS, DEFAULT_PERSONS, DEFAULT_SEED, build_world
+from jingban.demo.world import ACCOUNTS, DEFAULT_PERSONS, DEFAULT_SEED, build_world
 from jingban.registry.models import Person
 from jingban.webserver import serve
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from jingban.synth.common import ADULT, DAYS_PER_YEAR, days, steps
-from jingban.synth.data import CityData
+from jingban.registry.synth.common import ADULT, DAYS_PER_YEAR, days, steps
+from jingban.registry.synth.data import CityData
 
 RELATIONS = (
     "head",

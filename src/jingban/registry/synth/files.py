@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
-from jingban.synth.generate import TABLES
+from jingban.registry.synth.generate import TABLES
 
 MANIFEST = "city.json"
 

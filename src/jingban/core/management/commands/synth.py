@@ -1,6 +1,6 @@
-"""`jingban synth --persons N --seed S [--out DIR]`: generate a synthetic city and load it into
-the registry (one transaction), or write it to Parquet files under DIR. Prints the rows per
-table, the content digest and the speed."""
+"""`jingban synth --persons N --seed S [--out DIR]`: generate a synthetic city with every installed
+app's generator (declared in its plugin) and load it into the database, or write it to Parquet
+files under DIR. Prints the rows per table, the content digest and the speed."""
 
 from __future__ import annotations
 
@@ -14,14 +14,14 @@ from rich.console import Console
 from rich.progress import MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
+from jingban.core import synthetic
 from jingban.core.errors import DomainError
-from jingban.synth import generate_city
 
 USAGE_ERROR = 2  # like argparse's own errors
 
 
 class Command(BaseCommand):
-    help = "Generate a synthetic city and load it into the registry, or write it to Parquet files."
+    help = "Generate a synthetic city and load it into the database, or write it to Parquet files."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -68,7 +68,7 @@ class Command(BaseCommand):
                 bar.update(task, completed=done, total=total)
 
             try:
-                result = generate_city(persons, seed, out=out, progress=progress)
+                result = synthetic.generate(persons, seed, out=out, progress=progress)
             except DomainError as err:
                 raise CommandError(str(err.message)) from err
 
@@ -82,7 +82,7 @@ class Command(BaseCommand):
         for name, count in result.counts.items():
             table.add_row(name, f"{count:,}")
         console.print(table)
-        where = str(result.out) if result.out else _("the registry (PostgreSQL)")
+        where = str(result.out) if result.out else _("the database (PostgreSQL)")
         console.print(_("Written to: %(where)s") % {"where": where})
         console.print(_("Digest: %(digest)s") % {"digest": result.digest})
         console.print(

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
+from jingban.core.pack_problems import MESSAGES, problem_line, problem_text
 from jingban.engine.policy import PackError, Problem, load_pack_text
 from jingban.engine.policy import loader as pack_loader
 from jingban.engine.policy import schema as pack_schema
-from jingban.packs.problems import MESSAGES, problem_line, problem_text
 
 MONEY_CODES = {"money.empty", "money.negative", "money.not_a_number", "money.too_precise"}
 

@@ -1,0 +1,1 @@
+"""The demo world: see ``world`` (the accounts, organisations and persons) and ``apps``."""

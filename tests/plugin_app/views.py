@@ -1,0 +1,27 @@
+from collections.abc import Mapping
+
+from django.db import transaction
+from django.http import HttpResponse
+
+from jingban.core.actionlog import log_action
+from jingban.core.models import User
+from jingban.core.views.access import AuthedRequest, requires
+from tests.plugin_app.plugin import GREET
+
+
+@requires(GREET)
+def greetings(request: AuthedRequest) -> HttpResponse:
+    if request.method == "POST":
+        with transaction.atomic():
+            log_action(
+                acting_user=request.user,
+                action="plugin_app.greeting.sent",
+                object_type="plugin_app.greeting",
+                object_id=1,
+            )
+        return HttpResponse("sent", status=201)
+    return HttpResponse("plugin greetings page")
+
+
+def panel(user: User) -> Mapping[str, object]:
+    return {"greeting": f"plugin panel for {user.username}"}
