@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from jingban.core.models import User
+from jingban.core.reminders import Reminder
 from jingban.core.roles import Role
 from jingban.core.services.accounts import create_account
 from jingban.jobs import runner
@@ -17,7 +18,6 @@ from jingban.jobs import services as jobs_services
 from jingban.jobs.models import JobRun, JobStatus
 from jingban.notices import channels, queries, services
 from jingban.notices.models import Notice, NoticePreference
-from jingban.notices.reminders import Reminder
 from jingban.packs import services as packs_services
 from jingban.packs.models import PackVersion
 from tests.packs.conftest import PACK_ID, pack_text

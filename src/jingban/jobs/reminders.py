@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from jingban.core.reminders import Reminder, text
 from jingban.jobs.models import JobRun, JobStatus
-from jingban.notices.reminders import Reminder, text
 
 
 def failed_runs(today: dt.date) -> Iterator[Reminder]:

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from jingban.core import plugins
 from jingban.core.calendar import today as local_today
 from jingban.core.errors import ValidationFailed
+from jingban.core.reminders import Reminder, ReminderSource
 from jingban.jobs.kinds import JobContext, job_kind
 from jingban.notices import services
-from jingban.notices.reminders import Reminder, ReminderSource
 
 
 def _day(day: str) -> dt.date:

@@ -19,9 +19,9 @@ from django.utils.translation import gettext_lazy as _
 
 from jingban.core.errors import NotFound, ValidationFailed
 from jingban.core.models import User
+from jingban.core.reminders import Reminder
 from jingban.notices import channels
 from jingban.notices.models import Notice, NoticePreference
-from jingban.notices.reminders import Reminder
 
 _TITLE_MAX = Notice._meta.get_field("title").max_length or 200
 _KEY_MAX = Notice._meta.get_field("key").max_length or 200

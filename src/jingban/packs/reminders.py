@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from jingban.core import plugins
 from jingban.core.models import User
+from jingban.core.reminders import Reminder, text
 from jingban.core.roles import Cap
-from jingban.notices.reminders import Reminder, text
 from jingban.packs.models import PackStatus, PackVersion
 
 

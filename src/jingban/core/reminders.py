@@ -1,5 +1,8 @@
 """Reminders: what the apps tell the notices job, and how their sources are written.
 
+The contract lives in core, beside ``AppPlugin.reminders``, so that an app which reminds (jobs,
+packs, later ltc …) depends on core only, and the notices app, which delivers, sits above them.
+
 An app names its reminder sources in its plugin (``reminders=("jingban.ltc.reminders:due",)``).
 A source is a callable ``(today: date) -> Iterable[Reminder]``: every reminder that holds on
 ``today`` (items waiting for someone, deadlines coming up), each for one user. It only reads;
