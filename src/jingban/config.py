@@ -96,6 +96,13 @@ VARIABLES: dict[str, Variable] = {
         ),
         Variable("JINGBAN_PORT", "8000", "Port `jingban serve` and `jingban demo` bind to."),
         Variable(
+            "JINGBAN_NOTICE_CHANNELS",
+            "log",
+            "Outside channels notices are also sent by, comma-separated: `log` (one line per "
+            "notice to the jingban.notices logger: user id and notice key only) or the dotted "
+            "path of a channel class (`package.module:SmsChannel`). Empty: the inbox only.",
+        ),
+        Variable(
             "JINGBAN_CHROMIUM",
             "/usr/bin/chromium",
             "Chromium executable used by the browser tests.",

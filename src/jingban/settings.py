@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "jingban.jobs",
     "jingban.medical",
     "jingban.packs",
+    "jingban.notices",
     # A deployment's own apps (JINGBAN_EXTRA_APPS): each joins through its plugin module.
     *env_list("JINGBAN_EXTRA_APPS"),
     # The demo world stays last: it uses every app above and nothing uses it.
@@ -169,3 +170,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Notifications: the outside channels (besides the inbox) notices may be sent by.
+NOTICE_CHANNELS = env_list("JINGBAN_NOTICE_CHANNELS")
+_loggers = LOGGING.setdefault("loggers", {})
+assert isinstance(_loggers, dict)
+# The log channel's lines (user id and notice key only) are kept at INFO.
+_loggers["jingban.notices"] = {"level": "INFO"}

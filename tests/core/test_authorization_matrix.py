@@ -202,6 +202,19 @@ PAGES: dict[str, Route] = {
         POLICY_EDITORS, pack_draft, method="post", ok=302, regional=False
     ),
 }
+# Downloads of lists (CSV, xlsx): the list's own capability and core.export.download.
+EXPORTERS = {"admin", "wang", "sun", "zhao", "qian"}
+PAGES.update(
+    {
+        f"{name}_{fmt}": Route(allowed & EXPORTERS)
+        for name, allowed in (
+            ("jobs:run_export", JOB_USERS),
+            ("packs:version_export", POLICY_VIEWERS),
+            ("registry:person_export", PERSON_VIEWERS),
+        )
+        for fmt in ("csv", "xlsx")
+    }
+)
 # The reference-data admin (/admin/) is one family: every route needs core.reference.admin,
 # checked by the site itself; tests/core/test_admin.py walks each of its routes for every role.
 ADMIN_FAMILY = "admin:"

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from jingban.core.exports import EXPORT_CAPABILITY
 from jingban.core.plugins import (
     ActionCode,
     ApiRouter,
@@ -43,6 +44,13 @@ PLUGIN = AppPlugin(
         Capability(Cap.REFERENCE_ADMIN, _("Edit reference data"), {Role.ADMIN}),
         # It writes a whole made-up population into the registry: never an operator's job.
         Capability(Cap.SYNTH_RUN, _("Generate a synthetic city"), {Role.ADMIN}),
+        # Downloading a list (CSV, xlsx) takes its rows out of the application: bureau staff
+        # who work on lists, not the assessor, the institutions or the insured.
+        Capability(
+            EXPORT_CAPABILITY,
+            _("Download lists as CSV or xlsx (logged)"),
+            {Role.OPERATOR, Role.REVIEWER, Role.AUDITOR, Role.SUPERVISOR, Role.ADMIN},
+        ),
     ),
     navigation=(
         NavEntry(_("Home"), "core:home", None, order=0),
@@ -104,6 +112,7 @@ PLUGIN = AppPlugin(
         ActionCode("admin.core.holiday.add", _("added a calendar day")),
         ActionCode("admin.core.holiday.change", _("changed a calendar day")),
         ActionCode("admin.core.holiday.delete", _("deleted a calendar day")),
+        ActionCode("core.export.downloaded", _("downloaded a list")),
     ),
     urls=Routes("", "jingban.core.urls"),
     api_routers=(ApiRouter("", "jingban.core.api:router"),),

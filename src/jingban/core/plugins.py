@@ -175,8 +175,10 @@ class AppPlugin:
     jobs: str | None = None  # the module that declares the app's job kinds (``@job_kind``)
     synth: SynthGenerator | None = None
     # Callables (``module:function``) that produce the reminders a notification job sends:
-    # deadlines coming up, items waiting for someone. Their signature is the notices app's.
+    # deadlines coming up, items waiting for someone (``core.reminders``).
     reminders: tuple[str, ...] = ()
+    # Templates shown in every page's header to signed-in users (an unread count, say).
+    header_templates: tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -273,6 +275,10 @@ def api_routers() -> list[ApiRouter]:
 
 def job_modules() -> list[str]:
     return [plugin.jobs for plugin in plugins() if plugin.jobs]
+
+
+def header_templates() -> list[str]:
+    return [template for plugin in plugins() for template in plugin.header_templates]
 
 
 def reminder_sources() -> list[str]:

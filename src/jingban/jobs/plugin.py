@@ -21,4 +21,5 @@ PLUGIN = AppPlugin(
     urls=Routes("jobs/", "jingban.jobs.urls"),
     api_routers=(ApiRouter("/jobs", "jingban.jobs.api:router"),),
     jobs="jingban.jobs.builtin",
+    reminders=("jingban.jobs.reminders:failed_runs",),
 )

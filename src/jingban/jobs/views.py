@@ -6,8 +6,10 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
+from jingban.core import exports
 from jingban.core.errors import Conflict, ValidationFailed
 from jingban.core.models import User
 from jingban.core.pagination import page_of
@@ -117,3 +119,35 @@ def run_retry(request: AuthedRequest, pk: int) -> HttpResponse:
             % {"id": run.pk, "attempt": run.attempt},
         )
     return redirect("jobs:run_detail", pk=run.pk)
+
+
+EXPORT_COLUMNS: tuple[exports.Column[JobRun], ...] = (
+    exports.Column("id", gettext_lazy("Run"), lambda run: run.pk),
+    exports.Column("kind", gettext_lazy("Job"), lambda run: run.kind_label),
+    exports.Column("label", gettext_lazy("About"), lambda run: run.label),
+    exports.Column("status", gettext_lazy("Status"), lambda run: run.get_status_display()),
+    exports.Column("done", pgettext_lazy("export", "Done"), lambda run: run.progress_done),
+    exports.Column("total", pgettext_lazy("export", "Total"), lambda run: run.progress_total),
+    exports.Column("attempt", gettext_lazy("Attempt"), lambda run: run.attempt),
+    exports.Column(
+        "started_by",
+        gettext_lazy("Started by"),
+        lambda run: run.started_by.get_username() if run.started_by else _("system"),
+    ),
+    exports.Column("created", gettext_lazy("Created"), lambda run: run.created_at),
+    exports.Column("started", gettext_lazy("Started"), lambda run: run.started_at),
+    exports.Column("finished", gettext_lazy("Finished"), lambda run: run.finished_at),
+)
+
+
+@requires(Cap.JOB_VIEW)
+def run_export(request: AuthedRequest, fmt: str) -> HttpResponse:
+    """The runs of the list (the user's scope) as CSV or xlsx."""
+    return exports.export_response(
+        request,
+        list_name="jobs.runs",
+        rows=queries.runs_for(request.user),
+        columns=EXPORT_COLUMNS,
+        fmt=fmt,
+        filename="jobs",
+    )

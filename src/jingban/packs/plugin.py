@@ -32,4 +32,5 @@ PLUGIN = AppPlugin(
     ),
     urls=Routes("policies/", "jingban.packs.urls"),
     api_routers=(ApiRouter("/policies", "jingban.packs.api:router"),),
+    reminders=("jingban.packs.reminders:waiting_for_approval",),
 )

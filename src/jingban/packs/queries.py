@@ -119,9 +119,9 @@ class PackGroup:
         return self.versions[0]
 
 
-def grouped_versions(user: User, query: str = "", status: str = "") -> list[PackGroup]:
-    """The versions by pack id, newest version first within each; ``query`` finds a part of the
-    id or of a title, ``status`` keeps one status."""
+def filtered_versions(user: User, query: str = "", status: str = "") -> QuerySet[PackVersion]:
+    """The versions the list shows: ``query`` finds a part of the id or of a title, ``status``
+    keeps one status; by pack id, newest version first."""
     qs = versions_for(user)
     query = query.strip()
     if query:
@@ -132,7 +132,13 @@ def grouped_versions(user: User, query: str = "", status: str = "") -> list[Pack
         )
     if status:
         qs = qs.filter(status=status)
-    rows = list(qs)
+    return qs
+
+
+def grouped_versions(user: User, query: str = "", status: str = "") -> list[PackGroup]:
+    """The versions by pack id, newest version first within each; ``query`` finds a part of the
+    id or of a title, ``status`` keeps one status."""
+    rows = list(filtered_versions(user, query, status))
     return [
         PackGroup(pack_id, list(group)) for pack_id, group in groupby(rows, lambda r: r.pack_id)
     ]

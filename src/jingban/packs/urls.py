@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:pk>/reject/", views.version_reject, name="version_reject"),
     path("<int:pk>/discard/", views.version_discard, name="version_discard"),
     path("<int:pk>/trial/", views.version_trial, name="version_trial"),
+    path("export.csv", views.version_export, {"fmt": "csv"}, name="version_export_csv"),
+    path("export.xlsx", views.version_export, {"fmt": "xlsx"}, name="version_export_xlsx"),
 ]

@@ -10,10 +10,11 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jingban.core import exports
 from jingban.core.engine_messages import describe
 from jingban.core.errors import DomainError, ValidationFailed
 from jingban.core.roles import Cap
@@ -340,3 +341,53 @@ def version_trial(request: AuthedRequest, pk: int) -> HttpResponse:
     }
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(request, "packs/version_trial.html", context, status=status)
+
+
+def _user_name(user: object) -> str:
+    return str(getattr(user, "display_name", "") or getattr(user, "username", "")) if user else ""
+
+
+EXPORT_COLUMNS: tuple[exports.Column[PackVersion], ...] = (
+    exports.Column("pack_id", gettext_lazy("Pack id"), lambda row: row.pack_id),
+    exports.Column("version", gettext_lazy("Version"), lambda row: row.version),
+    exports.Column(
+        "title", pgettext_lazy("export", "Title"), lambda row: row.title(get_language() or "")
+    ),
+    exports.Column("kind", gettext_lazy("Kind"), lambda row: row.get_kind_display()),
+    exports.Column("status", gettext_lazy("Status"), lambda row: row.get_status_display()),
+    exports.Column(
+        "start", pgettext_lazy("export", "Effective from"), lambda row: row.effective_start
+    ),
+    exports.Column(
+        "end", pgettext_lazy("export", "Effective until"), lambda row: row.effective_end
+    ),
+    exports.Column("region", pgettext_lazy("export", "Region code"), lambda row: row.region),
+    exports.Column("scheme", pgettext_lazy("export", "Scheme code"), lambda row: row.scheme),
+    exports.Column("origin", gettext_lazy("Origin"), lambda row: row.get_origin_display()),
+    exports.Column("hash", gettext_lazy("Content hash"), lambda row: row.content_hash),
+    exports.Column("author", gettext_lazy("Author"), lambda row: _user_name(row.author)),
+    exports.Column("reviewer", gettext_lazy("Reviewer"), lambda row: _user_name(row.reviewer)),
+    exports.Column("reviewed", gettext_lazy("Reviewed"), lambda row: row.reviewed_at),
+)
+
+
+@requires(Cap.POLICY_VIEW)
+def version_export(request: AuthedRequest, fmt: str) -> HttpResponse:
+    """The versions of the list, with its filters, as CSV or xlsx."""
+    exports.require_export(request.user)
+    filters = FilterForm(request.GET or None)
+    query = status = ""
+    if filters.is_valid():
+        query = filters.cleaned_data.get("q") or ""
+        status = filters.cleaned_data.get("status") or ""
+    rows = queries.filtered_versions(request.user, query, status)
+    return exports.export_response(
+        request,
+        list_name="packs.versions",
+        rows=rows,
+        columns=EXPORT_COLUMNS,
+        fmt=fmt,
+        filename="policy-packs",
+        # Whether a search was typed, not what: a search box may receive anything.
+        filters={"search": bool(query.strip()), "status": status},
+    )

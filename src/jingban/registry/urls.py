@@ -25,3 +25,11 @@ urlpatterns = [
     path("acting/<int:person_pk>/", hv.acting_record, name="acting_record"),
     path("acting/<int:person_pk>/contact/", hv.acting_contact, name="acting_contact"),
 ]
+
+# The list's downloads (CSV, xlsx), in a module of their own.
+from jingban.registry import exports as person_exports  # noqa: E402
+
+urlpatterns += [
+    path("export.csv", person_exports.person_export, {"fmt": "csv"}, name="person_export_csv"),
+    path("export.xlsx", person_exports.person_export, {"fmt": "xlsx"}, name="person_export_xlsx"),
+]
