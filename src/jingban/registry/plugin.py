@@ -95,4 +95,6 @@ PLUGIN = AppPlugin(
         ApiRouter("", "jingban.registry.household_api:router"),
     ),
     synth=SynthGenerator("registry", "jingban.registry.synth:generate_for_platform"),
+    # Files can be attached to persons; registry/files.py says who may see them.
+    extra={"file_owners": {"registry.person": "jingban.registry.files:visible"}},
 )
