@@ -352,7 +352,15 @@ def test_backup_without_out_goes_to_the_backup_directory(
     assert first.path != second.path
     assert first.path.name.startswith("jingban-") and first.path.suffix == ".dump"
     assert sorted(p.name for p in (tmp_path / "backups").iterdir()) == sorted(
-        [first.path.name, first.manifest_path.name, second.path.name, second.manifest_path.name]
+        [
+            name
+            for result in (first, second)
+            for name in (
+                result.path.name,
+                result.manifest_path.name,
+                f"{result.path.name}.files.tar",
+            )
+        ]
     )
 
 
@@ -416,6 +424,12 @@ def test_a_dump_from_another_major_is_refused(
         call_command("restore", str(dump), "--yes")
 
     assert table_checksums() == before
+
+
+@pytest.fixture(autouse=True)
+def _own_files_dir(settings: Any, tmp_path: Path) -> None:
+    """Backups archive, and restores replace, the files directory: never the development one."""
+    settings.FILES_DIR = tmp_path / "files"
 
 
 @pytest.fixture(autouse=True)

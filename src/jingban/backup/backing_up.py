@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from psycopg import sql
 
 import jingban
+from jingban.backup import files_archive
 from jingban.backup.manifest import (
     MANIFEST_FORMAT,
     applied_migrations,
@@ -45,6 +46,8 @@ class BackupResult:
     size: int
     sha256: str
     tables: int
+    files_path: Path | None = None
+    files: int = 0
 
 
 def backup_dir() -> Path:
@@ -84,12 +87,14 @@ def backup(out: Path | None = None, *, step: Step | None = None) -> BackupResult
     say = step or (lambda message: None)
     path = Path(out).expanduser().resolve() if out else _default_path()
     manifest_file = manifest_path(path)
-    for existing in (path, manifest_file):
+    files_path = files_archive.archive_path(path)
+    for existing in (path, manifest_file, files_path):
         if existing.exists():
             raise BackupError(
                 _("%(file)s already exists; a backup never overwrites a file.") % {"file": existing}
             )
     partial = path.with_name(path.name + ".partial")
+    files_partial = files_path.with_name(files_path.name + ".partial")
     dbname = database_name()
     _reserve(partial)
     try:
@@ -131,15 +136,21 @@ def backup(out: Path | None = None, *, step: Step | None = None) -> BackupResult
             conn.rollback()
         size = partial.stat().st_size
         digest = sha256_of(partial)
+        say(_("Archiving the uploaded files of %(dir)s …") % {"dir": files_archive.files_dir()})
+        _reserve(files_partial)
+        files = files_archive.write_archive(files_partial, files_path.name)
         partial.replace(path)
+        files_partial.replace(files_path)
     except psycopg.Error as err:
         partial.unlink(missing_ok=True)
+        files_partial.unlink(missing_ok=True)
         raise BackupError(
             _("Cannot back up database %(db)s: %(error)s")
             % {"db": dbname, "error": first_line(str(err))}
         ) from err
     except BaseException:
         partial.unlink(missing_ok=True)
+        files_partial.unlink(missing_ok=True)
         raise
     manifest = {
         "format": MANIFEST_FORMAT,
@@ -156,6 +167,7 @@ def backup(out: Path | None = None, *, step: Step | None = None) -> BackupResult
         "tables": {
             name: {"rows": value.rows, "checksum": value.checksum} for name, value in tables.items()
         },
+        "files": files.as_dict(),
     }
     manifest_partial = manifest_file.with_name(manifest_file.name + ".partial")
     _reserve(manifest_partial)
@@ -166,6 +178,12 @@ def backup(out: Path | None = None, *, step: Step | None = None) -> BackupResult
     log_database_action(
         "core.database.backed_up",
         dbname,
-        {"file": str(path), "bytes": size, "sha256": digest, "tables": len(tables)},
+        {
+            "file": str(path),
+            "bytes": size,
+            "sha256": digest,
+            "tables": len(tables),
+            "files": files.count,
+        },
     )
-    return BackupResult(path, manifest_file, size, digest, len(tables))
+    return BackupResult(path, manifest_file, size, digest, len(tables), files_path, files.count)

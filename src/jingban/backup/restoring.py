@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from psycopg import sql
 
+from jingban.backup import files_archive
 from jingban.backup.manifest import (
     TableChecksum,
     applied_migrations,
@@ -56,6 +57,9 @@ class RestoreResult:
     kept_previous: str | None = None
     pending_migrations: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    files: int | None = None  # files checked and put in place; None: the backup had no archive
+    files_dir: str | None = None
+    kept_previous_files: str | None = None
 
 
 # Restore
@@ -240,6 +244,8 @@ def _restore(
         )
     manifest = read_manifest(path)
     digest = check_file(path, manifest, pg_restore)
+    files_facts = _files_facts(path, manifest)
+    files_tar = files_archive.check_archive(path, files_facts) if files_facts else None
     if into and _database_exists(conn, into):
         raise BackupError(
             _("Database %(db)s already exists; restore into a new name.") % {"db": into}
@@ -254,17 +260,34 @@ def _restore(
             _("Cannot create the temporary database %(db)s: %(error)s")
             % {"db": temporary, "error": first_line(str(err))}
         ) from err
+    staging: Path | None = None
     try:
         result = _prepare(path, temporary, manifest, pg_restore, say)
+        if files_tar is not None and not into:
+            say(_("Checking the files archive %(file)s …") % {"file": files_tar})
+            staging = files_archive.unpack(files_tar)
+            with connect(temporary) as restored:
+                result.files = files_archive.check_rows(restored, staging)
         if into:
             _rename(conn, temporary, into)
         else:
             say(_("Replacing database %(db)s …") % {"db": target})
             result.kept_previous = _swap_in(conn, temporary, target)
     except BaseException:
+        files_archive.discard(staging)
         with suppress(psycopg.Error):
             _drop(conn, temporary)
         raise
+    if staging is not None:
+        _swap_files(result, staging, keep_previous)
+    elif files_facts is not None and files_facts.count and into:
+        result.warnings.append(
+            _(
+                "The %(count)d uploaded files were not restored with --into; they stay in "
+                "%(file)s, which was checked against the manifest."
+            )
+            % {"count": files_facts.count, "file": files_tar}
+        )
 
     source = {"file": str(path), "sha256": digest}
     if into:
@@ -284,6 +307,36 @@ def _restore(
                 % {"db": result.kept_previous, "error": first_line(str(err))}
             )
     return result
+
+
+def _files_facts(path: Path, manifest: dict[str, Any] | None) -> files_archive.FilesFacts | None:
+    """The files archive the manifest lists; None for backups made before files existed."""
+    if manifest is None or "files" not in manifest:
+        return None
+    try:
+        return files_archive.FilesFacts.from_dict(manifest["files"])
+    except (KeyError, TypeError, ValueError) as err:
+        raise BackupError(
+            _("The manifest of %(file)s cannot be read: %(error)s") % {"file": path, "error": err}
+        ) from err
+
+
+def _swap_files(result: RestoreResult, staging: Path, keep_previous: bool) -> None:
+    """The files directory follows the database, which is already in place: a failure here
+    is reported, with the checked files left in the staging directory."""
+    try:
+        kept = files_archive.swap_in(staging, keep_previous=keep_previous)
+    except OSError as err:
+        result.warnings.append(
+            _(
+                "The database was restored but the files directory could not be replaced "
+                "(%(error)s); the restored files are in %(dir)s."
+            )
+            % {"error": err, "dir": staging}
+        )
+        return
+    result.files_dir = str(files_archive.files_dir())
+    result.kept_previous_files = str(kept) if kept else None
 
 
 def _prepare(

@@ -8,6 +8,7 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
         required=False,  # the service says what is wrong, with the other checks
+        allow_empty_file=True,
         widget=forms.ClearableFileInput(
             attrs={"accept": ",".join(e for t in checks.ACCEPTED for e in t.extensions)}
         ),
