@@ -7,8 +7,9 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from jingban.core.actionlog import log_action
-from jingban.core.errors import Forbidden, ValidationFailed
+from jingban.core.errors import ValidationFailed
 from jingban.core.models import User
+from jingban.core.permissions import require_capability
 from jingban.files import checks, storage
 from jingban.files.models import StoredFile
 from jingban.files.owners import visible_region
@@ -26,8 +27,7 @@ def upload_file(
     whose content is not an accepted type or does not match its name (ValidationFailed on
     ``file``).
     """
-    if not acting_user.can(UPLOAD):
-        raise Forbidden()
+    require_capability(acting_user, UPLOAD)
     region = visible_region(acting_user, object_type, object_id)
     if upload is None:
         raise ValidationFailed(fields={"file": [_("Choose a file to upload.")]})
