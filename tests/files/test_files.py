@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -319,3 +320,21 @@ def test_a_damaged_files_archive_changes_nothing(
     with pytest.raises(CommandError, match=r"清单所列的文件归档 .* 不存在"):
         call_command("restore", str(dump), "--yes")
     assert backups.table_checksums() == before_tables
+
+
+def test_the_materials_form_carries_a_working_csrf_token(personas: Personas) -> None:
+    person = personas.in_scope_person
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(personas.user("wang"))
+    page = client.get(reverse("registry:person_detail", args=[person.pk])).content.decode()
+    form = page[page.index(_upload_url(person)) :]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+    assert token is not None
+
+    upload = SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf")
+    response = client.post(
+        _upload_url(person), {"file": upload, "csrfmiddlewaretoken": token.group(1)}
+    )
+
+    assert response.status_code == 302
+    assert StoredFile.objects.count() == 1
