@@ -107,6 +107,25 @@ quietly "${PIP[@]}" install -q --require-hashes -r requirements.lock
 say "installing jingban (editable)"
 quietly "${PIP[@]}" install -q --no-deps -e .
 
+# --- system libraries for official documents (PDF) -----------------------------------------------
+# weasyprint lays out text with Pango (and HarfBuzz, FreeType through it) and embeds the Noto CJK
+# fonts, without which Chinese documents cannot be made. Debian package names.
+PDF_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk)
+have_pango() { ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0'; }
+have_cjk_fonts() { command -v fc-list >/dev/null 2>&1 && [[ -n "$(fc-list :lang=zh 2>/dev/null)" ]]; }
+if ! have_pango || ! have_cjk_fonts; then
+    if [[ "$(id -u)" -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+        export DEBIAN_FRONTEND=noninteractive
+        say "installing Pango and the Noto CJK fonts for PDF documents with apt-get"
+        quietly apt-get update -qq
+        quietly apt-get install -y -qq --no-install-recommends "${PDF_PACKAGES[@]}"
+    else
+        die "official documents (PDF) need Pango and the Noto CJK fonts. On Debian or Ubuntu:
+    sudo apt-get install ${PDF_PACKAGES[*]}
+then run 'make install' again."
+    fi
+fi
+
 # --- the translation catalogs ------------------------------------------------------------------
 say "compiling the translation catalogs"
 "$VENV/bin/jingban" i18n compile

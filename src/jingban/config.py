@@ -89,6 +89,26 @@ VARIABLES: dict[str, Variable] = {
             "Directory of the pg_dump and pg_restore used with DATABASE_URL; their major version "
             "must be the server's. Empty: found on PATH. The embedded server uses its own.",
         ),
+        Variable(
+            "JINGBAN_FILES_DIR",
+            "",
+            "Where uploaded files are stored, under random names, outside the web root; "
+            "`jingban backup` archives it. Empty: JINGBAN_VAR_DIR/files.",
+        ),
+        Variable(
+            "JINGBAN_UPLOAD_MAX_MB", "20", "Largest file an upload may be, in megabytes (MiB)."
+        ),
+        Variable(
+            "JINGBAN_DOCUMENT_KEY",
+            "",
+            "Key of the verification codes printed on official documents (HMAC-SHA256). Empty: "
+            "derived from the secret key. Changing it makes every code issued before fail.",
+        ),
+        Variable(
+            "JINGBAN_VERIFY_PER_MINUTE",
+            "10",
+            "Checks of a verification code the public page allows per client address per minute.",
+        ),
         Variable("JINGBAN_LANGUAGE", "zh-hans", "Default language: zh-hans or en."),
         Variable("JINGBAN_TIME_ZONE", "Asia/Shanghai", "Time zone of events and deadlines."),
         Variable(

@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlparse
 from django.utils.translation import gettext_lazy as _
 
 from jingban import devdb
-from jingban.config import ConfigError, env_bool, env_list, env_path, env_str
+from jingban.config import ConfigError, env_bool, env_int, env_list, env_path, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = env_path("JINGBAN_VAR_DIR")
@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "jingban.jobs",
     "jingban.medical",
     "jingban.packs",
+    "jingban.files",
+    "jingban.documents",
     "jingban.notices",
     # A deployment's own apps (JINGBAN_EXTRA_APPS): each joins through its plugin module.
     *env_list("JINGBAN_EXTRA_APPS"),
@@ -177,3 +179,8 @@ _loggers = LOGGING.setdefault("loggers", {})
 assert isinstance(_loggers, dict)
 # The log channel's lines (user id and notice key only) are kept at INFO.
 _loggers["jingban.notices"] = {"level": "INFO"}
+# Files and official documents (jingban.files, jingban.documents; docs/adr/0008).
+FILES_DIR = env_path("JINGBAN_FILES_DIR") if env_str("JINGBAN_FILES_DIR") else VAR_DIR / "files"
+UPLOAD_MAX_BYTES = env_int("JINGBAN_UPLOAD_MAX_MB") * 1024 * 1024
+DOCUMENT_KEY = env_str("JINGBAN_DOCUMENT_KEY") or f"document-codes:{SECRET_KEY}"
+VERIFY_PER_MINUTE = env_int("JINGBAN_VERIFY_PER_MINUTE")

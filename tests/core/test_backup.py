@@ -26,7 +26,9 @@ from jingban.backup import (
     check_same_major,
     database_name,
     manifest_path,
+    restoring,
     table_checksums,
+    tools,
     using_database,
 )
 from jingban.core.actionlog import anchor_file, log_action, verify
@@ -38,7 +40,7 @@ LOG_TABLES = {"core_actionlog", "core_actionloghead"}
 
 
 def _databases() -> set[str]:
-    with backups._connect("postgres") as conn:
+    with tools.connect("postgres") as conn:
         return {name for (name,) in conn.execute("SELECT datname FROM pg_database")}
 
 
@@ -48,8 +50,8 @@ def _leftovers() -> set[str]:
 
 
 def _drop(name: str) -> None:
-    with backups._connect("postgres") as conn:
-        backups._drop(conn, name)
+    with tools.connect("postgres") as conn:
+        restoring._drop(conn, name)
 
 
 @pytest.fixture
@@ -180,7 +182,7 @@ def test_restore_replaces_the_current_database_and_the_chain_still_verifies(
     anchored = [json.loads(line)["seq"] for line in anchor_file().read_text().splitlines()]
     assert max(anchored) == later_head > dumped_head
     # Another session on the database, like a web server's: the restore ends it.
-    other = backups._connect(database_name())
+    other = tools.connect(database_name())
     other.execute("SELECT 1")
 
     call_command("restore", str(result.path), "--yes")
@@ -297,7 +299,7 @@ def test_a_failed_swap_puts_the_current_database_back(
     dump = backups.backup(tmp_path / "good.dump").path
     _log_rows(1)
     before = table_checksums()
-    real_rename = backups._rename
+    real_rename = restoring._rename
     calls: list[tuple[str, str]] = []
 
     def failing_rename(conn: psycopg.Connection[Any], old: str, new: str) -> None:
@@ -306,15 +308,15 @@ def test_a_failed_swap_puts_the_current_database_back(
             raise psycopg.errors.InsufficientPrivilege("must be owner of database")
         real_rename(conn, old, new)
 
-    monkeypatch.setattr(backups, "_rename", failing_rename)
+    monkeypatch.setattr(restoring, "_rename", failing_rename)
 
     with pytest.raises(CommandError, match="failed: must be owner of database"):
         call_command("restore", str(dump), "--yes")
 
     current = database_name()
-    (moved, aside), (restoring, into), put_back = calls
+    (moved, aside), (restored, into), put_back = calls
     assert (moved, into, put_back) == (current, current, (aside, current))
-    assert "_replaced_" in aside and "_restoring_" in restoring
+    assert "_replaced_" in aside and "_restoring_" in restored
     assert table_checksums() == before
 
 
@@ -350,7 +352,15 @@ def test_backup_without_out_goes_to_the_backup_directory(
     assert first.path != second.path
     assert first.path.name.startswith("jingban-") and first.path.suffix == ".dump"
     assert sorted(p.name for p in (tmp_path / "backups").iterdir()) == sorted(
-        [first.path.name, first.manifest_path.name, second.path.name, second.manifest_path.name]
+        [
+            name
+            for result in (first, second)
+            for name in (
+                result.path.name,
+                result.manifest_path.name,
+                f"{result.path.name}.files.tar",
+            )
+        ]
     )
 
 
@@ -406,7 +416,7 @@ def test_a_dump_from_another_major_is_refused(
 ) -> None:
     dump = backups.backup(tmp_path / "good.dump").path
     monkeypatch.setattr(
-        backups, "inspect_dump", lambda path, tool: ArchiveInfo("CUSTOM", "17.2", 17, 400)
+        restoring, "inspect_dump", lambda path, tool: ArchiveInfo("CUSTOM", "17.2", 17, 400)
     )
     before = table_checksums()
 
@@ -414,6 +424,12 @@ def test_a_dump_from_another_major_is_refused(
         call_command("restore", str(dump), "--yes")
 
     assert table_checksums() == before
+
+
+@pytest.fixture(autouse=True)
+def _own_files_dir(settings: Any, tmp_path: Path) -> None:
+    """Backups archive, and restores replace, the files directory: never the development one."""
+    settings.FILES_DIR = tmp_path / "files"
 
 
 @pytest.fixture(autouse=True)

@@ -110,6 +110,8 @@ PLUGIN = AppPlugin(
                 "basis": "text",
             },
             "registry.household": {"address": "address"},
-        }
+        },
+        # Files can be attached to persons; registry/files.py says who may see them.
+        "file_owners": {"registry.person": "jingban.registry.files:visible"},
     },
 )

@@ -14,7 +14,8 @@ from jingban.backup import BackupError, backup, backup_dir
 class Command(BaseCommand):
     help = (
         "Dump the database (pg_dump, custom format) with a JSON manifest beside it: server "
-        "version, migrations, and every table's row count and checksum."
+        "version, migrations, and every table's row count and checksum; the uploaded files go "
+        "into a tar beside the dump, listed in the manifest."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -38,6 +39,11 @@ class Command(BaseCommand):
         )
         self.stdout.write(_("Manifest: %(file)s") % {"file": result.manifest_path})
         self.stdout.write(_("SHA-256: %(digest)s") % {"digest": result.sha256})
+        if result.files_path is not None:
+            self.stdout.write(
+                _("Uploaded files: %(count)d, in %(file)s")
+                % {"count": result.files, "file": result.files_path}
+            )
         if out is None:
             self.stdout.write(
                 _("Backups are kept in %(dir)s; copy them off this host.") % {"dir": backup_dir()}

@@ -67,6 +67,16 @@ class Command(BaseCommand):
                 % {"file": file, "db": result.database, "tables": result.tables, "checked": checked}
             )
         )
+        if result.files is not None and result.files_dir:
+            self.stdout.write(
+                _("Uploaded files: %(count)d checked and restored into %(dir)s.")
+                % {"count": result.files, "dir": result.files_dir}
+            )
+        if result.kept_previous_files:
+            self.stdout.write(
+                _("The replaced files directory is kept as %(dir)s.")
+                % {"dir": result.kept_previous_files}
+            )
         if result.kept_previous:
             self.stdout.write(
                 _("The replaced database is kept as %(db)s.") % {"db": result.kept_previous}

@@ -1,0 +1,23 @@
+"""What the documents app brings: official documents as PDF with a verifiable code."""
+
+from django.utils.translation import gettext_lazy as _
+
+from jingban.core.plugins import ActionCode, AppPlugin, Capability, Routes
+from jingban.core.roles import Role
+
+PLUGIN = AppPlugin(
+    app="documents",
+    capabilities=(
+        Capability(
+            "documents.proof.issue",
+            _("Issue proofs of enrollment for persons"),
+            {Role.OPERATOR, Role.ADMIN},
+        ),
+        Capability(
+            "documents.own_proof.issue", _("Download one's own proof of enrollment"), {Role.INSURED}
+        ),
+    ),
+    actions=(ActionCode("documents.document.issued", _("issued an official document")),),
+    # Two families under one module: documents/… for signed-in users, public/verify/ for anyone.
+    urls=Routes("", "jingban.documents.urls"),
+)
