@@ -16,8 +16,13 @@ Servers (``--server``, several allowed; they run one after the other on the same
 - ``serve``: ``jingban serve`` as it is (the production server, with the job worker beside it);
 - ``runserver``: Django's single-process threaded server, as ``jingban serve`` ran it before
   (``runserver --noreload``, threads on) — the "before" figures;
-- ``gunicorn``, ``gunicorn-gthread``, ``granian``: the candidates compared in
-  docs/adr/0005-production-server.md, started with the same settings as ``serve``.
+- ``gunicorn`` (synchronous workers, 2 × cores + 1), ``gunicorn-gthread`` and ``granian`` (the
+  workers and threads ``serve`` uses): the candidates compared in
+  docs/adr/0005-production-server.md.
+
+Besides requests per second and latency it prints the CPU time the server and the database
+spent per request (all their processes, exited ones included): unlike the others, that figure
+does not move with what else runs on the machine.
 
 Loopback only: the server binds 127.0.0.1 and the clients connect nowhere else. The machine's
 load average is printed before and after: on a shared machine the figures move with it.
@@ -147,10 +152,16 @@ def _server_argv(server: str, port: int, workers: int, threads: int) -> list[str
     if server == "runserver":
         # What `jingban serve` ran before: Django's server, threaded, without auto-reload.
         return [python, "-m", "jingban.cli", "runserver", "--noreload", f"{HOST}:{port}"]
-    if server in {"gunicorn", "gunicorn-gthread"}:
+    if server == "gunicorn":
+        # Synchronous workers serve one request each: gunicorn's advice is 2 × cores + 1.
+        sync_workers = str(2 * (os.cpu_count() or 1) + 1)
+        return [
+            *[python, "-m", "gunicorn", "--bind", f"{HOST}:{port}", "--workers", sync_workers],
+            "jingban.wsgi:application",
+        ]
+    if server == "gunicorn-gthread":
         argv = [python, "-m", "gunicorn", "--bind", f"{HOST}:{port}", "--workers", str(workers)]
-        if server == "gunicorn-gthread":
-            argv += ["--worker-class", "gthread", "--threads", str(threads)]
+        argv += ["--worker-class", "gthread", "--threads", str(threads)]
         return [*argv, "jingban.wsgi:application"]
     if server == "granian":
         return [
@@ -176,20 +187,25 @@ def _server_argv(server: str, port: int, workers: int, threads: int) -> list[str
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _cpu_seconds(group: int, postmaster: int) -> float:
-    """CPU time so far of the server (its process group) and of the database (the postmaster
-    and its backends), exited children included (cutime, cstime). A figure that does not move
-    with what else runs on the machine, unlike requests per second."""
-    total = 0
+def _cpu_seconds(roots: set[int]) -> float:
+    """CPU time so far of the processes ``roots`` and all their descendants (the server with its
+    workers and the job worker; the postmaster with its backends), exited children included
+    (cutime, cstime). A figure that moves much less with what else runs on the machine than
+    requests per second do."""
+    processes: dict[int, tuple[int, int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             text = stat.read_text()
         except OSError:
             continue  # gone meanwhile
         fields = text[text.rindex(")") + 2 :].split()
-        pid, ppid, pgrp = int(stat.parent.name), int(fields[1]), int(fields[2])
-        if pgrp == group or pid == postmaster or ppid == postmaster:
-            total += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+        ticks = sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+        processes[int(stat.parent.name)] = (int(fields[1]), ticks)
+    total = 0
+    tree = {pid for pid in roots if pid in processes}
+    while tree:
+        total += sum(processes[pid][1] for pid in tree)
+        tree = {pid for pid, (ppid, _) in processes.items() if ppid in tree}
     return total / _TICKS
 
 
@@ -354,8 +370,11 @@ def main() -> None:
             "JINGBAN_ALLOWED_HOSTS": HOST,
             "DJANGO_SETTINGS_MODULE": "jingban.settings",
         }
-        workers = args.workers or 2 * (os.cpu_count() or 1) + 1
-        threads = args.threads or 4
+        # The candidates run as `jingban serve` would run Granian (see jingban.webserver).
+        from jingban.webserver import web_threads, web_workers
+
+        workers = args.workers or web_workers()
+        threads = args.threads or web_threads()
         if args.workers:
             env["JINGBAN_WEB_WORKERS"] = str(args.workers)
         if args.threads:
@@ -389,17 +408,17 @@ def main() -> None:
                 server_env["JINGBAN_DB_CONN_MAX_AGE"] = "0"
             elif args.conn_max_age is not None:
                 server_env["JINGBAN_DB_CONN_MAX_AGE"] = str(args.conn_max_age)
-            with _running(argv, server_env, logs / f"{server}.log") as group:
+            with _running(argv, server_env, logs / f"{server}.log") as server_pid:
                 asyncio.run(_wait_until_up(port, 90))
                 for label, request in targets:
                     for clients in args.clients:
                         if args.warmup:
                             asyncio.run(_drive(port, request, clients, args.warmup, 10_000))
-                        cpu = _cpu_seconds(group, postmaster)
+                        cpu = _cpu_seconds({server_pid, postmaster})
                         out = asyncio.run(
                             _drive(port, request, clients, args.seconds, args.max_requests)
                         )
-                        cpu = _cpu_seconds(group, postmaster) - cpu
+                        cpu = _cpu_seconds({server_pid, postmaster}) - cpu
                         count = len(out.latencies)
                         errors = ", ".join(f"{n}×{s}" for s, n in sorted(out.errors.items()))
                         rows.append(
