@@ -355,6 +355,11 @@ def main() -> None:
     if max(args.clients) > 200 or args.seconds > 120 or args.max_requests > 200_000:
         sys.exit("bounded: at most 200 clients, 120 s and 200,000 requests per scenario")
 
+    if any(server.startswith("gunicorn") for server in args.server):
+        import importlib.util
+
+        if importlib.util.find_spec("gunicorn") is None:
+            sys.exit("gunicorn is not a dependency of jingban: pip install gunicorn==27.0.1")
     started = _prepare_database(args.persons, args.fresh)
     try:
         credentials = _credentials()
