@@ -35,7 +35,9 @@ VARIABLES: dict[str, Variable] = {
         Variable(
             "DATABASE_URL",
             "",
-            "postgresql://user:password@host:port/name of an external PostgreSQL ≥ 15. "
+            "postgresql://user:password@host:port/name?option=value of an external "
+            "PostgreSQL ≥ 15; the options are libpq's (sslmode=verify-full&sslrootcert="
+            "/path/ca.pem, connect_timeout, options, application_name …). "
             "Empty: the embedded server under JINGBAN_VAR_DIR/pg (development, demo, tests).",
         ),
         Variable(
@@ -121,6 +123,24 @@ VARIABLES: dict[str, Variable] = {
             "Outside channels notices are also sent by, comma-separated: `log` (one line per "
             "notice to the jingban.notices logger: user id and notice key only) or the dotted "
             "path of a channel class (`package.module:SmsChannel`). Empty: the inbox only.",
+        ),
+        Variable(
+            "JINGBAN_WEB_WORKERS",
+            "0",
+            "Worker processes of the production server (`jingban serve`, `jingban demo`). "
+            "0: one per CPU core.",
+        ),
+        Variable(
+            "JINGBAN_WEB_THREADS",
+            "4",
+            "Threads per worker process of the production server: more lets a worker wait on "
+            "the database for one request while serving another.",
+        ),
+        Variable(
+            "JINGBAN_DB_CONN_MAX_AGE",
+            "60",
+            "Seconds a server thread keeps its database connection between requests; 0 opens "
+            "one per request.",
         ),
         Variable(
             "JINGBAN_CHROMIUM",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 from django.utils.translation import gettext_lazy as _
 
@@ -87,18 +86,62 @@ TEMPLATES = [
 ]
 
 
+# DATABASE_URL keys of libpq's own URI form that Django keeps outside OPTIONS.
+_URL_PARTS_IN_QUERY = {
+    "host": "HOST",
+    "port": "PORT",
+    "dbname": "NAME",
+    "user": "USER",
+    "password": "PASSWORD",
+}
+
+
 def _database_from_url(url: str) -> dict[str, object]:
-    parsed = urlparse(url)
-    if parsed.scheme not in {"postgres", "postgresql"}:
-        raise ConfigError("DATABASE_URL must start with postgresql://")
-    return {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": unquote(parsed.path.lstrip("/")),
-        "USER": unquote(parsed.username or ""),
-        "PASSWORD": unquote(parsed.password or ""),
-        "HOST": parsed.hostname or "",
-        "PORT": str(parsed.port or ""),
-    }
+    """DATABASES["default"] from a ``postgresql://`` URL, with its query options (``sslmode``,
+    ``sslrootcert``, ``connect_timeout``, ``options`` …) handed to libpq through OPTIONS.
+
+    An option libpq does not know is refused here, by name, rather than at the first
+    connection; the URL itself never appears in a message (it may hold a password)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    import dj_database_url
+    from psycopg import pq
+
+    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+    if scheme not in {"postgres", "postgresql"}:
+        raise ConfigError(
+            "DATABASE_URL must start with postgresql:// (or postgres://): jingban runs on "
+            "PostgreSQL only"
+        )
+    try:
+        parsed: dict[str, object] = dict(dj_database_url.parse(url))
+    except ValueError:
+        raise ConfigError(
+            "DATABASE_URL is not a valid URL: percent-encode special characters of the user "
+            "name and password (@ as %40, / as %2F, : as %3A)"
+        ) from None
+    # dj-database-url turns "10" into 10 and "true" into True; libpq takes text, and a value in
+    # DATABASE_URL is what the operator wrote.
+    query = parse_qs(urlsplit(url).query, keep_blank_values=True)
+    known = {option.keyword.decode() for option in pq.Conninfo.get_defaults()}
+    options: dict[str, str] = {}
+    for name, values in query.items():
+        if name not in known:
+            raise ConfigError(
+                f"DATABASE_URL option {name!r} is not a PostgreSQL connection parameter "
+                "(see libpq's list: sslmode, sslrootcert, sslcert, sslkey, connect_timeout, "
+                "options, application_name, target_session_attrs …)"
+            )
+        if len(values) != 1:
+            raise ConfigError(f"DATABASE_URL option {name!r} is given more than once")
+        options[name] = values[0]
+    for name, key in _URL_PARTS_IN_QUERY.items():
+        # libpq's URI form allows them in the query too (a Unix socket: ?host=/run/postgresql).
+        if name in options:
+            parsed[key] = options.pop(name)
+    parsed["PORT"] = str(parsed.get("PORT") or "")
+    parsed["OPTIONS"] = options
+    return parsed
 
 
 DATABASE_URL = env_str("DATABASE_URL")
@@ -116,7 +159,18 @@ else:
             "PORT": str(devdb.PORT),
         }
     }
-DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+
+# Each server thread keeps its connection for this long instead of opening one per request
+# (a new PostgreSQL backend costs a few milliseconds); broken ones are replaced before use.
+def _conn_max_age() -> int:
+    from jingban.config import env_int
+
+    return env_int("JINGBAN_DB_CONN_MAX_AGE")
+
+
+DATABASES["default"]["CONN_MAX_AGE"] = _conn_max_age()
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["TEST"] = {"NAME": "test_jingban"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,6 +1,9 @@
-"""`jingban serve`: serve the web app (Django's server, single process, no auto-reload).
+"""`jingban serve`: serve the web app, with the background-job worker beside it.
 
-With the embedded database it stops the server on exit when this command started it.
+The production server (Granian, JINGBAN_WEB_WORKERS processes of JINGBAN_WEB_THREADS threads)
+unless JINGBAN_DEBUG is set; then Django's development server, in one process without
+auto-reload. With the embedded database it stops the server on exit when this command started
+it. Ctrl+C or SIGTERM stops everything gracefully.
 """
 
 from __future__ import annotations
@@ -19,6 +22,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=env_str("JINGBAN_HOST"))
         parser.add_argument("--port", type=int, default=env_int("JINGBAN_PORT"))
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Do not start a background-job worker (one runs elsewhere).",
+        )
 
-    def handle(self, *args: Any, host: str, port: int, **options: Any) -> None:
-        serve(host, port)
+    def handle(self, *args: Any, host: str, port: int, no_worker: bool, **options: Any) -> None:
+        serve(host, port, worker=not no_worker)
