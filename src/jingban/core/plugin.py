@@ -41,6 +41,7 @@ PLUGIN = AppPlugin(
         Capability(Cap.CALENDAR_EDIT, _("Edit the working-day calendar"), {Role.ADMIN}),
         Capability(Cap.USER_VIEW, _("View user accounts"), {Role.ADMIN}),
         Capability(Cap.REFERENCE_ADMIN, _("Edit reference data"), {Role.ADMIN}),
+        Capability(Cap.API_TOKEN_ADMIN, _("List and revoke everyone's API tokens"), {Role.ADMIN}),
     ),
     navigation=(
         NavEntry(_("Home"), "core:home", None, order=0),
@@ -48,7 +49,9 @@ PLUGIN = AppPlugin(
         NavEntry(_("Action log"), "core:action_log", Cap.ACTION_LOG_VIEW, order=500),
         NavEntry(_("Working-day calendar"), "core:calendar", Cap.CALENDAR_VIEW, order=600),
         NavEntry(_("Reference data"), "admin:index", Cap.REFERENCE_ADMIN, order=700),
+        NavEntry(_("All API tokens"), "core:token_admin", Cap.API_TOKEN_ADMIN, order=800),
         NavEntry(_("Preferences"), "core:preferences", None, order=1000),
+        NavEntry(_("My API tokens"), "core:token_list", None, order=1010),
     ),
     home_panels=(
         HomePanel(
@@ -76,6 +79,12 @@ PLUGIN = AppPlugin(
         ActionCode("core.user.password_reset", _("reset a password")),
         ActionCode("core.user.password_changed", _("changed a password")),
         ActionCode("core.api_token.issued", _("issued an API token")),
+        ActionCode("core.api_token.revoked", _("revoked an API token")),
+        ActionCode("core.signin.succeeded", _("signed in")),
+        ActionCode("core.signin.failed", _("failed to sign in")),
+        ActionCode("core.signin.throttled", _("was made to wait before signing in")),
+        ActionCode("core.signout", _("signed out")),
+        ActionCode("core.session.expired", _("was signed out after being idle")),
         ActionCode("core.calendar.seeded", _("filled the working-day calendar")),
         ActionCode("core.calendar.year_added", _("added a year to the calendar")),
         ActionCode("core.calendar.day_set", _("set a day of the calendar")),
