@@ -176,7 +176,9 @@ for _proxy in TRUSTED_PROXIES:
     try:
         ipaddress.ip_network(_proxy, strict=False)
     except ValueError:
-        raise ConfigError(f"JINGBAN_TRUSTED_PROXIES: {_proxy!r} is not an address or network")
+        raise ConfigError(
+            f"JINGBAN_TRUSTED_PROXIES: {_proxy!r} is not an address or network"
+        ) from None
 
 # HTTPS deployments: cookies only over TLS, and browsers told to come back only over TLS. The
 # scheme is read from X-Forwarded-Proto only when it comes from a trusted proxy (core.security

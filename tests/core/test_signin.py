@@ -26,9 +26,7 @@ LOGIN = "/login/"
 
 
 def _try(client: Client, username: str, password: str, address: str = "198.51.100.7"):
-    return client.post(
-        LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address
-    )
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address)
 
 
 def _age_failures(seconds: int) -> None:

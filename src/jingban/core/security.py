@@ -49,7 +49,7 @@ class EdgeMiddleware:
             request.META.pop("HTTP_X_FORWARDED_PROTO", None)
         if not request.path.startswith(API_PREFIX) and _has_nul(request):
             # The API's parser answers these itself, as a JSON 400 naming the field.
-            response = bad_request(request, NulInQuery())
+            response: HttpResponse = bad_request(request, NulInQuery())
         else:
             response = self.get_response(request)
         response["Server"] = SERVER_NAME
@@ -91,7 +91,7 @@ class IdleTimeoutMiddleware:
             if isinstance(last, int) and now - last > settings.SESSION_IDLE_SECONDS:
                 from jingban.core.services.accounts import record_sign_out
 
-                record_sign_out(user, address=client_address(request), idle=True)  # type: ignore[arg-type]
+                record_sign_out(user, address=client_address(request), idle=True)
                 logout(request)
             elif not isinstance(last, int) or now - last >= TOUCH_SECONDS:
                 request.session[IDLE_KEY] = now
@@ -117,7 +117,7 @@ def api_error(request: HttpRequest, status: int) -> JsonResponse:
         from jingban.core.middleware import preferred_language
 
         language = preferred_language(request)
-    except Exception:  # noqa: BLE001 - the user may live in the database that just failed
+    except Exception:
         language = settings.LANGUAGE_CODE
     with translation.override(language):
         body = {"code": code, "message": str(message), "fields": {}}
@@ -129,7 +129,7 @@ def database_reachable() -> bool:
         connection.ensure_connection()
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-    except Exception:  # noqa: BLE001 - any failure here means "not reachable"
+    except Exception:
         return False
     return True
 

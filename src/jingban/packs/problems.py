@@ -21,6 +21,8 @@ MESSAGES: Mapping[str, Promise] = {
     "pack.alias": _("Anchors and aliases (& and *) are not allowed: write each figure out."),
     "pack.too_deep": _("The pack is nested too deeply."),
     "pack.sample_flag": _("sample must be true or false."),
+    "pack.too_many_values": _("The pack holds too many names and values; is this a pack?"),
+    "pack.more": _("… and %(count)s more problems."),
     # pydantic's checks of shape and type.
     "missing": _("This figure is required."),
     "extra_forbidden": _("This name is not part of a pack (a typing mistake?)."),

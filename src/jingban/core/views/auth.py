@@ -57,5 +57,5 @@ class LogoutView(auth_views.LogoutView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = request.user
         if user.is_authenticated:
-            accounts.record_sign_out(user, address=client_address(request))  # type: ignore[arg-type]
+            accounts.record_sign_out(user, address=client_address(request))
         return super().post(request, *args, **kwargs)

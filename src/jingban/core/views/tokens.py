@@ -33,9 +33,7 @@ def _tokens_page(request: AuthedRequest, *, everyone: bool, url_name: str) -> Ht
             messages.error(request, _("Choose a token to revoke."))
         else:
             token = revoke_api_token(token_id, acting_user=request.user)
-            messages.success(
-                request, _("Token %(prefix)s… is revoked.") % {"prefix": token.prefix}
-            )
+            messages.success(request, _("Token %(prefix)s… is revoked.") % {"prefix": token.prefix})
         return HttpResponseRedirect(reverse(url_name))
     confirm: ApiToken | None = None
     wanted = _token_id(request.GET.get("revoke", ""))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+
 from jingban.core.errors import NotFound, ValidationFailed
 from jingban.core.models import User
 from jingban.core.services.accounts import issue_api_token, revoke_api_token
