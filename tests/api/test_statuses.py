@@ -58,7 +58,7 @@ def test_an_unexpected_exception_is_a_json_500_without_a_traceback(
     assert "secret internals" not in failed.content.decode()
     assert "Traceback" not in failed.content.decode()
     assert failed.json()["message"] == "Something went wrong on our side. It has been recorded."
-    zh = personas.client("admin").get("/api/v1/organisations")
+    zh = personas.client("qian").get("/api/v1/organisations")  # in Chinese, the default
     assert zh.json()["message"] != failed.json()["message"]
 
 
