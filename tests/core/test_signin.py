@@ -47,7 +47,7 @@ def test_the_sixth_wrong_password_in_a_minute_from_one_address_is_delayed_and_lo
     sixth = _try(client, "wang", "wrong-password")
     assert sixth.status_code == 429
     assert int(sixth["Retry-After"]) == BASE_DELAY
-    assert "5" in sixth.content.decode()  # "… in 5 seconds", in Chinese by default
+    assert "登录失败次数过多，请 5 秒后再试。" in sixth.content.decode()
 
     failed = ActionLog.objects.filter(action="core.signin.failed")
     assert failed.count() == FREE_FAILURES
