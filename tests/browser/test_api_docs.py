@@ -26,9 +26,9 @@ def test_swagger_ui_renders_offline_under_the_csp(
     refused: list[str] = []
     page.on(
         "console",
-        lambda message: refused.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     origins: set[str] = set()
     page.on("request", lambda request: origins.add(urlsplit(request.url).netloc))
