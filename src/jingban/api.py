@@ -6,8 +6,14 @@ one shape, ``{"code", "message", "fields"}``, in the user's language.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.datastructures import MultiValueDict
@@ -17,6 +23,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import OpenAPISchema
+from ninja.openapi.views import openapi_view
 from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
@@ -24,7 +31,10 @@ from jingban.core import plugins
 from jingban.core.api_errors import ErrorOut
 from jingban.core.errors import DomainError, ValidationFailed
 from jingban.core.middleware import preferred_language
+from jingban.core.security import api_error
 from jingban.core.services.accounts import user_for_token
+
+logger = logging.getLogger(__name__)
 
 
 class TokenAuth(HttpBearer):
@@ -131,6 +141,21 @@ class JingbanAPI(NinjaAPI):
         return schema
 
 
+def _docs_for_signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Ninja's ``docs_decorator`` wraps both the schema and its page: the page (Swagger UI)
+    needs a signed-in user; the schema stays public, like any OpenAPI description."""
+    if getattr(view, "func", None) is not openapi_view:
+        return view
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 api = JingbanAPI(
     title="jingban API",
     version="1",
@@ -138,6 +163,7 @@ api = JingbanAPI(
     auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api",
     docs_url="/docs",
+    docs_decorator=_docs_for_signed_in,
     parser=StrictParser(),
 )
 # Each installed app's routers, declared in its ``plugin`` module.
@@ -224,6 +250,18 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return _domain_error(request, exc.__cause__)
     code, message = _HTTP_ERRORS.get(exc.status_code, ("error", exc.message))
     return _error(request, exc.status_code, code, message)
+
+
+@api.exception_handler(Exception)
+def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Anything an operation did not expect: the error shape, never a traceback."""
+    if isinstance(exc, RequestDataTooBig):  # a body without Content-Length, read past the cap
+        return api_error(request, 413)
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        logger.error("database unavailable during %s %s: %s", request.method, request.path, exc)
+        return api_error(request, 503)
+    logger.exception("unexpected error in %s %s", request.method, request.path)
+    return api_error(request, 500)
 
 
 @csrf_exempt  # it changes nothing, and must answer JSON even to a POST without a token

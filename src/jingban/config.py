@@ -143,6 +143,34 @@ VARIABLES: dict[str, Variable] = {
             "one per request.",
         ),
         Variable(
+            "JINGBAN_HTTPS",
+            "false",
+            "The site is served over HTTPS: Secure cookies and HSTS. With JINGBAN_TRUSTED_PROXIES "
+            "the proxies' X-Forwarded-Proto is believed.",
+        ),
+        Variable(
+            "JINGBAN_HSTS_SECONDS",
+            "31536000",
+            "Max-age of Strict-Transport-Security when JINGBAN_HTTPS is true.",
+        ),
+        Variable(
+            "JINGBAN_TRUSTED_PROXIES",
+            "",
+            "Comma-separated addresses or networks (CIDR) of reverse proxies whose "
+            "X-Forwarded-For and X-Forwarded-Proto are believed. Empty: the peer address is the "
+            "client's.",
+        ),
+        Variable(
+            "JINGBAN_SESSION_IDLE_MINUTES",
+            "30",
+            "A session unused for this many minutes is signed out.",
+        ),
+        Variable(
+            "JINGBAN_TOKEN_DAYS",
+            "90",
+            "Default lifetime of a new API token, in days.",
+        ),
+        Variable(
             "JINGBAN_CHROMIUM",
             "/usr/bin/chromium",
             "Chromium executable used by the browser tests.",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import ipaddress
 import warnings
 from pathlib import Path
 
@@ -30,6 +32,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # Swagger UI's files, served from the app rather than a CDN
+    "axes",
+    "csp",
     "django_htmx",
     "pgtrigger",
     "pghistory",
@@ -49,12 +54,21 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: forwarded headers only from trusted proxies, NUL in a query, no Server version.
+    "jingban.core.security.EdgeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise: static files stay cacheable, everything else is no-store; every error
+    # under /api/ becomes JSON, including those the middleware below produces.
+    "jingban.core.security.NoStoreMiddleware",
+    "jingban.core.security.ApiErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "jingban.core.security.IdleTimeoutMiddleware",
+    "axes.middleware.AxesMiddleware",
     "jingban.core.middleware.PreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -65,6 +79,10 @@ MIDDLEWARE = [
 ROOT_URLCONF = "jingban.urls"
 WSGI_APPLICATION = "jingban.wsgi.application"
 AUTH_USER_MODEL = "core.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:login"
@@ -202,6 +220,67 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Sessions (ADR 0009): signed out after JINGBAN_SESSION_IDLE_MINUTES without a request
+# (core.security.IdleTimeoutMiddleware), and after a working day whatever happens.
+SESSION_IDLE_SECONDS = env_int("JINGBAN_SESSION_IDLE_MINUTES") * 60
+if SESSION_IDLE_SECONDS <= 0:
+    raise ConfigError("JINGBAN_SESSION_IDLE_MINUTES must be a positive number of minutes")
+SESSION_COOKIE_AGE = 12 * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+TOKEN_DAYS = env_int("JINGBAN_TOKEN_DAYS")
+
+# Reverse proxies whose X-Forwarded-For / -Proto are believed (core.network).
+TRUSTED_PROXIES = env_list("JINGBAN_TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ConfigError(
+            f"JINGBAN_TRUSTED_PROXIES: {_proxy!r} is not an address or network"
+        ) from None
+
+# HTTPS deployments: cookies only over TLS, and browsers told to come back only over TLS. The
+# scheme is read from X-Forwarded-Proto only when it comes from a trusted proxy (core.security
+# strips it from anyone else).
+HTTPS = env_bool("JINGBAN_HTTPS")
+if HTTPS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("JINGBAN_HSTS_SECONDS")
+    if TRUSTED_PROXIES:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Largest request body (not counting file uploads) Django reads; larger answers 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Content-Security-Policy (django-csp): nothing inline, nothing from another origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Sign-in throttling (core.signin): axes records attempts; the delays are ours, no lockout.
+AXES_LOCK_OUT_AT_FAILURE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_COOLOFF_TIME = dt.timedelta(hours=1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "jingban.core.network.client_address"
+AXES_USERNAME_CALLABLE = "jingban.core.signin.axes_username"
+AXES_SENSITIVE_PARAMETERS = ["username", "password", "ip_address"]
+AXES_VERBOSE = False
 
 AUDIT_KEY = env_str("JINGBAN_AUDIT_KEY") or f"audit-chain:{SECRET_KEY}"
 # Personal data in the action log is encrypted under PII_KEY; old keys only decrypt (rotation).

@@ -90,19 +90,19 @@ def test_every_operation_survives_fuzzing_and_answers_2xx(personas: Personas) ->
 @pytest.mark.urls("tests.api.broken_api")
 def test_the_fuzzer_reports_each_kind_of_defect(personas: Personas) -> None:
     """The same machinery, pointed at an API with one deliberate defect per operation."""
-    schema = load_schema("/broken/openapi.json", application)
+    schema = load_schema("/api/broken/openapi.json", application)
     report = fuzz(schema, {"admin": _bearer(personas, "admin")}, max_examples=10)
 
     def titles(path: str) -> set[str]:
         return {title for _caller, title, _status in report.operations[f"GET {path}"].failures}
 
-    assert titles("/broken/fine") == titles("/broken/refused") == set()
-    assert "Server error" in titles("/broken/crash")
-    assert titles("/broken/wrong-shape") == {"Response violates schema"}
-    assert titles("/broken/undocumented") == {"Undocumented status code"}
-    assert "Server error" in titles("/broken/search")  # only the null-character edge value
-    assert titles("/broken/open") == {"API accepts requests without authentication"}
-    assert report.never_succeeded() == ["GET /broken/crash", "GET /broken/refused"]
+    assert titles("/api/broken/fine") == titles("/api/broken/refused") == set()
+    assert "Server error" in titles("/api/broken/crash")
+    assert titles("/api/broken/wrong-shape") == {"Response violates schema"}
+    assert titles("/api/broken/undocumented") == {"Undocumented status code"}
+    assert "Server error" in titles("/api/broken/search")  # only the null-character edge value
+    assert titles("/api/broken/open") == {"API accepts requests without authentication"}
+    assert report.never_succeeded() == ["GET /api/broken/crash", "GET /api/broken/refused"]
     summary = report.summary()
     assert "RuntimeError: deliberate crash" in summary
-    assert "GET /broken/crash" in summary and "500×1" in summary
+    assert "GET /api/broken/crash" in summary and "500×1" in summary

@@ -14,6 +14,9 @@ A browser test asks for two fixtures:
 - ``page`` (below): a new page in a fresh browser context with the Chinese locale and Shanghai
   time, so cookies and storage never leak from one test to the next.
 
+A page that trips the application's Content-Security-Policy (Chromium logs each refusal on the
+console) fails the test: the policy must not break htmx, the language switch or care mode.
+
 Every page a browser test visits is checked with axe-core (tests/browser/axe.py): each document
 in its final state, just before the test navigates away from it and at the end of the test.
 A serious or critical WCAG 2 A/AA violation fails the test, listing rule, impact, elements and
@@ -124,6 +127,17 @@ def page(browser: Browser, axe_watch: AxeWatch, request: pytest.FixtureRequest) 
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     axe_watch.attach(context)
     page = context.new_page()
+    # The application's Content-Security-Policy must not refuse anything its own pages use
+    # (htmx, the language switch, care mode): Chromium reports each refusal on the console.
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     # A test that failed already is not failed again over the pages it left half-way.
     if request.node.stash.get(_CALL_FAILED, False):
@@ -134,5 +148,7 @@ def page(browser: Browser, axe_watch: AxeWatch, request: pytest.FixtureRequest) 
     finally:
         context.close()
     report = axe_watch.report()
+    if refused:
+        report = "\n".join([report, "Refused by the Content-Security-Policy:", *refused]).strip()
     if report:
         pytest.fail(report, pytrace=False)

@@ -163,6 +163,8 @@ PAGES: dict[str, Route] = {
     "core:action_log": Route(LOG_VIEWERS),
     "core:calendar": Route(CALENDAR_VIEWERS),
     "core:calendar_delete": Route({"admin"}, holiday, method="post", ok=302, regional=False),
+    "core:token_list": Route(EVERYONE),
+    "core:token_admin": Route({"admin"}),
     "registry:person_list": Route(PERSON_VIEWERS),
     "registry:person_create": Route(PERSON_EDITORS),
     "registry:person_detail": Route(PERSON_VIEWERS, person),

@@ -8,6 +8,7 @@ from typing import ClassVar
 import pgtrigger
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jingban.core.roles import ROLE_LABELS, Role, capabilities_of
@@ -312,6 +313,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Every token expires (ADR 0009); tokens issued before expiry existed got 90 days from
+    # their creation.
+    expires_at = models.DateTimeField(_("expires at"))
 
     class Meta:
         verbose_name = _("API token")
@@ -319,3 +323,7 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.name})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

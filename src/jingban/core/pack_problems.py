@@ -41,6 +41,8 @@ MESSAGES: Mapping[str, Promise] = {
         "From schema 2 on, a note is written in both languages: {zh: …, en: …}."
     ),
     "pack.note_shape": _("A note is text, or {zh: …, en: …} with both languages."),
+    "pack.too_many_values": _("The pack holds too many names and values; is this a pack?"),
+    "pack.more": _("… and %(count)s more problems."),
     # pydantic's checks of shape and type.
     "missing": _("This figure is required."),
     "extra_forbidden": _("This name is not part of a pack (a typing mistake?)."),

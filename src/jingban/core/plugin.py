@@ -51,6 +51,7 @@ PLUGIN = AppPlugin(
             _("Download lists as CSV or xlsx (logged)"),
             {Role.OPERATOR, Role.REVIEWER, Role.AUDITOR, Role.SUPERVISOR, Role.ADMIN},
         ),
+        Capability(Cap.API_TOKEN_ADMIN, _("List and revoke everyone's API tokens"), {Role.ADMIN}),
     ),
     navigation=(
         NavEntry(_("Home"), "core:home", None, order=0),
@@ -58,7 +59,9 @@ PLUGIN = AppPlugin(
         NavEntry(_("Action log"), "core:action_log", Cap.ACTION_LOG_VIEW, order=500),
         NavEntry(_("Working-day calendar"), "core:calendar", Cap.CALENDAR_VIEW, order=600),
         NavEntry(_("Reference data"), "admin:index", Cap.REFERENCE_ADMIN, order=700),
+        NavEntry(_("All API tokens"), "core:token_admin", Cap.API_TOKEN_ADMIN, order=800),
         NavEntry(_("Preferences"), "core:preferences", None, order=1000),
+        NavEntry(_("My API tokens"), "core:token_list", None, order=990),
     ),
     home_panels=(
         HomePanel(
@@ -90,6 +93,12 @@ PLUGIN = AppPlugin(
             "core.action_log.personal_data_shown",
             _("was shown personal data in the action log"),
         ),
+        ActionCode("core.api_token.revoked", _("revoked an API token")),
+        ActionCode("core.signin.succeeded", _("signed in")),
+        ActionCode("core.signin.failed", _("failed to sign in")),
+        ActionCode("core.signin.throttled", _("was made to wait before signing in")),
+        ActionCode("core.signout", _("signed out")),
+        ActionCode("core.session.expired", _("was signed out after being idle")),
         ActionCode("core.calendar.seeded", _("filled the working-day calendar")),
         ActionCode("core.calendar.year_added", _("added a year to the calendar")),
         ActionCode("core.calendar.day_set", _("set a day of the calendar")),

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from jingban.core.errors import NotFound
 from jingban.core.models import (
     ActionLog,
+    ApiToken,
     CalendarYear,
     Holiday,
     Organisation,
@@ -84,3 +85,13 @@ def users_for(user: User) -> QuerySet[User]:
     if not user.can(Cap.USER_VIEW):
         return User.objects.none()
     return User.objects.select_related("region", "organisation").filter(region_filter(user))
+
+
+def api_tokens_for(user: User, *, everyone: bool = False) -> QuerySet[ApiToken]:
+    """The user's own API tokens; with ``everyone`` (needs ``core.api_token.admin``) all."""
+    tokens = ApiToken.objects.select_related("user").order_by("-created_at", "-pk")
+    if everyone:
+        if not user.can(Cap.API_TOKEN_ADMIN):
+            return ApiToken.objects.none()
+        return tokens
+    return tokens.filter(user=user)

@@ -54,6 +54,7 @@ class Cap(StrEnum):
     CALENDAR_VIEW = "core.calendar.view"
     CALENDAR_EDIT = "core.calendar.edit"
     USER_VIEW = "core.user.view"
+    API_TOKEN_ADMIN = "core.api_token.admin"  # noqa: S105 - a capability name
     JOB_VIEW = "jobs.run.view"
     JOB_RUN = "jobs.run.start"
     REFERENCE_ADMIN = "core.reference.admin"

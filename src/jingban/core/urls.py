@@ -1,14 +1,13 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from jingban.core.views import calendar, home, organisations, preferences
-from jingban.core.views.auth import LoginView
+from jingban.core.views import calendar, home, organisations, preferences, tokens
+from jingban.core.views.auth import LoginView, LogoutView
 
 app_name = "core"
 urlpatterns = [
     path("", home.home, name="home"),
     path("login/", LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", LogoutView.as_view(), name="logout"),
     path("language/", preferences.set_language, name="set_language"),
     path("care-mode/", preferences.toggle_care_mode, name="toggle_care_mode"),
     path("preferences/", preferences.preferences, name="preferences"),
@@ -17,4 +16,6 @@ urlpatterns = [
     path("action-log/", organisations.action_log, name="action_log"),
     path("calendar/", calendar.calendar_page, name="calendar"),
     path("calendar/<int:pk>/delete/", calendar.calendar_delete, name="calendar_delete"),
+    path("tokens/", tokens.my_tokens, name="token_list"),
+    path("tokens/all/", tokens.all_tokens, name="token_admin"),
 ]

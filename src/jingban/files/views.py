@@ -32,7 +32,7 @@ def download(request: AuthedRequest, pk: int) -> HttpResponse:
     # The stored type, as detected at upload; browsers must not guess another, and even an
     # opened file runs no script and loads nothing.
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox; frame-ancestors 'none'"
     response["Cache-Control"] = "no-store, private"
     # Streamed from disk (FileResponse), which `requires` passes through like any response.
     return response  # type: ignore[return-value]

@@ -75,8 +75,7 @@ def _load(text: str, source: str) -> PolicyPack:
         pack = load_pack_text(text, source=source)
     except PackError as err:
         raise ValidationFailed(
-            _("The policy pack does not load: %(count)s problem(s).")
-            % {"count": len(err.problems)},
+            _("The policy pack does not load: %(count)s problem(s).") % {"count": err.total},
             fields={"content": problem_messages(err)},
         ) from err
     # What the columns hold must fit them whole (the engine itself sets no upper limit).

@@ -68,7 +68,13 @@ class PackError(ValueError):
 
     def __init__(self, source: str, problems: Sequence[Problem]) -> None:
         self.source = source
-        self.problems = tuple(problems)
+        self.total = len(problems)
+        # A page of 15,000 problems helps no one: the first ones, then how many more.
+        shown = list(problems[:MAX_PROBLEMS])
+        if len(problems) > MAX_PROBLEMS:
+            more = len(problems) - MAX_PROBLEMS
+            shown.append(Problem("", None, f"… and {more} more", "pack.more", {"count": more}))
+        self.problems = tuple(shown)
         super().__init__(f"{source}: " + "; ".join(str(p) for p in self.problems))
 
 
@@ -310,6 +316,10 @@ def _stringify_keys(data: object) -> object:
 
 
 MAX_DEPTH = 32  # a pack is a few levels deep; the shipped ones reach 6
+# Names and values in a pack; the shipped ones hold under 1,000. A paste of thousands of keys
+# is refused in one pass instead of being validated key by key.
+MAX_VALUES = 5_000
+MAX_PROBLEMS = 100
 
 
 class _Shape(Exception):
@@ -325,9 +335,13 @@ def _check_shape(text: str) -> None:
     """A pack writes every figure out: an alias would make one figure stand for another, and
     aliases of aliases can make a short text expand without bound when it is walked. Very deep
     nesting would exhaust the recursion of the YAML composer. One pass over the events."""
-    depth = 0
+    depth = values = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         line = event.start_mark.line + 1 if event.start_mark is not None else None
+        if isinstance(event, yaml.ScalarEvent):
+            values += 1
+            if values > MAX_VALUES:
+                raise _Shape("pack.too_many_values", "the pack holds too many values", line)
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise _Shape("pack.alias", "anchors and aliases (&, *) are not allowed", line)
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
