@@ -18,9 +18,7 @@ def shipped(pack_id: str, version: int | None = None) -> PolicyPack:
 DELETE = object()  # a change that removes the entry
 
 
-def variant(
-    pack_id: str, changes: Mapping[str, Any], version: int | None = None
-) -> PolicyPack:
+def variant(pack_id: str, changes: Mapping[str, Any], version: int | None = None) -> PolicyPack:
     """The shipped pack (the latest version unless ``version`` is given) with each
     ``dotted.path: value`` of ``changes`` set. The paths are the same in both layouts."""
     data = yaml.safe_load(shipped(pack_id, version).text)

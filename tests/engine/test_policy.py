@@ -457,11 +457,13 @@ def test_a_note_of_another_shape_is_refused(note: str) -> None:
 
 
 def test_a_plain_source_note_is_refused_in_layout_2() -> None:
-    text = TEXT.replace(
+    bilingual = (
         "    note:\n      zh: 异地就医人员类别；其他临时外出就医80%的比例取自苏州\n"
-        "      en: cross-region categories; the 80% ratio of other temporary treatment is Suzhou's\n",
-        "    note: cross-region categories\n",
+        "      en: cross-region categories; the 80% ratio of other temporary treatment"
+        " is Suzhou's\n"
     )
+    assert bilingual in TEXT
+    text = TEXT.replace(bilingual, "    note: cross-region categories\n")
     [problem] = load_problems(text)
     assert (problem.path, problem.code) == ("sources.2.note", "pack.note_not_bilingual")
     assert problem.line == line_of(text, "note: cross-region categories")

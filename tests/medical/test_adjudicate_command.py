@@ -112,7 +112,7 @@ def test_the_worked_example_settles_to_the_fen(adjudicate, tmp_path: Path, pack:
     }
     rows = read_csv(out)
     loaded = load_pack_file(pack)
-    assert {row["policy"] for row in rows} == {"sample-resident-2025@1"}
+    assert {row["policy"] for row in rows} == {"sample-resident-2025@2"}
     assert {row["policy_hash"] for row in rows} == {loaded.hash}
     assert read_csv(errors) == []
     lines = [row for row in read_csv(explain) if row["claim_id"] == "w2"]
@@ -151,7 +151,7 @@ def test_a_supplementary_pack_stacks_and_is_named_in_the_results(
 
     assert run.code == 0, run.err
     [row] = read_csv(out)
-    assert row["policy"] == "sample-resident-2025@1+jiangsu-yihuibao-2021@1"
+    assert row["policy"] == "sample-resident-2025@2+jiangsu-yihuibao-2021@2"
     assert float(row["supplementary"]) > 0
     layers = ("basic_fund", "critical_illness", "medical_assistance", "supplementary")
     paid = sum(round(float(row[name]) * 100) for name in (*layers, "out_of_pocket"))
@@ -356,7 +356,7 @@ def test_every_refusal_has_a_message_of_the_table(tmp_path: Path) -> None:
         "Hospital level: “4” is not a hospital level (use 1, 2 or 3)."
     )
     assert described["claim.no_pack_in_force"][0] == (
-        "No public pack given is in force on 2026-03-10 (given: sample-resident-2025@1)."
+        "No public pack given is in force on 2026-03-10 (given: sample-resident-2025@2)."
     )
 
 
