@@ -12,6 +12,7 @@ from jingban.core.services.accounts import create_account, issue_api_token
 from jingban.demo.world import resident_id
 from jingban.jobs.models import JobRun, JobStatus
 from jingban.packs.models import PackVersion
+from jingban.packs.queries import next_version_number
 from jingban.packs.services import bump_version_line, import_pack_text
 from jingban.registry.services import PersonInput, bulk_register_persons
 from jingban.wsgi import application
@@ -67,7 +68,8 @@ def _pack_drafts(personas: Personas) -> None:
         username="fuzz-author", password="fuzz-pass-123", role=Role.ADMIN, acting_user=None
     )
     shipped = PackVersion.objects.get(pack_id="sample-resident-2025", version=1)
-    for version in (2, 3):
+    first = next_version_number(shipped.pack_id)
+    for version in (first, first + 1):
         import_pack_text(bump_version_line(shipped.content, version), acting_user=author)
 
 

@@ -29,23 +29,24 @@ def test_admin_drafts_a_version_and_qian_approves_it(
     live_server, page: Page, personas: Personas
 ) -> None:
     base = live_server.url
-    shipped = PackVersion.objects.get(pack_id=PACK_ID, version=1)
+    # The version in force: @2, the shipped pack in the layout of schema 2 (@1 is layout 1).
+    shipped = PackVersion.objects.get(pack_id=PACK_ID, version=2)
 
     sign_in(page, base, "admin", personas.world.passwords["admin"])
     page.locator("nav.site-nav a[href='/policies/']").click()
-    page.locator(f"tr[data-spec='{PACK_ID}@1'] a").click()
+    page.locator(f"tr[data-spec='{PACK_ID}@2'] a").click()
     expect(page.locator("[data-testid=content-hash]")).to_have_text(shipped.content_hash)
     page.locator(f"a[href='/policies/{shipped.pk}/edit/']").click()
 
     source = page.locator("#id_content")
     text = source.input_value()
-    assert "\nversion: 2\n" in text and text.count("    amount: 150\n") == 1
+    assert "\nversion: 3\n" in text and text.count("    amount: 150\n") == 1
     source.fill(text.replace("    amount: 150\n", "    amount: 180\n"))
     page.locator("#pack-form button[type=submit]").click()
 
-    draft = PackVersion.objects.get(pack_id=PACK_ID, version=2)
+    draft = PackVersion.objects.get(pack_id=PACK_ID, version=3)
     page.wait_for_url(f"{base}/policies/{draft.pk}/")
-    expect(page.locator("h1")).to_contain_text(f"{PACK_ID}@2")
+    expect(page.locator("h1")).to_contain_text(f"{PACK_ID}@3")
     change = page.locator(f"#changes tr[data-path='{FIGURE}']")
     expect(change.locator("td").nth(0)).to_have_text("150")
     expect(change.locator("td").nth(1)).to_have_text("180")
@@ -77,6 +78,7 @@ def test_admin_drafts_a_version_and_qian_approves_it(
     expect(page.locator("#approve-form")).to_have_count(0)
 
     page.locator("nav.site-nav a[href='/policies/']").click()
+    expect(page.locator(f"tr[data-spec='{PACK_ID}@3'] [data-status=approved]")).to_be_visible()
     expect(page.locator(f"tr[data-spec='{PACK_ID}@2'] [data-status=approved]")).to_be_visible()
     expect(page.locator(f"tr[data-spec='{PACK_ID}@1'] [data-status=approved]")).to_be_visible()
 

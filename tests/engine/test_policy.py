@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
 
 from jingban.engine.codes import VisitType
 from jingban.engine.medical import Claim, adjudicate
@@ -30,6 +31,7 @@ from jingban.engine.policy import (
     shipped_registry,
 )
 from tests.engine.packs import DELETE, shipped, variant
+from tests.engine.test_properties import PROPERTY_SETTINGS, sequences, settle
 
 RESIDENT = "sample-resident-2025"
 YIHUIBAO = "jiangsu-yihuibao-2021"
@@ -457,12 +459,13 @@ def test_a_note_of_another_shape_is_refused(note: str) -> None:
 
 
 def test_a_plain_source_note_is_refused_in_layout_2() -> None:
-    text = TEXT.replace(
+    bilingual = (
         "    note:\n      zh: 异地就医人员类别；其他临时外出就医80%的比例取自苏州\n"
         "      en: cross-region categories; the 80% ratio of other temporary treatment"
-        " is Suzhou's\n",
-        "    note: cross-region categories\n",
+        " is Suzhou's\n"
     )
+    assert bilingual in TEXT
+    text = TEXT.replace(bilingual, "    note: cross-region categories\n")
     [problem] = load_problems(text)
     assert (problem.path, problem.code) == ("sources.2.note", "pack.note_not_bilingual")
     assert problem.line == line_of(text, "note: cross-region categories")
@@ -571,3 +574,27 @@ def test_only_medical_and_supplementary_packs_settle_a_claim() -> None:
         _ = shipped(CONTRIBUTIONS).medical
     with pytest.raises(WrongFamily, match="is a medical pack, not a supplementary one"):
         _ = shipped(RESIDENT).supplementary
+
+
+@PROPERTY_SETTINGS
+@given(sequences(max_size=6))
+def test_both_versions_settle_every_sequence_of_claims_alike(sequence: list[Claim]) -> None:
+    """Version 1 (layout 1, through the compatibility path) and version 2 of the shipped packs
+    pay the same, fen for fen and line for line, on any claims of a person-year."""
+    old = settle(sequence, [shipped(RESIDENT, 1), shipped(YIHUIBAO, 1)])
+    new = settle(sequence, [shipped(RESIDENT, 2), shipped(YIHUIBAO, 2)])
+    for a, b in zip(old, new, strict=True):
+        assert [str(ref) for ref in b.packs] == [f"{RESIDENT}@2", f"{YIHUIBAO}@2"]
+        assert (a.basic_fund, a.critical_illness, a.medical_assistance) == (
+            b.basic_fund,
+            b.critical_illness,
+            b.medical_assistance,
+        )
+        assert (a.supplementary, a.out_of_pocket, a.after) == (
+            b.supplementary,
+            b.out_of_pocket,
+            b.after,
+        )
+        assert [(x.layer, x.code, x.base, x.amount) for x in a.lines] == [
+            (y.layer, y.code, y.base, y.amount) for y in b.lines
+        ]

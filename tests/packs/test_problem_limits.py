@@ -9,7 +9,8 @@ import pytest
 from django.utils import translation
 
 from jingban.core.errors import ValidationFailed
-from jingban.engine.policy.loader import MAX_PROBLEMS, PackError, load_pack_text
+from jingban.engine.policy.errors import MAX_PROBLEMS
+from jingban.engine.policy.loader import PackError, load_pack_text
 from jingban.packs.services import import_pack_text
 from tests.personas import Personas
 

@@ -17,22 +17,28 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
+from jingban.engine.policy.errors import (
+    PackError,
+    Problem,
+    header_problems,
+    line_of,
+    path_text,
+    validation_problems,
+)
 from jingban.engine.policy.layouts import LayoutProblem, layout_of, parse_note, upgrade
 from jingban.engine.policy.schema import (
-    FAMILY_SECTIONS,
     PACK_RULES,
     ContributionRules,
     Family,
     MedicalRules,
-    PackHeader,
     PackKind,
     PackRules,
     SupplementaryRules,
@@ -41,41 +47,6 @@ from jingban.engine.policy.schema import (
 _NOTE_KEYS = frozenset({"value", "sample", "note", "source"})
 # Numbers that name the pack or its layout rather than state policy: not figures.
 _NOT_FIGURES = frozenset({("version",), ("schema",)})
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a pack: where (dotted path, line) and what, in English, with a stable
-    ``code`` and its ``params`` so an application can say it in the user's language. Codes are
-    pydantic's error types (``missing``, ``extra_forbidden`` …) and the schema's own
-    (``pack.bands_overlap``, ``money.too_precise`` …)."""
-
-    path: str
-    line: int | None
-    message: str
-    code: str = "pack.invalid"
-    params: Mapping[str, object] = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        where = f"line {self.line}, " if self.line else ""
-        return f"{where}{self.path or '(pack)'}: {self.message}"
-
-
-class PackError(ValueError):
-    """A pack that cannot be loaded; names the file, and each problem's path and line."""
-
-    code = "policy.invalid_pack"
-
-    def __init__(self, source: str, problems: Sequence[Problem]) -> None:
-        self.source = source
-        self.total = len(problems)
-        # A page of 15,000 problems helps no one: the first ones, then how many more.
-        shown = list(problems[:MAX_PROBLEMS])
-        if len(problems) > MAX_PROBLEMS:
-            more = len(problems) - MAX_PROBLEMS
-            shown.append(Problem("", None, f"… and {more} more", "pack.more", {"count": more}))
-        self.problems = tuple(shown)
-        super().__init__(f"{source}: " + "; ".join(str(p) for p in self.problems))
 
 
 @dataclass(frozen=True)
@@ -233,30 +204,6 @@ _UniqueKeyLoader.add_constructor(
 _UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_date)
 
 
-def _path_text(loc: Iterable[object]) -> str:
-    return ".".join(str(part) for part in loc)
-
-
-def _line_of(node: yaml.Node | None, loc: Sequence[object]) -> int | None:
-    """The line (1-based) of the deepest key along ``loc`` in the composed document."""
-    line = node.start_mark.line + 1 if node is not None else None
-    for part in loc:
-        if part == "[key]":  # pydantic's marker for a bad mapping key: the key's own line
-            continue
-        match: tuple[yaml.Node, yaml.Node] | None = None
-        if isinstance(node, yaml.MappingNode):
-            # A figure with notes is a mapping around its value: the path goes on inside it.
-            match = next(((k, v) for k, v in node.value if str(k.value) == str(part)), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if 0 <= part < len(node.value):
-                match = (node.value[part], node.value[part])
-        if match is None:
-            break
-        key, node = match
-        line = key.start_mark.line + 1
-    return line
-
-
 def _strip_notes(data: object, path: tuple[object, ...], out: list[Figure], layout: int) -> object:
     """Replace every ``{value: …, sample: …}`` figure by its value, collecting the figures."""
     if isinstance(data, Mapping):
@@ -274,13 +221,13 @@ def _strip_notes(data: object, path: tuple[object, ...], out: list[Figure], layo
                     note = Note(*parse_note(written, layout))
                 except LayoutProblem as err:
                     raise _NoteError(where, str(err), err.code) from err
-            out.append(Figure(_path_text(path), value, sample, note))
+            out.append(Figure(path_text(path), value, sample, note))
             return value
         return {k: _strip_notes(v, (*path, k), out, layout) for k, v in data.items()}
     if isinstance(data, list):
         return [_strip_notes(v, (*path, i), out, layout) for i, v in enumerate(data)]
     if isinstance(data, (int, float)) and not isinstance(data, bool) and path not in _NOT_FIGURES:
-        out.append(Figure(_path_text(path), data, False))
+        out.append(Figure(path_text(path), data, False))
     return data
 
 
@@ -319,7 +266,6 @@ MAX_DEPTH = 32  # a pack is a few levels deep; the shipped ones reach 6
 # Names and values in a pack; the shipped ones hold under 1,000. A paste of thousands of keys
 # is refused in one pass instead of being validated key by key.
 MAX_VALUES = 5_000
-MAX_PROBLEMS = 100
 
 
 class _Shape(Exception):
@@ -380,27 +326,27 @@ def load_pack_text(text: str, *, source: str = "<text>") -> PolicyPack:
     try:
         layout = layout_of(data)
     except LayoutProblem as err:
-        problem = Problem(err.path, _line_of(node, (err.path,)), str(err), err.code, err.params)
+        problem = Problem(err.path, line_of(node, (err.path,)), str(err), err.code, err.params)
         raise PackError(source, [problem]) from err
     figures: list[Figure] = []
     try:
         stripped = _strip_notes(data, (), figures, layout)
     except _NoteError as err:
-        where = _path_text(err.path)
-        problem = Problem(where, _line_of(node, err.path), str(err), err.code)
+        where = path_text(err.path)
+        problem = Problem(where, line_of(node, err.path), str(err), err.code)
         raise PackError(source, [problem]) from err
     assert isinstance(stripped, dict)
     try:
         plain = upgrade(stripped, layout)
     except LayoutProblem as err:
         # Without its family the rules cannot be checked; the header still can.
-        problem = Problem(err.path, _line_of(node, (err.path,)), str(err), err.code, err.params)
-        header = _header_problems(stripped, node, layout, skip={err.path})
+        problem = Problem(err.path, line_of(node, (err.path,)), str(err), err.code, err.params)
+        header = header_problems(stripped, node, layout, skip={err.path})
         raise PackError(source, [problem, *header]) from err
     try:
         rules = PACK_RULES.validate_python(plain, context={"layout": layout})
     except ValidationError as err:
-        raise PackError(source, _problems(err, plain, node, layout)) from err
+        raise PackError(source, validation_problems(err, plain, node, layout)) from err
     return PolicyPack(
         rules=rules,
         hash=content_hash(_stringify_keys(data)),
@@ -408,87 +354,6 @@ def load_pack_text(text: str, *, source: str = "<text>") -> PolicyPack:
         text=text,
         source=source,
         layout=layout,
-    )
-
-
-_TAG_ERRORS = frozenset({"union_tag_invalid", "union_tag_not_found"})
-
-
-def _header_problems(
-    plain: Mapping[str, Any], node: yaml.Node | None, layout: int, skip: set[str]
-) -> list[Problem]:
-    """The problems of the header alone, for a pack whose family is not known."""
-    header = {k: v for k, v in plain.items() if k in PackHeader.model_fields}
-    try:
-        PackHeader.model_validate(header, context={"layout": layout})
-    except ValidationError as err:
-        return [p for p in _problems(err, plain, node, layout) if p.path.split(".")[0] not in skip]
-    return []
-
-
-def _problems(
-    err: ValidationError, plain: Mapping[str, Any], node: yaml.Node | None, layout: int
-) -> list[Problem]:
-    """Each validation error as a problem at its path and line. The union puts the family first
-    in each location: it is taken off, so a path reads as the text is written."""
-    family = plain.get("family")
-    problems = []
-    for e in err.errors(include_url=False):
-        if e["type"] in _TAG_ERRORS:
-            problems.append(_family_problem(family, node))
-            problems += _header_problems(plain, node, layout, skip={"family"})
-            continue
-        loc = tuple(e["loc"])
-        if loc and loc[0] == family:
-            loc = loc[1:]
-        code, params = e["type"], {k: v for k, v in (e.get("ctx") or {}).items() if k != "error"}
-        message = e["msg"].removeprefix("Value error, ")
-        if code == "extra_forbidden" and len(loc) == 1:
-            code, message, params = _section_of_other_family(str(loc[0]), family, code, message)
-        problems.append(
-            Problem(
-                _path_text(part for part in loc if part != "[key]"),
-                _line_of(node, loc),
-                message,
-                code,
-                params,
-            )
-        )
-    return problems
-
-
-def _family_problem(family: object, node: yaml.Node | None) -> Problem:
-    expected = ", ".join(f.value for f in Family)
-    line = _line_of(node, ("family",))
-    if family is None:
-        return Problem(
-            "family",
-            line,
-            f"name the scheme family of the pack: family: {expected}",
-            "pack.family_missing",
-            {"expected": expected},
-        )
-    return Problem(
-        "family",
-        line,
-        f"{family!r} is not a scheme family (one of {expected})",
-        "pack.unknown_family",
-        {"family": repr(family), "expected": expected},
-    )
-
-
-def _section_of_other_family(
-    key: str, family: object, code: str, message: str
-) -> tuple[str, str, dict[str, object]]:
-    """A top-level key another family has: say so rather than "not permitted"."""
-    owners = [f.value for f, sections in FAMILY_SECTIONS.items() if key in sections]
-    if not owners:
-        return code, message, {}
-    params: dict[str, object] = {"section": key, "family": str(family), "owner": owners[0]}
-    return (
-        "pack.section_of_other_family",
-        f"{key} belongs to a {owners[0]} pack, not to a {family} pack",
-        params,
     )
 
 
