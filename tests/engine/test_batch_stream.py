@@ -92,12 +92,16 @@ def settle_text(
     carried: dict[tuple[str, int], YearToDate] | None = None,
     packs: Sequence = PACKS,
     on_person_year=None,
-    outputs: Outputs | None = None,
+    results: io.StringIO | None = None,
 ) -> Written:
     path = folder / "claims.csv"
     path.write_text(text, encoding="utf-8")
-    results, lines, errors, accumulators = (io.StringIO() for _ in range(4))
-    outputs = outputs or Outputs(results, lines, errors, accumulators)
+    lines, errors, accumulators = (io.StringIO() for _ in range(3))
+    if results is None:
+        results = io.StringIO()
+        outputs = Outputs(results, lines, errors, accumulators)
+    else:  # only the results, as the streaming test reads them while they are written
+        outputs = Outputs(results)
     summary = settle_file(
         path,
         packs,
@@ -109,7 +113,7 @@ def settle_text(
     )
     return Written(
         summary,
-        list(csv.DictReader(io.StringIO(outputs.results.getvalue()))),  # type: ignore[attr-defined]
+        list(csv.DictReader(io.StringIO(results.getvalue()))),
         list(csv.DictReader(io.StringIO(lines.getvalue()))),
         list(csv.DictReader(io.StringIO(errors.getvalue()))),
         accumulators.getvalue(),
@@ -253,7 +257,6 @@ def test_each_person_year_is_written_before_the_next_is_settled(
 
     monkeypatch.setattr(batch_module, "adjudicate", counting)
     results = io.StringIO()
-    outputs = Outputs(results)
     seen: list[tuple[tuple[str, int], int, int]] = []
 
     def at_person_year(key: tuple[str, int]) -> None:
@@ -261,7 +264,7 @@ def test_each_person_year_is_written_before_the_next_is_settled(
         seen.append((key, written_rows, len(settled_so_far)))
 
     settle_text(
-        tmp_path, claims_csv(claims), run_size=50, on_person_year=at_person_year, outputs=outputs
+        tmp_path, claims_csv(claims), run_size=50, on_person_year=at_person_year, results=results
     )
 
     per_year: dict[tuple[str, int], int] = {}
@@ -368,10 +371,8 @@ def test_claims_of_one_day_settle_by_claim_id_in_natural_order(tmp_path: Path) -
     in_memory = settle_claims(numbered(claims), [PUBLIC])
     from_file = settle_text(tmp_path, claims_csv(claims), packs=[PUBLIC])
 
-    assert {o.claim_id: o.adjudication.basic_fund for o in in_memory.outcomes} == {  # type: ignore[union-attr]
-        "C9": 15_000,
-        "C10": 0,
-    }
+    fund = {o.claim_id: o.adjudication.basic_fund for o in in_memory.outcomes if o.adjudication}
+    assert fund == {"C9": 15_000, "C10": 0}
     assert [(r["line"], r["claim_id"], r["basic_fund"]) for r in from_file.results] == [
         ("3", "C9", "150.00"),
         ("2", "C10", "0.00"),
