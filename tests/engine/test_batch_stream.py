@@ -311,6 +311,22 @@ def test_person_years_carried_in_come_out_in_order_with_or_without_claims() -> N
     assert years[2].accumulators.get("cap:outpatient_general") == 15_000
 
 
+def test_outcomes_can_be_handed_on_as_settled_instead_of_kept_per_person_year() -> None:
+    claims = many_claims(40, 1, seed=4)  # one person-year of many claims
+    rows = sorted(numbered(claims), key=lambda row: batch_module.settlement_order(*row))
+    handed: list[str] = []
+
+    years = list(
+        settle_person_years(rows, PACKS, on_outcome=lambda outcome: handed.append(outcome.claim_id))
+    )
+    kept = list(settle_person_years(rows, PACKS))
+
+    assert [(y.key, y.outcomes) for y in years] == [(("p0", 2025), ())]
+    assert handed == [o.claim_id for o in kept[0].outcomes]
+    assert len(handed) == 40
+    assert years[0].accumulators == kept[0].accumulators
+
+
 def test_rows_out_of_settlement_order_are_a_programming_error() -> None:
     rows = numbered(
         [
