@@ -97,14 +97,15 @@ def files_section() -> list[str]:
         "an id already given is refused (`claim.duplicate_id`, naming the first line).",
         "",
         "**内存与临时文件 · Memory and temporary files.** 文件先按人员年度在磁盘上分组（排序后的"
-        "分段临时文件再归并，放在 `--out` 所在目录的隐藏临时目录中，结束时删除，约需与理赔文件"
-        "相当的磁盘空间），然后逐个人员年度结算并立即写出，内存占用不随文件增大。",
+        "分段临时文件再归并，放在 `--out` 所在目录的隐藏临时目录中，结束时删除，约需理赔文件"
+        "一倍半的磁盘空间），然后逐个人员年度结算并立即写出，内存占用不随文件增大。",
         "",
         "The file is first grouped by person-year on disk: blocks of claims are sorted and "
         "written as temporary runs in a hidden folder beside `--out` (removed at the end; "
-        "allow about the size of the claims file in disk space), then the runs are merged and "
+        "allow about one and a half times the size of the claims file in disk space), then "
+        "the runs are merged and "
         "each person-year is settled and written as soon as its claims are together. Memory "
-        "does not grow with the file (about 0.2 GB whatever its size, see "
+        "does not grow with the file (about 140 MB at 200,000 claims and at 2 million, see "
         "`benchmarks/adjudicate.py`); accumulators given with `--accumulators-in` are held in "
         "memory.",
         "",

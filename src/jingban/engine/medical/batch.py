@@ -276,19 +276,22 @@ def settle_person_years(
     accumulators: Mapping[PersonYear, YearToDate] | None = None,
     *,
     duplicates: Mapping[int, int] | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
 ) -> Iterator[SettledYear]:
     """Settle ``rows`` of ``(line, claim)`` given in ``settlement_order``, and give each
     person-year as soon as its last claim is settled, so only one person-year is ever held.
 
     The person-years of ``accumulators`` come back too, in the same order (person id, year),
     whether or not they have claims here. ``duplicates`` maps the line of a row whose claim id
-    was given before to that first line: such a row is refused, not settled. Raises
-    ``PackSetError`` at once when the packs cannot be used together, and ``ValueError`` while
-    going when the rows are not in settlement order.
+    was given before to that first line: such a row is refused, not settled. With
+    ``on_outcome``, each outcome goes to it as soon as it is settled and is not kept (the
+    person-years come back without outcomes): then not even a person-year of many claims is
+    held. Raises ``PackSetError`` at once when the packs cannot be used together, and
+    ``ValueError`` while going when the rows are not in settlement order.
     """
     plan = _Packs.of(packs)
     carried = sorted(_checked(accumulators).items())
-    return _settle_sorted(rows, plan, carried, duplicates or {})
+    return _settle_sorted(rows, plan, carried, duplicates or {}, on_outcome)
 
 
 def _settle_sorted(
@@ -296,7 +299,9 @@ def _settle_sorted(
     plan: _Packs,
     carried: list[tuple[PersonYear, YearToDate]],
     duplicates: Mapping[int, int],
+    on_outcome: Callable[[Outcome], None] | None,
 ) -> Iterator[SettledYear]:
+    keep = _keeper(on_outcome)
     waiting = iter(carried)
     next_carried = next(waiting, None)
     current: PersonYear | None = None
@@ -325,10 +330,10 @@ def _settle_sorted(
             current, outcomes = key, []
         first = duplicates.get(line)
         if first is not None:
-            outcomes.append(_duplicate(line, claim, first))
+            keep(outcomes, _duplicate(line, claim, first))
             continue
         outcome, after = _settle_one(line, claim, plan, ytd)
-        outcomes.append(outcome)
+        keep(outcomes, outcome)
         if after is not None:
             ytd = after
     if current is not None:
@@ -337,6 +342,15 @@ def _settle_sorted(
     while next_carried is not None:
         yield SettledYear(next_carried[0], (), next_carried[1])
         next_carried = next(waiting, None)
+
+
+def _keeper(
+    on_outcome: Callable[[Outcome], None] | None,
+) -> Callable[[list[Outcome], Outcome], None]:
+    """How an outcome is kept: in its person-year's list, or handed on at once."""
+    if on_outcome is None:
+        return list.append
+    return lambda _kept, outcome: on_outcome(outcome)
 
 
 def _checked(

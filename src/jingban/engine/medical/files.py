@@ -7,8 +7,11 @@ cannot be read, is not UTF-8, lacks a column — raises ``FileProblem``. Amounts
 most two decimals on the way in and out; accumulators are the engine's integers (fen, or a count
 for ``visits:*``), so nothing is rounded when a year is carried from one file to the next.
 
-Output goes through ``AtomicFiles``: each file is written beside its target under a temporary
-name and renamed only when every file is complete, so a failure leaves no half-written file.
+The writers (``ResultWriter``, ``ExplanationWriter``, ``ErrorWriter``, ``AccumulatorWriter``)
+take one row or person-year at a time, so a large file is written as it is settled
+(``jingban.engine.medical.stream``). Output goes through ``AtomicFiles``: each file is written
+beside its target under a temporary name and renamed only when every file is complete, so a
+failure leaves no half-written file.
 """
 
 from __future__ import annotations
@@ -387,12 +390,6 @@ def parse_accumulators(
 
 def _english(refusal: Refusal) -> str:
     return refusal.message
-
-
-def _writer(stream: TextIO, columns: Iterable[str]) -> csv.DictWriter[str]:
-    writer = csv.DictWriter(stream, fieldnames=list(columns), lineterminator="\n")
-    writer.writeheader()
-    return writer
 
 
 class ResultWriter:

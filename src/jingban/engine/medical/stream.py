@@ -182,6 +182,23 @@ class _Writers:
         self.summary = summary
         self.first = _FirstRefusals(shown)
 
+    def write(self, outcome: Outcome) -> None:
+        """One settled or refused row: its result, its explanation lines or its error."""
+        self.results.write(outcome)
+        adjudication = outcome.adjudication
+        if adjudication is None:
+            assert outcome.refusal is not None
+            self.refused(outcome.refusal)
+            return
+        summary = self.summary
+        summary.settled += 1
+        totals = summary.totals
+        totals["total"] += adjudication.total
+        for name in AMOUNTS:
+            totals[name] += getattr(adjudication, name)
+        if self.lines is not None:
+            self.lines.write(adjudication)
+
     def refused(self, refusal: Refusal) -> None:
         self.summary.refused += 1
         self.first.add(refusal)
@@ -222,8 +239,7 @@ def settle_file(
                 ids.add((item.claim_id, line))
             if isinstance(item, Refusal):
                 # A row that could not be read has no person-year: written at once, in order.
-                writers.results.write(Outcome(line, item.claim_id, refusal=item))
-                writers.refused(item)
+                writers.write(Outcome(line, item.claim_id, refusal=item))
             else:
                 claims.add((settlement_order(line, item), item))
         duplicates = _repeated_ids(ids.merged())
@@ -232,34 +248,16 @@ def settle_file(
             packs,
             accumulators,
             duplicates=duplicates,
+            on_outcome=writers.write,
         )
         for year in years:
-            _write_year(writers, year.outcomes, year.accumulators)
+            if writers.accumulators is not None:
+                writers.accumulators.write(year.accumulators)
             if on_person_year is not None:
                 on_person_year(year.key)
         summary.runs = claims.runs + ids.runs
     summary.first_refusals = writers.first.sorted()
     return summary
-
-
-def _write_year(writers: _Writers, outcomes: Iterable[Outcome], after: YearToDate) -> None:
-    summary = writers.summary
-    for outcome in outcomes:
-        writers.results.write(outcome)
-        adjudication = outcome.adjudication
-        if adjudication is not None:
-            summary.settled += 1
-            totals = summary.totals
-            totals["total"] += adjudication.total
-            for name in AMOUNTS:
-                totals[name] += getattr(adjudication, name)
-            if writers.lines is not None:
-                writers.lines.write(adjudication)
-        else:
-            assert outcome.refusal is not None
-            writers.refused(outcome.refusal)
-    if writers.accumulators is not None:
-        writers.accumulators.write(after)
 
 
 def _repeated_ids(ids: Iterable[tuple[str, int]]) -> dict[int, int]:
