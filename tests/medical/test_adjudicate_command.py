@@ -692,3 +692,19 @@ def test_a_file_problem_found_late_in_the_file_leaves_nothing(
     assert run.code == 2
     assert "line 3002 is not UTF-8" in run.err
     assert list(out.parent.iterdir()) == []  # no results, no temporary file, no runs
+
+
+def test_a_contribution_pack_is_refused_as_settling_no_claim(adjudicate, tmp_path: Path) -> None:
+    """A contribution pack is public too, but says what a year costs, not what a claim pays."""
+    claims = write_claims(
+        tmp_path / "claims.csv",
+        "c1,p1,outpatient,,1,2025-03-01,,40000,0,0,general,local",
+    )
+    out = tmp_path / "r.csv"
+    run = adjudicate(
+        "--policy", "sample-resident-contributions-2025", "--policy-source", "files",
+        "--in", claims, "--out", out, "--language", "en",
+    )  # fmt: skip
+    assert run.code == 2
+    assert "sample-resident-contributions-2025@1 settles no claim" in run.err
+    assert not out.exists()

@@ -121,6 +121,9 @@ FILE_MESSAGES: dict[str, Promise] = {
     "accumulators.duplicate": _(
         "%(path)s: line %(line)s repeats the counter %(counter)s of %(person_id)s in %(year)s."
     ),
+    "batch.not_a_claim_pack": _(
+        "%(packs)s settles no claim: give a medical pack, and supplementary packs on top of it."
+    ),
     "batch.no_public_pack": _(
         "No public pack given (only %(packs)s): a supplementary pack settles only on top of a "
         "public one."

@@ -30,8 +30,8 @@ from jingban.engine.codes import VisitType
 from jingban.engine.errors import CodedError
 from jingban.engine.medical.cascade import Adjudication, ClaimRejected, adjudicate
 from jingban.engine.medical.claim import Claim, ClaimInvalid, YearToDate
+from jingban.engine.policy.header import Family
 from jingban.engine.policy.loader import PolicyPack
-from jingban.engine.policy.schema import PackKind
 
 # The money columns of a result, in the order of the cascade.
 AMOUNTS = (
@@ -149,8 +149,16 @@ class _Packs:
 
     @classmethod
     def of(cls, packs: Sequence[PolicyPack]) -> _Packs:
-        public = tuple(p for p in packs if p.kind is PackKind.PUBLIC)
-        extras = tuple(p for p in packs if p.kind is PackKind.SUPPLEMENTARY)
+        # By family, not by kind: a contribution pack is public too, but settles no claim.
+        others = [p for p in packs if p.family not in (Family.MEDICAL, Family.SUPPLEMENTARY)]
+        if others:
+            raise PackSetError(
+                "batch.not_a_claim_pack",
+                f"{_names(others)} settles no claim (family {others[0].family})",
+                packs=_names(others),
+            )
+        public = tuple(p for p in packs if p.family is Family.MEDICAL)
+        extras = tuple(p for p in packs if p.family is Family.SUPPLEMENTARY)
         if not public:
             raise PackSetError(
                 "batch.no_public_pack",
