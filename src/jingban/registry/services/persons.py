@@ -1,6 +1,6 @@
-"""Registry state changes: register and edit insured persons, reveal a document, enrollment and
-special-group membership. Each function takes ``acting_user``, validates everything before it
-writes anything, runs in one transaction and writes the action log in it."""
+"""Persons (参保人): register and edit them, reveal a document, enrollment and special-group
+membership. Each function takes ``acting_user``, validates everything before it writes anything,
+runs in one transaction and writes the action log in it."""
 
 from __future__ import annotations
 
@@ -14,25 +14,19 @@ from django.utils.translation import gettext_lazy as _
 from jingban.core import queries as core_queries
 from jingban.core.actionlog import log_action, log_bulk
 from jingban.core.calendar import today as local_today
-from jingban.core.errors import Forbidden, Message, NotFound, ValidationFailed
+from jingban.core.errors import Message, ValidationFailed
 from jingban.core.models import User
 from jingban.core.roles import Cap
 from jingban.core.services.reference import digest_rows
-from jingban.registry import queries
 from jingban.registry.documents import mask_document, normalise_phone, parse_document
 from jingban.registry.models import (
-    AgentAuthorisation,
-    AgentKind,
-    AgentService,
     Enrollment,
     EnrollmentStatus,
     GroupMembership,
-    Household,
-    HouseholdMember,
     Person,
-    Relation,
     SpecialGroup,
 )
+from jingban.registry.services.common import require
 
 EARLIEST_BIRTH = dt.date(1890, 1, 1)
 
@@ -167,11 +161,6 @@ def _validate(data: PersonInput, *, acting_user: User, existing: Person | None) 
     )
 
 
-def _require(user: User, capability: Cap) -> None:
-    if not user.can(capability):
-        raise Forbidden()
-
-
 def _duplicate_error() -> ValidationFailed:
     return ValidationFailed(
         fields={"document_number": [_("A person with this document is already registered.")]}
@@ -180,7 +169,7 @@ def _duplicate_error() -> ValidationFailed:
 
 def register_person(data: PersonInput, *, acting_user: User) -> Person:
     """Register a new insured person (登记参保人)."""
-    _require(acting_user, Cap.PERSON_CREATE)
+    require(acting_user, Cap.PERSON_CREATE)
     clean = _validate(data, acting_user=acting_user, existing=None)
     try:
         with transaction.atomic():
@@ -203,7 +192,7 @@ def update_person(
     person: Person, data: PersonInput, *, acting_user: User, reason: str = ""
 ) -> Person:
     """Change a person's particulars (变更信息). The person must come from a scoped query."""
-    _require(acting_user, Cap.PERSON_EDIT)
+    require(acting_user, Cap.PERSON_EDIT)
     clean = _validate(data, acting_user=acting_user, existing=person)
     try:
         with transaction.atomic():
@@ -232,7 +221,7 @@ def update_person(
 
 def reveal_document(person: Person, *, acting_user: User, purpose: str = "") -> str:
     """Show a person's full document number. Every reveal is logged (查看完整证件号)."""
-    _require(acting_user, Cap.PERSON_REVEAL)
+    require(acting_user, Cap.PERSON_REVEAL)
     with transaction.atomic():
         log_action(
             acting_user=acting_user,
@@ -336,7 +325,7 @@ def add_membership(
 def bulk_register_persons(rows: Sequence[PersonInput], *, acting_user: User) -> list[Person]:
     """Register many persons at once (an import or the demo). All rows are validated first;
     one bad row stops the batch before anything is written, naming its row number."""
-    _require(acting_user, Cap.PERSON_CREATE)
+    require(acting_user, Cap.PERSON_CREATE)
     cleaned: list[_Clean] = []
     seen: set[tuple[str, str]] = set()
     for index, row in enumerate(rows, start=1):
@@ -445,363 +434,3 @@ def ensure_special_groups(*, acting_user: User | None) -> int:
             digest=digest_rows(missing),
         )
     return len(missing)
-
-
-# Households ------------------------------------------------------------------------------------
-
-
-def _member_snapshot(member: HouseholdMember) -> dict[str, object]:
-    return {
-        "household": member.household.number,
-        "person": member.person_id,
-        "relation": member.relation,
-        "joined_on": member.joined_on.isoformat(),
-        "left_on": member.left_on.isoformat() if member.left_on else None,
-    }
-
-
-def create_household(
-    head: Person, *, joined_on: dt.date, address: str = "", acting_user: User
-) -> Household:
-    """Open a household (建户) with ``head`` as its head, in the head's region.
-
-    The head must come from a scoped query and must not already be in an open household."""
-    _require(acting_user, Cap.HOUSEHOLD_EDIT)
-    current = queries.open_household_membership(head)
-    if current is not None:
-        raise ValidationFailed(
-            fields={
-                "person": [
-                    _("This person already belongs to household %(number)s.")
-                    % {"number": current.household.number}
-                ]
-            }
-        )
-    if joined_on > local_today():
-        raise ValidationFailed(fields={"joined_on": [_("The date lies in the future.")]})
-    with transaction.atomic():
-        household = Household.objects.create(
-            # The number is derived from the row's id, so it is set in a second step.
-            number=f"pending-{head.pk}-{dt.datetime.now().timestamp()}",
-            region_id=head.region_id,
-            address=(address or head.address).strip(),
-        )
-        household.number = household_number(head.region.code, household.pk)
-        household.save(update_fields=["number"])
-        member = HouseholdMember.objects.create(
-            household=household, person=head, relation=Relation.HEAD, joined_on=joined_on
-        )
-        log_action(
-            acting_user=acting_user,
-            action="registry.household.created",
-            object_type="registry.household",
-            object_id=household.pk,
-            region_path=head.region.path,
-            after={"number": household.number, "address": household.address}
-            | {"head": _member_snapshot(member)},
-        )
-    return household
-
-
-def household_number(region_code: str, household_id: int) -> str:
-    """户号: the county code of the household's region and its id, zero-padded to 10 digits."""
-    return f"{region_code[:6]}{household_id:010d}"
-
-
-def add_household_member(
-    household: Household,
-    person: Person,
-    *,
-    relation: str,
-    joined_on: dt.date,
-    acting_user: User,
-) -> HouseholdMember:
-    """Add a person to a household (入户). Household and person come from scoped queries."""
-    _require(acting_user, Cap.HOUSEHOLD_EDIT)
-    errors: dict[str, list[Message]] = {}
-    if relation not in Relation.values:
-        errors["relation"] = [_("Unknown relation.")]
-    elif (
-        relation == Relation.HEAD
-        and household.members.filter(relation=Relation.HEAD, left_on__isnull=True).exists()
-    ):
-        errors["relation"] = [_("The household already has a head.")]
-    current = queries.open_household_membership(person)
-    if current is not None:
-        errors["person"] = [
-            _("This person already belongs to household %(number)s.")
-            % {"number": current.household.number}
-        ]
-    if joined_on > local_today():
-        errors["joined_on"] = [_("The date lies in the future.")]
-    if errors:
-        raise ValidationFailed(fields=errors)
-    try:
-        with transaction.atomic():
-            member = HouseholdMember.objects.create(
-                household=household, person=person, relation=relation, joined_on=joined_on
-            )
-            log_action(
-                acting_user=acting_user,
-                action="registry.household.member_added",
-                object_type="registry.household",
-                object_id=household.pk,
-                region_path=household.region.path,
-                after=_member_snapshot(member),
-            )
-    except IntegrityError:
-        # A concurrent change took the person or the head's place first.
-        raise ValidationFailed(
-            fields={"person": [_("This person already belongs to a household.")]}
-        ) from None
-    return member
-
-
-def end_household_membership(
-    member: HouseholdMember, *, left_on: dt.date, acting_user: User, reason: str = ""
-) -> HouseholdMember:
-    """Record that a member left the household (迁出). The head leaves last."""
-    _require(acting_user, Cap.HOUSEHOLD_EDIT)
-    errors: dict[str, list[Message]] = {}
-    if member.left_on is not None:
-        errors["left_on"] = [_("This member has already left the household.")]
-    elif left_on < member.joined_on:
-        errors["left_on"] = [_("The end of the period is before its start.")]
-    elif left_on > local_today():
-        errors["left_on"] = [_("The date lies in the future.")]
-    if (
-        not errors
-        and member.relation == Relation.HEAD
-        and member.household.members.filter(left_on__isnull=True).exclude(pk=member.pk).exists()
-    ):
-        errors["person"] = [_("The head leaves last: the other members must leave first.")]
-    if errors:
-        raise ValidationFailed(fields=errors)
-    with transaction.atomic():
-        locked = (
-            HouseholdMember.objects.select_for_update()
-            .select_related("household__region")
-            .get(pk=member.pk)
-        )
-        before = _member_snapshot(locked)
-        locked.left_on = left_on
-        locked.save(update_fields=["left_on"])
-        log_action(
-            acting_user=acting_user,
-            action="registry.household.member_left",
-            object_type="registry.household",
-            object_id=locked.household_id,
-            region_path=locked.household.region.path,
-            before=before,
-            after=_member_snapshot(locked),
-            reason=reason.strip(),
-        )
-    return locked
-
-
-# Agents and guardians -----------------------------------------------------------------------------
-
-#: The longest an authorisation may run. Guardianship by court order may be longer; it is
-#: renewed like any other (sample: no source fixes a limit; the bureau sets it).
-MAX_AUTHORISATION_DAYS = 5 * 366
-
-
-@dataclass(frozen=True)
-class AuthorisationInput:
-    agent_username: str
-    kind: str
-    services: tuple[str, ...]
-    valid_from: dt.date
-    valid_to: dt.date
-    basis: str
-    relation: str = ""
-
-
-def _authorisation_snapshot(auth: AgentAuthorisation) -> dict[str, object]:
-    return {
-        "agent": auth.agent.get_username(),
-        "kind": auth.kind,
-        "relation": auth.relation,
-        "services": sorted(auth.services),
-        "valid_from": auth.valid_from.isoformat(),
-        "valid_to": auth.valid_to.isoformat(),
-        "basis": auth.basis,
-        "revoked_at": auth.revoked_at.isoformat() if auth.revoked_at else None,
-    }
-
-
-def grant_authorisation(
-    person: Person, data: AuthorisationInput, *, acting_user: User
-) -> AgentAuthorisation:
-    """Record that an account may act for ``person`` (登记代办人/监护人) for the listed services
-    over a period. The person comes from a scoped query; the agent signs in with their own
-    account."""
-    _require(acting_user, Cap.AGENT_GRANT)
-    errors: dict[str, list[Message]] = {}
-    agent = User.objects.filter(username=data.agent_username.strip(), is_active=True).first()
-    if agent is None:
-        errors["agent"] = [_("No active account has this user name.")]
-    elif not agent.can(Cap.AGENT_ACT):
-        errors["agent"] = [_("This account cannot act as an agent.")]
-    elif person.account_id == agent.pk:
-        errors["agent"] = [_("A person cannot be their own agent.")]
-    if data.kind not in AgentKind.values:
-        errors["kind"] = [_("Unknown kind of authorisation.")]
-    services = tuple(dict.fromkeys(data.services))
-    if not services:
-        errors["services"] = [_("Choose at least one service.")]
-    elif any(s not in AgentService.values for s in services):
-        errors["services"] = [_("Unknown service.")]
-    if data.valid_to < data.valid_from:
-        errors["valid_to"] = [_("The end of the period is before its start.")]
-    elif data.valid_to < local_today():
-        errors["valid_to"] = [_("This authorisation has already expired.")]
-    elif (data.valid_to - data.valid_from).days > MAX_AUTHORISATION_DAYS:
-        errors["valid_to"] = [_("An authorisation may run for at most five years.")]
-    if not data.basis.strip():
-        errors["basis"] = [_("Name the authorisation letter or court order it rests on.")]
-    if agent is not None and not errors:
-        overlapping = AgentAuthorisation.objects.filter(
-            person=person,
-            agent=agent,
-            revoked_at__isnull=True,
-            valid_from__lte=data.valid_to,
-            valid_to__gte=data.valid_from,
-        ).exists()
-        if overlapping:
-            errors["agent"] = [
-                _("This account is already authorised for this person in that period.")
-            ]
-    if errors:
-        raise ValidationFailed(fields=errors)
-    assert agent is not None
-    with transaction.atomic():
-        auth = AgentAuthorisation.objects.create(
-            person=person,
-            agent=agent,
-            kind=data.kind,
-            relation=data.relation.strip(),
-            services=list(services),
-            valid_from=data.valid_from,
-            valid_to=data.valid_to,
-            basis=data.basis.strip(),
-            granted_by=acting_user,
-        )
-        log_action(
-            acting_user=acting_user,
-            action="registry.agent.granted",
-            object_type="registry.person",
-            object_id=person.pk,
-            region_path=person.region.path,
-            after=_authorisation_snapshot(auth),
-        )
-    return auth
-
-
-def revoke_authorisation(
-    auth: AgentAuthorisation, *, acting_user: User, reason: str = ""
-) -> AgentAuthorisation:
-    """End an authorisation now (撤销授权). It stays on record, marked revoked."""
-    _require(acting_user, Cap.AGENT_GRANT)
-    if not reason.strip():
-        raise ValidationFailed(fields={"reason": [_("Give the reason.")]})
-    with transaction.atomic():
-        locked = (
-            AgentAuthorisation.objects.select_for_update()
-            .select_related("agent", "person__region")
-            .get(pk=auth.pk)
-        )
-        if locked.revoked_at is not None:
-            raise ValidationFailed(_("This authorisation has already been revoked."))
-        before = _authorisation_snapshot(locked)
-        locked.revoked_at = dt.datetime.now(tz=dt.UTC)
-        locked.revoked_by = acting_user
-        locked.save(update_fields=["revoked_at", "revoked_by"])
-        log_action(
-            acting_user=acting_user,
-            action="registry.agent.revoked",
-            object_type="registry.person",
-            object_id=locked.person_id,
-            region_path=locked.person.region.path,
-            before=before,
-            after=_authorisation_snapshot(locked),
-            reason=reason.strip(),
-        )
-    return locked
-
-
-def _principal(person_id: int) -> str:
-    return f"registry.person:{person_id}"
-
-
-def authorise_agent_act(agent: User, person_id: int, service: str) -> AgentAuthorisation:
-    """The authorisation that lets an agent act for the person in ``service`` today (its
-    ``person`` is the person), or NotFound.
-
-    A refusal (no authorisation, another service, expired, revoked, or no such person) looks like
-    a missing person to the agent, and is written to the action log so an attempt outside the
-    authorised scope is on record. The log row commits even though the request then fails."""
-    auth = queries.valid_authorisation(agent, person_id, service)
-    if auth is not None:
-        return auth
-    with transaction.atomic():
-        log_action(
-            acting_user=agent,
-            action="registry.agent.refused",
-            object_type="registry.person",
-            object_id=person_id,
-            on_behalf_of=_principal(person_id),
-            after={"service": service},
-        )
-    raise NotFound()
-
-
-def agent_viewed_record(agent: User, person: Person) -> None:
-    """Log that an agent looked at the person's record (查询, on the person's behalf)."""
-    with transaction.atomic():
-        log_action(
-            acting_user=agent,
-            action="registry.agent.viewed_record",
-            object_type="registry.person",
-            object_id=person.pk,
-            region_path=person.region.path,
-            on_behalf_of=_principal(person.pk),
-        )
-
-
-def agent_update_contact(
-    agent: User, person_id: int, *, phone: str, address: str
-) -> AgentAuthorisation:
-    """An agent updates the person's phone and address (代办: 变更联系方式). Returns the
-    authorisation used, its ``person`` updated."""
-    auth = authorise_agent_act(agent, person_id, AgentService.UPDATE_CONTACT)
-    person = auth.person
-    errors: dict[str, list[Message]] = {}
-    clean_phone = ""
-    try:
-        clean_phone = normalise_phone(phone)
-    except ValidationFailed as err:
-        errors.update(err.fields)
-    if len(address.strip()) > 300:
-        errors["address"] = [_("The address is too long (at most 300 characters).")]
-    if errors:
-        raise ValidationFailed(fields=errors)
-    with transaction.atomic():
-        locked = Person.objects.select_for_update().select_related("region").get(pk=person.pk)
-        before = {"phone": locked.phone, "address": locked.address}
-        locked.phone = clean_phone
-        locked.address = address.strip()
-        locked.save(update_fields=["phone", "address", "updated_at"])
-        after = {"phone": locked.phone, "address": locked.address}
-        log_action(
-            acting_user=agent,
-            action="registry.person.contact_updated",
-            object_type="registry.person",
-            object_id=locked.pk,
-            region_path=locked.region.path,
-            on_behalf_of=_principal(locked.pk),
-            before=before,
-            after=after,
-        )
-    auth.person = locked
-    return auth
