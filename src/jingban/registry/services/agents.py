@@ -188,27 +188,31 @@ def agent_viewed_record(agent: User, person: Person) -> None:
 
 
 def agent_update_contact(
-    agent: User, person_id: int, *, phone: str, address: str
+    agent: User, person_id: int, *, phone: str | None, address: str | None
 ) -> AgentAuthorisation:
-    """An agent updates the person's phone and address (代办: 变更联系方式). Returns the
-    authorisation used, its ``person`` updated."""
+    """An agent updates the person's phone and address (代办: 变更联系方式). ``None`` keeps
+    what is on record; ``""`` removes it. Returns the authorisation used, its ``person``
+    updated."""
     auth = authorise_agent_act(agent, person_id, AgentService.UPDATE_CONTACT)
-    person = auth.person
     errors: dict[str, list[Message]] = {}
     clean_phone = ""
-    try:
-        clean_phone = normalise_phone(phone)
-    except ValidationFailed as err:
-        errors.update(err.fields)
-    if len(address.strip()) > 300:
+    if phone is not None:
+        try:
+            clean_phone = normalise_phone(phone)
+        except ValidationFailed as err:
+            errors.update(err.fields)
+    clean_address = (address or "").strip()
+    if len(clean_address) > 300:
         errors["address"] = [_("The address is too long (at most 300 characters).")]
     if errors:
         raise ValidationFailed(fields=errors)
     with transaction.atomic():
-        locked = Person.objects.select_for_update().select_related("region").get(pk=person.pk)
+        locked = Person.objects.select_for_update().select_related("region").get(pk=auth.person_id)
         before = {"phone": locked.phone, "address": locked.address}
-        locked.phone = clean_phone
-        locked.address = address.strip()
+        if phone is not None:
+            locked.phone = clean_phone
+        if address is not None:
+            locked.address = clean_address
         locked.save(update_fields=["phone", "address", "updated_at"])
         after = {"phone": locked.phone, "address": locked.address}
         log_action(

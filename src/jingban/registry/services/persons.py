@@ -8,7 +8,9 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from jingban.core import queries as core_queries
@@ -18,14 +20,17 @@ from jingban.core.errors import Message, ValidationFailed
 from jingban.core.models import User
 from jingban.core.roles import Cap
 from jingban.core.services.reference import digest_rows
+from jingban.registry import queries
 from jingban.registry.documents import mask_document, normalise_phone, parse_document
 from jingban.registry.models import (
     Enrollment,
     EnrollmentStatus,
     GroupMembership,
     Person,
+    RevealPurpose,
     SpecialGroup,
 )
+from jingban.registry.services import probes
 from jingban.registry.services.common import require
 
 EARLIEST_BIRTH = dt.date(1890, 1, 1)
@@ -136,16 +141,21 @@ def _validate(data: PersonInput, *, acting_user: User, existing: Person | None) 
         elif birth_date is not None and data.death_date < birth_date:
             add("death_date", _("The date of death is before the birth date."))
 
+    refused: Person | None = None
     if facts is not None:
-        duplicate = Person.objects.filter(
+        duplicate = Person.objects.select_related("region").filter(
             document_type=facts.document_type, document_number=facts.number
         )
         if existing is not None:
             duplicate = duplicate.exclude(pk=existing.pk)
-        if duplicate.exists():
-            add("document_number", _("A person with this document is already registered."))
+        found = duplicate.first()
+        if found is not None:
+            message, refused = _duplicate(acting_user, found)
+            add("document_number", message)
 
     if errors:
+        if refused is not None:
+            probes.registration_refused(acting_user, refused)
         raise ValidationFailed(fields=errors)
     assert facts is not None and birth_date is not None and region is not None
     return _Clean(
@@ -161,10 +171,33 @@ def _validate(data: PersonInput, *, acting_user: User, existing: Person | None) 
     )
 
 
-def _duplicate_error() -> ValidationFailed:
-    return ValidationFailed(
-        fields={"document_number": [_("A person with this document is already registered.")]}
+ALREADY_REGISTERED = _("A person with this document is already registered.")
+# Said when the holder is registered outside the user's scope: it neither confirms nor denies
+# that the person exists, and the attempt is logged (registry.person.registration_refused).
+NOT_HERE = _("This document cannot be registered here. Please contact the bureau.")
+
+
+def _duplicate(acting_user: User, found: Person) -> tuple[Message, Person | None]:
+    """The message for a document already on record, and the person when the attempt is a
+    refused probe outside the user's scope (``None`` when the user may see the holder)."""
+    if queries.persons_for(acting_user).filter(pk=found.pk).exists():
+        return ALREADY_REGISTERED, None
+    return NOT_HERE, found
+
+
+def _duplicate_error(acting_user: User, document_type: str, number: str) -> ValidationFailed:
+    """After a concurrent registration of the same document won the race."""
+    found = (
+        Person.objects.select_related("region")
+        .filter(document_type=document_type, document_number=number)
+        .first()
     )
+    message: Message = ALREADY_REGISTERED
+    if found is not None:
+        message, refused = _duplicate(acting_user, found)
+        if refused is not None:
+            probes.registration_refused(acting_user, refused)
+    return ValidationFailed(fields={"document_number": [message]})
 
 
 def register_person(data: PersonInput, *, acting_user: User) -> Person:
@@ -184,7 +217,7 @@ def register_person(data: PersonInput, *, acting_user: User) -> Person:
             )
     except IntegrityError:
         # Another registration of the same document won the race.
-        raise _duplicate_error() from None
+        raise _duplicate_error(acting_user, clean.document_type, clean.document_number) from None
     return person
 
 
@@ -215,13 +248,35 @@ def update_person(
                     reason=reason.strip(),
                 )
     except IntegrityError:
-        raise _duplicate_error() from None
+        raise _duplicate_error(acting_user, clean.document_type, clean.document_number) from None
     return locked
 
 
-def reveal_document(person: Person, *, acting_user: User, purpose: str = "") -> str:
-    """Show a person's full document number. Every reveal is logged (查看完整证件号)."""
+#: The longest note a reveal may carry.
+MAX_REVEAL_NOTE = 200
+
+
+def reveal_document(person: Person, *, acting_user: User, purpose: str, note: str = "") -> str:
+    """Show a person's full document number (查看完整证件号) for a stated purpose (PIPL).
+
+    ``purpose`` is a ``RevealPurpose`` code; "other" needs a note saying what. Every reveal is
+    logged with its purpose; a reveal without one is refused before anything is shown."""
     require(acting_user, Cap.PERSON_REVEAL)
+    note = " ".join(note.split())
+    errors: dict[str, list[Message]] = {}
+    if not purpose:
+        errors["purpose"] = [_("Choose why you need the full number.")]
+    elif purpose not in RevealPurpose.values:
+        errors["purpose"] = [_("Unknown purpose.")]
+    elif purpose == RevealPurpose.OTHER and not note:
+        errors["note"] = [_("Say why you need the full number.")]
+    if len(note) > MAX_REVEAL_NOTE:
+        errors["note"] = [_("The note is longer than 200 characters.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    with translation.override(settings.LANGUAGE_CODE):
+        # The reason column of the log is read by the bureau's auditors: in its language.
+        label = str(RevealPurpose(purpose).label)
     with transaction.atomic():
         log_action(
             acting_user=acting_user,
@@ -229,7 +284,8 @@ def reveal_document(person: Person, *, acting_user: User, purpose: str = "") -> 
             object_type="registry.person",
             object_id=person.pk,
             region_path=person.region.path,
-            reason=purpose.strip(),
+            after={"purpose": purpose},
+            reason=f"{label}: {note}" if note else label,
         )
     return person.document_number
 
@@ -423,7 +479,10 @@ def ensure_special_groups(*, acting_user: User | None) -> int:
     existing = set(SpecialGroup.objects.values_list("code", flat=True))
     missing = [g for g in SPECIAL_GROUPS if g[0] not in existing]
     SpecialGroup.objects.bulk_create(
-        [SpecialGroup(code=c, name_zh=zh, name_en=en, tier=t) for c, zh, en, t in missing]
+        [
+            SpecialGroup(code=c, name_zh=zh, name_en=en, tier=t, scheme_kinds=kinds)
+            for c, zh, en, t, kinds in missing
+        ]
     )
     if missing:
         log_bulk(
