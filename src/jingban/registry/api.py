@@ -130,7 +130,7 @@ class RevealOut(Schema):
 class SearchIn(Schema):
     model_config = ConfigDict(json_schema_extra={"examples": [{"q": "李明", "page": 1}]})
 
-    q: str = Field("", max_length=50, description="A name (or part of one) or a document number")
+    q: str = Field(max_length=50, description="A name (or part of one) or a document number")
     page: int = Field(1, ge=1)
 
 
