@@ -143,11 +143,13 @@ def use_htmx_and_forms(page: Page, base: str, user: User, personas: Personas) ->
         page.goto(base + "/persons/")
         name = personas.in_scope_person.name
         page.locator("#q").fill(name)
+        page.locator("#q").press("Enter")
         expect(page.locator("#person-results tbody tr")).not_to_have_count(0)
         expect(page.locator("#person-results")).to_contain_text(name)
     if user.can(Cap.PERSON_REVEAL):
         page.goto(base + f"/persons/{personas.in_scope_person.pk}/")
-        page.locator("#document-number + form button").click()
+        page.locator("#id_purpose").select_option("identity_check")
+        page.locator("#document-reveal form button").click()
         expect(page.locator("#document-number")).to_have_class(re.compile("revealed"))
     if user.can(Cap.PERSON_CREATE):
         page.goto(base + "/persons/new/")

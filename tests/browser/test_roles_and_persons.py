@@ -10,9 +10,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from jingban.core import queries as core_queries
+from jingban.core.calendar import today as local_today
 from jingban.core.models import ActionLog, User
 from jingban.core.roles import Cap
 from jingban.demo.world import ACCOUNTS, resident_id
+from jingban.registry import display
 from jingban.registry import queries as registry_queries
 from tests.personas import Personas
 
@@ -90,16 +92,29 @@ def test_operator_registers_corrects_and_reveals(
     expect(page.locator("h1")).to_contain_text("周建国")
     masked = number[:6] + "********" + number[-4:]
     expect(page.locator("#document-number")).to_have_text(masked)
-    # Sex and birth date came from the number.
-    expect(page.locator("dl")).to_contain_text("1948-07-09")
+    # Sex and birth date came from the number; the page shows the age, never the birth date
+    # beside the masked number.
+    age = display.age_on(dt.date(1948, 7, 9), local_today())
+    expect(page.locator("dl")).to_contain_text(f"{age} 岁")
+    expect(page.locator("dl")).not_to_contain_text("1948-07-09")
     expect(page.locator("dl")).to_contain_text("男")
 
     reveals = ActionLog.objects.filter(action="registry.person.document_revealed").count()
+    # Without a purpose the reveal is refused, and the number stays masked.
+    page.get_by_role("button", name=re.compile("完整")).click()
+    expect(page.locator("#document-reveal")).to_contain_text("请选择查看完整号码的原因")
+    expect(page.locator("#document-number")).to_have_text(masked)
+    page.get_by_label("查看原因").select_option("identity_check")
     page.get_by_role("button", name=re.compile("完整")).click()
     expect(page.locator("#document-number")).to_have_text(number)
+    expect(page.locator("#document-reveal")).to_contain_text("1948-07-09")
+    # The page does not offer the reveal again.
+    expect(page.get_by_role("button", name=re.compile("完整"))).to_have_count(0)
     assert (
         ActionLog.objects.filter(action="registry.person.document_revealed").count() == reveals + 1
     )
+    entry = ActionLog.objects.filter(action="registry.person.document_revealed").first()
+    assert entry is not None and entry.after == {"purpose": "identity_check"}
 
 
 def test_care_mode_and_english(live_server, page: Page, personas: Personas) -> None:

@@ -556,14 +556,23 @@ def test_special_group_add_change_delete_write_one_row_each(
 ) -> None:
     admin = world.user("admin")
     watch = LogWatch()
-    data = {"code": "orphan", "name_zh": "孤儿", "name_en": "Orphans", "tier": "core"}
+    data = {
+        "code": "orphan",
+        "name_zh": "孤儿",
+        "name_en": "Orphans",
+        "tier": "core",
+        "scheme_kinds": "resident_medical,ltc",
+    }
     response = admin_client.post(admin_url("registry_specialgroup_add"), data)
     assert response.status_code == 302
     group = SpecialGroup.objects.get(code="orphan")
+    assert group.scheme_kinds == ["resident_medical", "ltc"]
     row = watch.one()
     assert (row.action, row.actor) == ("admin.registry.special_group.add", admin)
     assert (row.object_type, row.object_id) == ("registry.special_group", str(group.pk))
-    assert (row.before, row.after, row.region_path) == (None, data, "")
+    # The admin's log keeps a list as its text.
+    logged = {**data, "scheme_kinds": str(["resident_medical", "ltc"])}
+    assert (row.before, row.after, row.region_path) == (None, logged, "")
 
     watch = LogWatch()
     response = admin_client.post(
@@ -581,7 +590,7 @@ def test_special_group_add_change_delete_write_one_row_each(
     assert response.status_code == 302 and not SpecialGroup.objects.filter(pk=group.pk).exists()
     row = watch.one()
     assert row.action == "admin.registry.special_group.delete"
-    assert (row.before, row.after) == ({**data, "tier": "other"}, None)
+    assert (row.before, row.after) == ({**logged, "tier": "other"}, None)
 
 
 def test_special_group_bulk_delete_logs_each_and_refuses_one_in_use(

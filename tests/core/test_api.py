@@ -25,11 +25,15 @@ def test_token_user_reveals_and_the_reveal_is_logged(personas: Personas) -> None
     raw = issue_api_token(personas.user("sun"), name="review", acting_user=None)
     person = personas.in_scope_person
     response = Client().post(
-        f"/api/v1/persons/{person.pk}/reveal", HTTP_AUTHORIZATION=f"Bearer {raw}"
+        f"/api/v1/persons/{person.pk}/reveal",
+        data={"purpose": "audit"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
     )
     assert response.json()["document_number"] == person.document_number
     entry = ActionLog.objects.get(action="registry.person.document_revealed")
     assert entry.actor == personas.user("sun") and entry.object_id == str(person.pk)
+    assert entry.after == {"purpose": "audit"}
 
 
 def test_session_writes_need_the_csrf_token(personas: Personas) -> None:

@@ -169,7 +169,9 @@ PAGES: dict[str, Route] = {
     "registry:person_create": Route(PERSON_EDITORS),
     "registry:person_detail": Route(PERSON_VIEWERS, person),
     "registry:person_edit": Route(PERSON_EDITORS, person),
-    "registry:person_reveal": Route(REVEALERS, person, method="post"),
+    "registry:person_reveal": Route(
+        REVEALERS, person, method="post", data={"purpose": "identity_check"}
+    ),
     "registry:my_record": Route({"chen"}),
     "registry:household_create": Route(HOUSEHOLD_EDITORS, person),
     "registry:household_detail": Route(PERSON_VIEWERS, household),
@@ -246,7 +248,10 @@ API: dict[tuple[str, str], Route] = {
     ("GET", "/api/v1/persons/me"): Route({"chen"}),
     ("GET", "/api/v1/persons/{pk}"): Route(PERSON_VIEWERS, person),
     ("PATCH", "/api/v1/persons/{pk}"): Route(PERSON_EDITORS, person, data={"reason": "matrix"}),
-    ("POST", "/api/v1/persons/{pk}/reveal"): Route(REVEALERS, person),
+    ("POST", "/api/v1/persons/search"): Route(PERSON_VIEWERS, data={"q": "王"}),
+    ("POST", "/api/v1/persons/{pk}/reveal"): Route(
+        REVEALERS, person, data={"purpose": "audit", "note": "matrix"}
+    ),
     ("GET", "/api/v1/households/{pk}"): Route(PERSON_VIEWERS, household),
     ("POST", "/api/v1/persons/{pk}/household"): Route(
         HOUSEHOLD_EDITORS, person, data={"joined_on": "2999-01-01"}, ok=400

@@ -82,12 +82,15 @@ def test_dead_person_keeps_date_of_death(personas: Personas) -> None:
 def test_reveal_needs_the_capability_and_is_logged(personas: Personas) -> None:
     person = personas.in_scope_person
     with pytest.raises(Forbidden):
-        services.reveal_document(person, acting_user=personas.user("li"))
+        services.reveal_document(person, acting_user=personas.user("li"), purpose="audit")
     assert not ActionLog.objects.filter(action="registry.person.document_revealed").exists()
-    number = services.reveal_document(person, acting_user=personas.user("sun"), purpose="核对")
+    number = services.reveal_document(
+        person, acting_user=personas.user("sun"), purpose="other", note="核对 档案"
+    )
     assert number == person.document_number
     entry = ActionLog.objects.get(action="registry.person.document_revealed")
-    assert (entry.actor, decrypted(entry).reason) == (personas.user("sun"), "核对")
+    assert (entry.actor, decrypted(entry).reason) == (personas.user("sun"), "其他: 核对 档案")
+    assert entry.after == {"purpose": "other"}
 
 
 def test_roles_without_the_capability_cannot_register(personas: Personas) -> None:
@@ -148,10 +151,18 @@ def test_demo_twice_reuses_what_exists(settings) -> None:
 
 def test_reveal_without_javascript_shows_the_page(personas: Personas) -> None:
     person = personas.in_scope_person
-    page = personas.client("wang").post(f"/persons/{person.pk}/reveal/")
+    purpose = {"purpose": "case_handling"}
+    page = personas.client("wang").post(f"/persons/{person.pk}/reveal/", purpose)
     assert page.status_code == 200
     html = page.content.decode()
     assert person.document_number in html and "<h1>" in html
-    fragment = personas.client("wang").post(f"/persons/{person.pk}/reveal/", HTTP_HX_REQUEST="true")
-    assert fragment.content.decode().strip().startswith('<span id="document-number"')
+    # Once revealed, the page does not offer the reveal again.
+    assert f'action="/persons/{person.pk}/reveal/"' not in html
+    fragment = personas.client("wang").post(
+        f"/persons/{person.pk}/reveal/", purpose, HTTP_HX_REQUEST="true"
+    )
+    text = fragment.content.decode()
+    assert text.strip().startswith('<div id="document-reveal"')
+    assert person.document_number in text and "<form" not in text and "<button" not in text
+    assert f"{person.birth_date:%Y-%m-%d}" in text
     assert ActionLog.objects.filter(action="registry.person.document_revealed").count() == 2

@@ -11,6 +11,10 @@ from django.http import HttpRequest
 PAGE_SIZE = 50
 
 
-def page_of(request: HttpRequest, items: Any, per_page: int = PAGE_SIZE) -> Page[Any]:
-    """The page of ``items`` (a queryset or a list) the request asks for with ``?page=N``."""
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+def page_of(
+    request: HttpRequest, items: Any, per_page: int = PAGE_SIZE, *, number: int | str | None = None
+) -> Page[Any]:
+    """The page of ``items`` (a queryset or a list) the request asks for with ``?page=N``, or
+    page ``number`` when the caller read it elsewhere (a posted search form)."""
+    asked = number if number is not None else request.GET.get("page")
+    return Paginator(items, per_page).get_page(asked)

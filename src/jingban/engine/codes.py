@@ -1,8 +1,10 @@
 """The codes claims and packs share: visit types, conditions, cross-region statuses, person
-categories and relief tiers. Person categories are the registry's special-group codes."""
+categories and relief tiers. Person categories are the registry's special-group codes, listed
+once here (``SPECIAL_GROUPS``) for the engine and the registry."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -47,26 +49,85 @@ class Tier(StrEnum):
 
 GENERAL_CATEGORY = "general"
 
-# Person categories a claim may carry: ``general`` and the registry's relief groups.
-PERSON_CATEGORIES = (
-    GENERAL_CATEGORY,
-    "tekun",
-    "dibao",
-    "fanpin",
-    "dibao_edge",
-    "monitored",
-    "illness_poor",
+
+@dataclass(frozen=True)
+class SpecialGroupCode:
+    """A special group (特殊群体) as the registry records it and claims name it. ``tier`` is
+    the relief tier; a group without one (``None``) is recorded but is no person category of a
+    claim."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    short_zh: str  # for explanations
+    short_en: str
+    tier: Tier | None
+
+
+# The one list of special-group codes: the registry seeds its SpecialGroup table from it (and a
+# test checks the table still matches), and a claim's person category is one of the relief
+# groups or ``general``. Groups after the national relief rules (国办发〔2021〕42号).
+SPECIAL_GROUPS = (
+    SpecialGroupCode(
+        "tekun", "特困人员", "Persons in extreme poverty", "特困人员", "Extreme poverty", Tier.CORE
+    ),
+    SpecialGroupCode(
+        "dibao",
+        "最低生活保障对象",
+        "Minimum living allowance recipients",
+        "低保对象",
+        "Minimum living allowance",
+        Tier.CORE,
+    ),
+    SpecialGroupCode(
+        "fanpin",
+        "返贫致贫人口",
+        "Persons returned to or fallen into poverty",
+        "返贫致贫人口",
+        "Returned to poverty",
+        Tier.CORE,
+    ),
+    SpecialGroupCode(
+        "dibao_edge",
+        "低保边缘家庭成员",
+        "Members of households on the edge of the allowance",
+        "低保边缘家庭成员",
+        "Edge of the allowance",
+        Tier.LOW_INCOME,
+    ),
+    SpecialGroupCode(
+        "monitored",
+        "防止返贫监测对象",
+        "Persons monitored against returning to poverty",
+        "防止返贫监测对象",
+        "Monitored against poverty",
+        Tier.LOW_INCOME,
+    ),
+    SpecialGroupCode(
+        "illness_poor",
+        "因病致贫重病患者",
+        "Seriously ill persons impoverished by illness",
+        "因病致贫重病患者",
+        "Impoverished by illness",
+        Tier.ILLNESS,
+    ),
+    SpecialGroupCode(
+        "severe_disability",
+        "重度残疾人",
+        "Persons with severe disabilities",
+        "重度残疾人",
+        "Severe disability",
+        None,
+    ),
 )
+
+# Person categories a claim may carry: ``general`` and the relief groups.
+PERSON_CATEGORIES = (GENERAL_CATEGORY, *(g.code for g in SPECIAL_GROUPS if g.tier is not None))
 
 HOSPITAL_LEVELS = (1, 2, 3)
 
 # Short names of the person categories, for explanations (Chinese, English).
 CATEGORY_LABELS = {
     GENERAL_CATEGORY: ("普通参保人", "General"),
-    "tekun": ("特困人员", "Extreme poverty"),
-    "dibao": ("低保对象", "Minimum living allowance"),
-    "fanpin": ("返贫致贫人口", "Returned to poverty"),
-    "dibao_edge": ("低保边缘家庭成员", "Edge of the allowance"),
-    "monitored": ("防止返贫监测对象", "Monitored against poverty"),
-    "illness_poor": ("因病致贫重病患者", "Impoverished by illness"),
+    **{g.code: (g.short_zh, g.short_en) for g in SPECIAL_GROUPS if g.tier is not None},
 }

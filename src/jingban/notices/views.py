@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jingban.core.pagination import page_of
 from jingban.core.views.access import AuthedRequest, requires
 from jingban.notices import channels, queries, services
 from jingban.notices.forms import ChannelsForm
@@ -20,7 +20,7 @@ def _inbox(
     request: AuthedRequest, form: ChannelsForm | None = None, status: int = 200
 ) -> HttpResponse:
     user = request.user
-    page = Paginator(queries.notices_for(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, queries.notices_for(user), PAGE_SIZE)
     context = {
         "page_obj": page,
         "notices": page.object_list,

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jingban.core.errors import DomainError
+from jingban.core.forms import add_domain_errors
 from jingban.engine.money import MoneyError, parse_yuan
 from jingban.packs.models import PackStatus
 from jingban.packs.services import MAX_CONTENT, MAX_NOTE
@@ -18,16 +19,8 @@ _SOURCE = forms.Textarea(
 class _DomainForm(forms.Form):
     def add_domain_errors(self, error: DomainError, *, content_field: str = "content") -> None:
         """The service's messages beside their fields; ``content`` may be shown on another
-        field (the file that was uploaded)."""
-        if not error.fields or error.message != type(error).default_message:
-            # The summary at the top of the form ("does not load: 2 problems"): the field's
-            # messages may be below a long text.
-            self.add_error(None, str(error.message))
-        for field, messages in error.fields.items():
-            name = content_field if field == "content" else field
-            target = name if name in self.fields else None
-            for message in messages:
-                self.add_error(target, str(message))
+        field (the file that was uploaded), the summary on top."""
+        add_domain_errors(self, error, field_map={"content": content_field})
 
 
 class PackImportForm(_DomainForm):

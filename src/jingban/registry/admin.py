@@ -20,8 +20,8 @@ class SpecialGroupAdmin(ReferenceAdmin):
     }
 
     audit_type = "registry.special_group"
-    fields = ("code", "name_zh", "name_en", "tier")
-    list_display = ("code", "name_zh", "name_en", "tier")
+    fields = ("code", "name_zh", "name_en", "tier", "scheme_kinds")
+    list_display = ("code", "name_zh", "name_en", "tier", "scheme_kinds")
     list_filter = ("tier",)
     search_fields = ("code", "name_zh", "name_en")
     identity_fields = ("code",)

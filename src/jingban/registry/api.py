@@ -13,8 +13,7 @@ from jingban.core.api_errors import errors
 from jingban.core.errors import Forbidden, NotFound
 from jingban.core.models import User
 from jingban.core.roles import Cap
-from jingban.registry import queries, services
-from jingban.registry.documents import mask_document, mask_phone
+from jingban.registry import display, queries, services
 from jingban.registry.models import Person
 
 router = Router(tags=["registry"])
@@ -40,7 +39,11 @@ class PersonOut(Schema):
     document_number_masked: str
     name: str
     sex: str
-    birth_date: dt.date
+    age: int = Field(
+        description="Completed years today in Asia/Shanghai (at death for the deceased). The "
+        "birth date comes only with the logged reveal: beside the masked number it would give "
+        "the whole number back."
+    )
     phone_masked: str
     address: str
     region: str
@@ -101,10 +104,34 @@ class PersonPatch(Schema):
     reason: str = Field("", max_length=500)
 
 
+class RevealIn(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"purpose": "identity_check", "note": "窗口核验"}]}
+    )
+
+    # Optional in the schema so that a missing purpose is the service's translated field
+    # error (400), like a wrong one.
+    purpose: str = Field(
+        "",
+        max_length=20,
+        description="Why the full number is needed: identity_check, case_handling, audit or "
+        "other (then a note is required)",
+    )
+    note: str = Field("", max_length=200)
+
+
 class RevealOut(Schema):
     id: int
     document_type: str
     document_number: str
+    birth_date: dt.date
+
+
+class SearchIn(Schema):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"q": "李明", "page": 1}]})
+
+    q: str = Field(max_length=50, description="A name (or part of one) or a document number")
+    page: int = Field(1, ge=1)
 
 
 def _user(request: HttpRequest) -> User:
@@ -112,14 +139,15 @@ def _user(request: HttpRequest) -> User:
 
 
 def _out(person: Person) -> PersonOut:
+    shown = display.shown(person)
     return PersonOut(
         id=person.pk,
         document_type=person.document_type,
-        document_number_masked=mask_document(person.document_type, person.document_number),
+        document_number_masked=shown.document,
         name=person.name,
         sex=person.sex,
-        birth_date=person.birth_date,
-        phone_masked=mask_phone(person.phone),
+        age=shown.age,
+        phone_masked=shown.phone,
         address=person.address,
         region=person.region.code,
         death_date=person.death_date,
@@ -147,20 +175,38 @@ def _viewer(request: HttpRequest) -> User:
     return user
 
 
-@router.get(
-    "",
-    response={200: PersonPage, **errors(403)},
-    summary="Insured persons in scope (documents masked)",
-)
-def person_list(request: HttpRequest, q: str = "", page: int = 1) -> PersonPage:
-    user = _viewer(request)
-    persons = queries.search_persons(user, q).order_by("id")
+def _page(user: User, query: str, page: int) -> PersonPage:
+    persons = services.search_persons(user, query).order_by("id")
     page = max(page, 1)
     start = (page - 1) * PAGE_SIZE
     count = persons.count()
     # A page past the end is empty; asking the database for it could overflow its OFFSET.
     results = [_out(p) for p in persons[start : start + PAGE_SIZE]] if start < count else []
     return PersonPage(count=count, page=page, results=results)
+
+
+@router.get(
+    "",
+    response={200: PersonPage, **errors(403, 429)},
+    summary="Insured persons in scope (documents masked)",
+    description="`q` is kept for existing clients; prefer `POST /persons/search`, whose terms "
+    "stay out of addresses. The production server logs paths without their query strings, "
+    "but a proxy in front of it may not. A document-number search by a user who may not "
+    "reveal full numbers is logged and limited (429 when over the limit).",
+)
+def person_list(request: HttpRequest, q: str = "", page: int = 1) -> PersonPage:
+    return _page(_viewer(request), q, page)
+
+
+@router.post(
+    "/search",
+    response={200: PersonPage, **errors(400, 403, 429)},
+    summary="Search insured persons in scope by name or document number",
+    description="A document-number search by a user who may not reveal full numbers is logged "
+    "(the number masked) and limited per minute (429 when over the limit).",
+)
+def person_search(request: HttpRequest, payload: SearchIn) -> PersonPage:
+    return _page(_viewer(request), payload.q, payload.page)
 
 
 @router.post(
@@ -206,7 +252,7 @@ def my_record(request: HttpRequest) -> PersonDetailOut:
 )
 def person_detail(request: HttpRequest, pk: int) -> PersonDetailOut:
     user = _viewer(request)
-    return _detail(user, queries.person_for(user, pk))
+    return _detail(user, services.person_in_scope(user, pk))
 
 
 @router.patch(
@@ -218,7 +264,7 @@ def person_update(request: HttpRequest, pk: int, payload: PersonPatch) -> Person
     user = _user(request)
     if not user.can(Cap.PERSON_EDIT):
         raise Forbidden()
-    person = queries.person_for(user, pk)
+    person = services.person_in_scope(user, pk)
     current = services.PersonInput(
         document_type=person.document_type,
         document_number=person.document_number,
@@ -244,13 +290,20 @@ def person_update(request: HttpRequest, pk: int, payload: PersonPatch) -> Person
 
 @router.post(
     "/{int:pk}/reveal",
-    response={200: RevealOut, **errors(403, 404)},
-    summary="The full document number (each call is logged)",
+    response={200: RevealOut, **errors(400, 403, 404)},
+    summary="The full document number, for a stated purpose (each call is logged)",
 )
-def person_reveal(request: HttpRequest, pk: int) -> RevealOut:
+def person_reveal(request: HttpRequest, pk: int, payload: RevealIn) -> RevealOut:
     user = _user(request)
     if not user.can(Cap.PERSON_REVEAL):
         raise Forbidden()
-    person = queries.person_for(user, pk)
-    number = services.reveal_document(person, acting_user=user)
-    return RevealOut(id=person.pk, document_type=person.document_type, document_number=number)
+    person = services.person_in_scope(user, pk)
+    number = services.reveal_document(
+        person, acting_user=user, purpose=payload.purpose, note=payload.note
+    )
+    return RevealOut(
+        id=person.pk,
+        document_type=person.document_type,
+        document_number=number,
+        birth_date=person.birth_date,
+    )

@@ -6,15 +6,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from jingban.core.errors import ValidationFailed
+from jingban.core.errors import DomainError
+from jingban.core.forms import DomainForm, add_domain_errors
 from jingban.core.models import User
 from jingban.core.queries import regions_for
+from jingban.registry import display
 from jingban.registry.models import (
     AgentKind,
     AgentService,
     DocumentType,
     Person,
     Relation,
+    RevealPurpose,
     Sex,
 )
 from jingban.registry.services import AuthorisationInput, PersonInput
@@ -23,6 +26,11 @@ _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PersonForm(forms.Form):
+    """Registration, and editing. When editing, the document number, the birth date and the
+    phone are never sent to the browser: each field starts empty, showing the masked value in
+    its help text, and an empty field keeps what is stored (``to_input``). Typing a value
+    replaces it."""
+
     document_type = forms.ChoiceField(label=_("Document type"), choices=DocumentType.choices)
     document_number = forms.CharField(label=_("Document number"), max_length=32)
     name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=100)
@@ -39,6 +47,7 @@ class PersonForm(forms.Form):
         help_text=_("Leave empty when the document number carries it."),
     )
     phone = forms.CharField(label=_("Phone"), required=False, max_length=20)
+    clear_phone = forms.BooleanField(label=_("Remove the phone number"), required=False)
     address = forms.CharField(label=_("Address"), required=False, max_length=300)
     region = forms.ChoiceField(label=_("Region"))
     death_date = forms.DateField(label=_("Date of death"), required=False, widget=_DATE)
@@ -49,24 +58,48 @@ class PersonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args: object, user: User, editing: bool = False, **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        user: User,
+        person: Person | None = None,
+        **kwargs: object,
+    ) -> None:
+        if person is not None:
+            kwargs.setdefault("initial", self.initial_for(person))
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.person = person
         self.fields["region"].choices = [("", "—")] + [  # type: ignore[attr-defined]
             (r.code, f"{r.code} {r.name}") for r in regions_for(user).order_by("path")
         ]
-        if not editing:
+        if person is None:
             del self.fields["death_date"]
             del self.fields["reason"]
+            del self.fields["clear_phone"]
+            return
+        shown = display.shown(person)
+        self.fields["document_number"].required = False
+        self.fields["document_number"].help_text = _(
+            "On record: %(masked)s. Leave empty to keep it; type the whole number to replace it."
+        ) % {"masked": shown.document}
+        self.fields["birth_date"].help_text = _(
+            "Leave empty to keep the birth date on record (or take it from a new document "
+            "number); enter a date to replace it."
+        )
+        if shown.phone:
+            self.fields["phone"].help_text = _(
+                "On record: %(masked)s. Leave empty to keep it; type a new number to replace it."
+            ) % {"masked": shown.phone}
+        else:
+            del self.fields["clear_phone"]
 
     @classmethod
     def initial_for(cls, person: Person) -> dict[str, object]:
+        """What the edit form starts with: no document number, birth date or phone."""
         return {
             "document_type": person.document_type,
-            "document_number": person.document_number,
             "name": person.name,
             "sex": person.sex,
-            "birth_date": person.birth_date,
-            "phone": person.phone,
             "address": person.address,
             "region": person.region.code,
             "death_date": person.death_date,
@@ -74,36 +107,35 @@ class PersonForm(forms.Form):
 
     def to_input(self) -> PersonInput:
         d = self.cleaned_data
+        number = (d.get("document_number") or "").strip()
+        phone = (d.get("phone") or "").strip()
+        birth_date = d.get("birth_date")
+        person = self.person
+        if person is not None:
+            if not number:
+                number = person.document_number
+            if d.get("clear_phone"):
+                phone = ""
+            elif not phone:
+                phone = person.phone
+            if birth_date is None and d["document_type"] == DocumentType.PASSPORT:
+                # A passport carries no birth date: keep the one on record. Other documents
+                # carry it, and the services take it from the number.
+                birth_date = person.birth_date
         return PersonInput(
             document_type=d["document_type"],
-            document_number=d["document_number"],
+            document_number=number,
             name=d["name"],
             region_code=d["region"],
             sex=d.get("sex") or "",
-            birth_date=d.get("birth_date"),
-            phone=d.get("phone") or "",
+            birth_date=birth_date,
+            phone=phone,
             address=d.get("address") or "",
             death_date=d.get("death_date"),
         )
 
-    def add_domain_errors(self, error: ValidationFailed) -> None:
-        for field, messages in error.fields.items():
-            target = field if field in self.fields else None
-            for message in messages:
-                self.add_error(target, str(message))
-
-
-class DomainForm(forms.Form):
-    """A form whose rules live in services: it shows their field errors beside its fields."""
-
-    def add_domain_errors(self, error: ValidationFailed) -> None:
-        if error.fields:
-            for field, messages in error.fields.items():
-                target = field if field in self.fields else None
-                for message in messages:
-                    self.add_error(target, str(message))
-        else:
-            self.add_error(None, str(error.message))
+    def add_domain_errors(self, error: DomainError) -> None:
+        add_domain_errors(self, error)
 
 
 class HouseholdForm(DomainForm):
@@ -175,5 +207,55 @@ class RevokeForm(DomainForm):
 
 
 class ContactForm(DomainForm):
+    """The agent's form for the person's phone and address. The phone on record is never sent
+    to the browser: the field starts empty with the masked number in its help text, and an
+    empty field keeps it."""
+
     phone = forms.CharField(label=_("Phone"), required=False, max_length=20)
+    clear_phone = forms.BooleanField(label=_("Remove the phone number"), required=False)
     address = forms.CharField(label=_("Address"), required=False, max_length=300)
+
+    def __init__(self, *args: object, person: Person, **kwargs: object) -> None:
+        kwargs.setdefault("initial", {"address": person.address})
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        masked = display.shown(person).phone
+        if masked:
+            self.fields["phone"].help_text = _(
+                "On record: %(masked)s. Leave empty to keep it; type a new number to replace it."
+            ) % {"masked": masked}
+        else:
+            del self.fields["clear_phone"]
+
+    def phone_change(self) -> str | None:
+        """The new phone, ``""`` to remove it, or None to keep the one on record."""
+        if self.cleaned_data.get("clear_phone"):
+            return ""
+        return (self.cleaned_data.get("phone") or "").strip() or None
+
+
+class RevealForm(DomainForm):
+    """Why the full number is needed (PIPL: a stated purpose for each reveal)."""
+
+    purpose = forms.ChoiceField(
+        label=_("Purpose"),
+        choices=[("", "—"), *RevealPurpose.choices],
+        # The service's own words, so the page and the API refuse alike.
+        error_messages={
+            "required": _("Choose why you need the full number."),
+            "invalid_choice": _("Unknown purpose."),
+        },
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=200,
+        help_text=_('Required for "Other"; for example the case number.'),
+    )
+
+
+class SearchForm(forms.Form):
+    """The person search. It is posted, never sent in the address: search terms are personal
+    data (names, document numbers) and addresses end up in server and proxy logs."""
+
+    q = forms.CharField(label=_("Search by name or document number"), required=False, max_length=50)
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)

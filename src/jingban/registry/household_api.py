@@ -17,8 +17,7 @@ from jingban.core.api_access import api_user
 from jingban.core.api_errors import errors
 from jingban.core.models import User
 from jingban.core.roles import Cap
-from jingban.registry import queries, services
-from jingban.registry.documents import mask_document, mask_phone
+from jingban.registry import display, queries, services
 from jingban.registry.models import (
     AgentAuthorisation,
     AgentKind,
@@ -140,8 +139,12 @@ class ContactIn(Schema):
         json_schema_extra={"examples": [{"phone": "13912345678", "address": "狮山路9号"}]}
     )
 
-    phone: str = Field("", max_length=30)
-    address: str = Field("", max_length=300)
+    phone: str | None = Field(
+        None, max_length=30, description='Omitted: kept as on record; "": removed'
+    )
+    address: str | None = Field(
+        None, max_length=300, description='Omitted: kept as on record; "": removed'
+    )
 
 
 def _household(user: User, household: Household) -> HouseholdOut:
@@ -155,9 +158,7 @@ def _household(user: User, household: Household) -> HouseholdOut:
                 id=m.pk,
                 person_id=m.person_id,
                 name=m.person.name,
-                document_number_masked=mask_document(
-                    m.person.document_type, m.person.document_number
-                ),
+                document_number_masked=display.shown(m.person).document,
                 relation=m.relation,
                 joined_on=m.joined_on,
                 left_on=m.left_on,
@@ -189,7 +190,7 @@ def _authorisation(auth: AgentAuthorisation) -> AuthorisationOut:
 )
 def household_detail(request: HttpRequest, pk: int) -> HouseholdOut:
     user = api_user(request, Cap.PERSON_VIEW)
-    return _household(user, queries.household_for(user, pk))
+    return _household(user, services.household_in_scope(user, pk))
 
 
 @router.post(
@@ -199,7 +200,7 @@ def household_detail(request: HttpRequest, pk: int) -> HouseholdOut:
 )
 def household_create(request: HttpRequest, pk: int, payload: HouseholdIn) -> Status[HouseholdOut]:
     user = api_user(request, Cap.HOUSEHOLD_EDIT)
-    head = queries.person_for(user, pk)
+    head = services.person_in_scope(user, pk)
     household = services.create_household(
         head, joined_on=payload.joined_on, address=payload.address, acting_user=user
     )
@@ -213,8 +214,8 @@ def household_create(request: HttpRequest, pk: int, payload: HouseholdIn) -> Sta
 )
 def household_add_member(request: HttpRequest, pk: int, payload: MemberIn) -> Status[HouseholdOut]:
     user = api_user(request, Cap.HOUSEHOLD_EDIT)
-    household = queries.household_for(user, pk)
-    person = queries.person_for(user, payload.person_id)
+    household = services.household_in_scope(user, pk)
+    person = services.person_in_scope(user, payload.person_id)
     services.add_household_member(
         household,
         person,
@@ -234,8 +235,8 @@ def household_member_leave(
     request: HttpRequest, pk: int, member_pk: int, payload: LeaveIn
 ) -> HouseholdOut:
     user = api_user(request, Cap.HOUSEHOLD_EDIT)
-    household = queries.household_for(user, pk)
-    member = queries.household_member_for(user, household, member_pk)
+    household = services.household_in_scope(user, pk)
+    member = services.household_member_in_scope(user, household, member_pk)
     services.end_household_membership(
         member, left_on=payload.left_on, reason=payload.reason, acting_user=user
     )
@@ -249,7 +250,7 @@ def household_member_leave(
 )
 def authorisation_list(request: HttpRequest, pk: int) -> list[AuthorisationOut]:
     user = api_user(request, Cap.PERSON_VIEW)
-    person = queries.person_for(user, pk)
+    person = services.person_in_scope(user, pk)
     return [_authorisation(a) for a in queries.authorisations_of(user, person)]
 
 
@@ -262,7 +263,7 @@ def authorisation_create(
     request: HttpRequest, pk: int, payload: AuthorisationIn
 ) -> Status[AuthorisationOut]:
     user = api_user(request, Cap.AGENT_GRANT)
-    person = queries.person_for(user, pk)
+    person = services.person_in_scope(user, pk)
     data = services.AuthorisationInput(
         agent_username=payload.agent_username,
         kind=payload.kind,
@@ -283,7 +284,7 @@ def authorisation_create(
 )
 def authorisation_revoke(request: HttpRequest, pk: int, payload: RevokeIn) -> AuthorisationOut:
     user = api_user(request, Cap.AGENT_GRANT)
-    auth = queries.authorisation_for(user, pk)
+    auth = services.authorisation_in_scope(user, pk)
     return _authorisation(
         services.revoke_authorisation(auth, reason=payload.reason, acting_user=user)
     )
@@ -291,11 +292,12 @@ def authorisation_revoke(request: HttpRequest, pk: int, payload: RevokeIn) -> Au
 
 def _principal(auth: AgentAuthorisation) -> PrincipalOut:
     person = auth.person
+    shown = display.shown(person)
     return PrincipalOut(
         person_id=person.pk,
         name=person.name,
-        document_number_masked=mask_document(person.document_type, person.document_number),
-        phone_masked=mask_phone(person.phone),
+        document_number_masked=shown.document,
+        phone_masked=shown.phone,
         address=person.address,
         region=person.region.code,
         authorisation=_authorisation(auth),

@@ -17,8 +17,7 @@ from jingban.core.calendar import today as local_today
 from jingban.core.errors import ValidationFailed
 from jingban.core.roles import Cap
 from jingban.core.views.access import AuthedRequest, requires
-from jingban.registry import queries, services
-from jingban.registry.documents import mask_document, mask_phone
+from jingban.registry import display, queries, services
 from jingban.registry.forms import (
     AuthorisationForm,
     ContactForm,
@@ -28,6 +27,7 @@ from jingban.registry.forms import (
     RevokeForm,
 )
 from jingban.registry.models import AgentService, Household
+from jingban.registry.services.probes import LookupThrottled
 
 
 def _status(request: AuthedRequest) -> int:
@@ -36,7 +36,7 @@ def _status(request: AuthedRequest) -> int:
 
 @requires(Cap.HOUSEHOLD_EDIT)
 def household_create(request: AuthedRequest, pk: int) -> HttpResponse:
-    head = queries.person_for(request.user, pk)
+    head = services.person_in_scope(request.user, pk)
     form = HouseholdForm(request.POST or None, initial={"joined_on": local_today()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -59,7 +59,7 @@ def household_create(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @requires(Cap.PERSON_VIEW)
 def household_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    household = queries.household_for(request.user, pk)
+    household = services.household_in_scope(request.user, pk)
     return _household_page(request, household, MemberForm(initial={"joined_on": local_today()}))
 
 
@@ -72,7 +72,7 @@ def _household_page(
         "members": [
             {
                 "member": m,
-                "document": mask_document(m.person.document_type, m.person.document_number),
+                "document": display.shown(m.person).document,
             }
             for m in members
         ],
@@ -85,11 +85,16 @@ def _household_page(
 @require_POST
 @requires(Cap.HOUSEHOLD_EDIT)
 def household_add_member(request: AuthedRequest, pk: int) -> HttpResponse:
-    household = queries.household_for(request.user, pk)
+    household = services.household_in_scope(request.user, pk)
     form = MemberForm(request.POST)
     if form.is_valid():
         number = form.cleaned_data["document_number"].replace(" ", "").upper()
-        person = queries.persons_for(request.user).filter(document_number=number).first()
+        try:
+            # A lookup by the whole number: logged and limited like a search.
+            person = services.find_by_number(request.user, number)
+        except LookupThrottled as err:
+            form.add_error("document_number", str(err.message))
+            return _household_page(request, household, form, status=err.status)
         if person is None:
             form.add_error(
                 "document_number", _("No registered person in your area has this document.")
@@ -113,8 +118,8 @@ def household_add_member(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @requires(Cap.HOUSEHOLD_EDIT)
 def household_member_leave(request: AuthedRequest, pk: int, member_pk: int) -> HttpResponse:
-    household = queries.household_for(request.user, pk)
-    member = queries.household_member_for(request.user, household, member_pk)
+    household = services.household_in_scope(request.user, pk)
+    member = services.household_member_in_scope(request.user, household, member_pk)
     form = LeaveForm(request.POST or None, initial={"left_on": local_today()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -137,7 +142,7 @@ def household_member_leave(request: AuthedRequest, pk: int, member_pk: int) -> H
 
 @requires(Cap.AGENT_GRANT)
 def authorisation_create(request: AuthedRequest, pk: int) -> HttpResponse:
-    person = queries.person_for(request.user, pk)
+    person = services.person_in_scope(request.user, pk)
     today = local_today()
     form = AuthorisationForm(
         request.POST or None,
@@ -157,7 +162,7 @@ def authorisation_create(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @requires(Cap.AGENT_GRANT)
 def authorisation_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
-    auth = queries.authorisation_for(request.user, pk)
+    auth = services.authorisation_in_scope(request.user, pk)
     form = RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -187,10 +192,12 @@ def acting_record(request: AuthedRequest, person_pk: int) -> HttpResponse:
     auth = services.authorise_agent_act(request.user, person_pk, AgentService.VIEW_RECORD)
     person = auth.person
     services.agent_viewed_record(request.user, person)
+    shown = display.shown(person)
     context = {
         "person": person,
-        "document": mask_document(person.document_type, person.document_number),
-        "phone": mask_phone(person.phone),
+        "document": shown.document,
+        "phone": shown.phone,
+        "age": shown.age,
         "enrollments": person.enrollments.select_related("scheme").all(),
         "memberships": person.memberships.select_related("group").all(),
         "authorisation": auth,
@@ -203,15 +210,13 @@ def acting_record(request: AuthedRequest, person_pk: int) -> HttpResponse:
 def acting_contact(request: AuthedRequest, person_pk: int) -> HttpResponse:
     auth = services.authorise_agent_act(request.user, person_pk, AgentService.UPDATE_CONTACT)
     person = auth.person
-    form = ContactForm(
-        request.POST or None, initial={"phone": person.phone, "address": person.address}
-    )
+    form = ContactForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
         try:
             services.agent_update_contact(
                 request.user,
                 person_pk,
-                phone=form.cleaned_data.get("phone") or "",
+                phone=form.phone_change(),
                 address=form.cleaned_data.get("address") or "",
             )
         except ValidationFailed as err:

@@ -10,6 +10,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jingban.core.models import SchemeKind
+
 
 class DocumentType(models.TextChoices):
     RESIDENT_ID = "resident_id", _("Resident identity card")
@@ -67,6 +69,15 @@ class Person(models.Model):
         return self.name
 
 
+class RevealPurpose(models.TextChoices):
+    """Why a full document number is shown (PIPL: processing needs a stated purpose)."""
+
+    IDENTITY_CHECK = "identity_check", _("Verifying identity")
+    CASE_HANDLING = "case_handling", _("Handling a case")
+    AUDIT = "audit", _("Audit")
+    OTHER = "other", _("Other")
+
+
 class EnrollmentStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     SUSPENDED = "suspended", _("Suspended")
@@ -122,6 +133,15 @@ class SpecialGroup(models.Model):
     name_zh = models.CharField(_("Chinese name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=100)
     tier = models.CharField(_("tier"), max_length=20, choices=GroupTier.choices)
+    # Which scheme families need the membership: staff see it only when they work on one of
+    # them (``queries.memberships_for``), as enrollments are filtered by scheme.
+    scheme_kinds = ArrayField(
+        models.CharField(max_length=20, choices=SchemeKind.choices),
+        verbose_name=_("relevant to schemes"),
+        default=list,
+        blank=True,
+        help_text=_("Staff see a membership only if they work on a scheme of one of these kinds."),
+    )
 
     class Meta:
         ordering = ["code"]

@@ -68,6 +68,12 @@ PLUGIN = AppPlugin(
         ActionCode("registry.person.registered", _("registered an insured person")),
         ActionCode("registry.person.updated", _("changed an insured person's record")),
         ActionCode("registry.person.document_revealed", _("showed a full document number")),
+        ActionCode("registry.person.looked_up", _("searched for a person by document number")),
+        ActionCode(
+            "registry.person.registration_refused",
+            _("was refused registering a document held outside their scope"),
+        ),
+        ActionCode("registry.access.refused", _("was refused a record outside their scope")),
         ActionCode("registry.person.contact_updated", _("changed a person's phone or address")),
         ActionCode("registry.person.account_linked", _("linked a person to a user account")),
         ActionCode("registry.person.imported", _("loaded insured persons in bulk")),

@@ -4,11 +4,13 @@ limited to the schemes the user works on."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Q, QuerySet
 
 from jingban.core.calendar import today as local_today
 from jingban.core.errors import NotFound
-from jingban.core.models import User
+from jingban.core.models import ActionLog, Scheme, User
 from jingban.core.roles import Cap
 from jingban.core.scope import region_filter, scheme_codes
 from jingban.registry.models import (
@@ -65,7 +67,15 @@ def enrollments_for(user: User, person: Person) -> QuerySet[Enrollment]:
 
 
 def memberships_for(user: User, person: Person) -> QuerySet[GroupMembership]:
-    return GroupMembership.objects.select_related("group").filter(person=person)
+    """A person's special-group memberships, limited like enrollments: staff who work on some
+    schemes see only the groups that matter to those schemes (``SpecialGroup.scheme_kinds``);
+    the LTC assessor sees the groups relevant to long-term care. The person sees all their own."""
+    qs = GroupMembership.objects.select_related("group").filter(person=person)
+    codes = scheme_codes(user)
+    if codes is not None and not user.can(Cap.OWN_RECORD_VIEW):
+        kinds = list(Scheme.objects.filter(code__in=codes).values_list("kind", flat=True))
+        qs = qs.filter(group__scheme_kinds__overlap=kinds)
+    return qs
 
 
 def special_groups() -> QuerySet[SpecialGroup]:
@@ -156,3 +166,10 @@ def valid_authorisation(agent: User, person_id: int, service: str) -> AgentAutho
     if not agent.can(Cap.AGENT_ACT):
         return None
     return _valid_today(agent).filter(person_id=person_id, services__contains=[service]).first()
+
+
+def lookups_since(user: User, since: dt.datetime) -> int:
+    """How many document-number lookups ``user`` ran since ``since`` (the action log counts)."""
+    return ActionLog.objects.filter(
+        actor=user, action="registry.person.looked_up", at__gte=since
+    ).count()

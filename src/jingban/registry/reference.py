@@ -1,31 +1,41 @@
-"""Reference codes of the registry, as plain data (imported by a migration, so no models here).
+"""Reference codes of the registry, as plain data.
 
-Special groups after the national relief rules (国办发〔2021〕42号); the codes are the ones
-policy packs refer to. More can be added as data.
+The special-group codes come from the one list in ``jingban.engine.codes`` (claims name the same
+codes as person categories). What the registry adds is which schemes each group matters to:
+staff see a person's memberships only for the schemes they work on, as with enrollments
+(``queries.memberships_for``). The keys are scheme kinds (``core.models.SchemeKind``): a group's
+relevance follows the family of the scheme, not one product's code.
 """
 
-# code, Chinese name, English name, tier
+from __future__ import annotations
+
+from jingban.engine.codes import SPECIAL_GROUPS as GROUP_CODES
+
+_MEDICAL = ("resident_medical", "employee_medical", "critical_illness")
+
+# group code → scheme kinds whose staff need the membership. The relief groups drive medical
+# assistance and the critical-illness tilts; 特困 and 低保 persons also get help with long-term
+# care costs, and a severe disability matters to the care-needs assessment and to the
+# subsidised resident contribution. No supplementary product in the shipped packs looks at a
+# group, so none is listed for "supplementary".
+SCHEME_KINDS: dict[str, tuple[str, ...]] = {
+    "tekun": (*_MEDICAL, "ltc"),
+    "dibao": (*_MEDICAL, "ltc"),
+    "fanpin": _MEDICAL,
+    "dibao_edge": _MEDICAL,
+    "monitored": _MEDICAL,
+    "illness_poor": _MEDICAL,
+    "severe_disability": ("resident_medical", "ltc"),
+}
+
+# code, Chinese name, English name, tier, scheme kinds
 SPECIAL_GROUPS = [
-    ("tekun", "特困人员", "Persons in extreme poverty", "core"),
-    ("dibao", "最低生活保障对象", "Minimum living allowance recipients", "core"),
-    ("fanpin", "返贫致贫人口", "Persons returned to or fallen into poverty", "core"),
     (
-        "dibao_edge",
-        "低保边缘家庭成员",
-        "Members of households on the edge of the allowance",
-        "low_income",
-    ),
-    (
-        "monitored",
-        "防止返贫监测对象",
-        "Persons monitored against returning to poverty",
-        "low_income",
-    ),
-    (
-        "illness_poor",
-        "因病致贫重病患者",
-        "Seriously ill persons impoverished by illness",
-        "illness",
-    ),
-    ("severe_disability", "重度残疾人", "Persons with severe disabilities", "other"),
+        g.code,
+        g.name_zh,
+        g.name_en,
+        g.tier.value if g.tier is not None else "other",
+        list(SCHEME_KINDS[g.code]),
+    )
+    for g in GROUP_CODES
 ]

@@ -1,47 +1,70 @@
-"""Pages of the registry: the person list, detail, registration, editing and the reveal."""
+"""Pages of the registry: the person list and search, detail, registration, editing and the
+reveal.
+
+What a page shows of a person comes from ``display.shown``: the document number and the phone
+masked, the age rather than the birth date. The full number (and the birth date in it) only
+comes from the reveal, which asks for a purpose and is logged.
+"""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from jingban.core.errors import ValidationFailed
+from jingban.core.pagination import page_of
 from jingban.core.roles import Cap
 from jingban.core.views.access import AuthedRequest, requires
-from jingban.registry import queries, services
-from jingban.registry.documents import mask_document, mask_phone
-from jingban.registry.forms import PersonForm
+from jingban.registry import display, queries, services
+from jingban.registry.forms import PersonForm, RevealForm, SearchForm
 from jingban.registry.models import Person
+from jingban.registry.services.probes import LookupThrottled
 
 PAGE_SIZE = 25
 
 
 def _row(person: Person) -> dict[str, object]:
-    return {
-        "person": person,
-        "document": mask_document(person.document_type, person.document_number),
-        "phone": mask_phone(person.phone),
-    }
+    shown = display.shown(person)
+    return {"person": person, "document": shown.document, "phone": shown.phone, "age": shown.age}
 
 
+@require_http_methods(["GET", "POST"])
 @requires(Cap.PERSON_VIEW)
 def person_list(request: AuthedRequest) -> HttpResponse:
-    query = request.GET.get("q", "")
-    persons = queries.search_persons(request.user, query).order_by("id")
-    page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
+    """The persons in scope. A search is posted (its terms never appear in an address), and
+    its pages are posted too; a plain GET lists everyone in scope, page by page."""
+    user = request.user
+    form = SearchForm(request.POST if request.method == "POST" else None)
+    query = ""
+    status = 200
+    throttled = ""
+    if form.is_bound and form.is_valid():
+        query = form.cleaned_data.get("q") or ""
+        number = form.cleaned_data.get("page") or 1
+    else:
+        number = request.GET.get("page") or 1
+    try:
+        persons = services.search_persons(user, query).order_by("id")
+    except LookupThrottled as err:
+        throttled, status = str(err.message), err.status
+        persons = queries.persons_for(user).none()
+    page = page_of(request, persons, PAGE_SIZE, number=number)
     context = {
         "page_obj": page,
         "rows": [_row(p) for p in page.object_list],
         "query": query,
+        "searched": request.method == "POST",
+        "throttled": throttled,
         "total": page.paginator.count,
-        "can_create": request.user.can(Cap.PERSON_CREATE),
+        "can_create": user.can(Cap.PERSON_CREATE),
     }
-    template = "registry/_person_rows.html" if request.htmx else "registry/person_list.html"
-    return render(request, template, context)
+    if request.htmx:
+        # htmx swaps only successful answers; the refusal is in the fragment.
+        return render(request, "registry/_person_rows.html", context)
+    return render(request, "registry/person_list.html", context, status=status)
 
 
 def _detail_context(request: AuthedRequest, person: Person) -> dict[str, object]:
@@ -52,6 +75,7 @@ def _detail_context(request: AuthedRequest, person: Person) -> dict[str, object]
         "memberships": queries.memberships_for(user, person),
         "can_edit": user.can(Cap.PERSON_EDIT),
         "can_reveal": user.can(Cap.PERSON_REVEAL),
+        "reveal_form": RevealForm(),
         "household_membership": queries.open_household_membership(person),
         "can_edit_household": user.can(Cap.HOUSEHOLD_EDIT),
         "authorisations": queries.authorisations_of(user, person),
@@ -61,7 +85,7 @@ def _detail_context(request: AuthedRequest, person: Person) -> dict[str, object]
 
 @requires(Cap.PERSON_VIEW)
 def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    person = queries.person_for(request.user, pk)
+    person = services.person_in_scope(request.user, pk)
     return render(request, "registry/person_detail.html", _detail_context(request, person))
 
 
@@ -84,13 +108,9 @@ def person_create(request: AuthedRequest) -> HttpResponse:
 
 @requires(Cap.PERSON_EDIT)
 def person_edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    person = queries.person_for(request.user, pk)
-    form = PersonForm(
-        request.POST or None,
-        user=request.user,
-        editing=True,
-        initial=PersonForm.initial_for(person),
-    )
+    """The edit form holds no full document number, birth date or phone (see ``PersonForm``)."""
+    person = services.person_in_scope(request.user, pk)
+    form = PersonForm(request.POST or None, user=request.user, person=person)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_person(
@@ -113,13 +133,33 @@ def person_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 @requires(Cap.PERSON_REVEAL)
 def person_reveal(request: AuthedRequest, pk: int) -> HttpResponse:
-    person = queries.person_for(request.user, pk)
-    number = services.reveal_document(person, acting_user=request.user)
+    """Show the full number for a stated purpose. With htmx the answer replaces the number and
+    the reveal form together, so the button is not offered again on the page."""
+    person = services.person_in_scope(request.user, pk)
+    form = RevealForm(request.POST)
+    number = ""
+    if form.is_valid():
+        try:
+            number = services.reveal_document(
+                person,
+                acting_user=request.user,
+                purpose=form.cleaned_data.get("purpose") or "",
+                note=form.cleaned_data.get("note") or "",
+            )
+        except ValidationFailed as err:
+            form.add_domain_errors(err)
     if request.htmx:
-        return render(request, "registry/_revealed.html", {"number": number, "person": person})
-    # Without JavaScript the button posts a plain form: show the whole page, number revealed.
-    context = {**_detail_context(request, person), "document": number, "revealed": True}
-    return render(request, "registry/person_detail.html", context)
+        # htmx swaps only successful answers: a refusal comes back as 200 with the errors
+        # beside the fields, the number still masked.
+        context = {**_row(person), "person": person, "reveal_form": form, "can_reveal": True}
+        if number:
+            context |= {"document": number, "revealed": True}
+        return render(request, "registry/_reveal.html", context)
+    # Without JavaScript the button posts a plain form: show the whole page.
+    context = {**_detail_context(request, person), "reveal_form": form}
+    if number:
+        context |= {"document": number, "revealed": True}
+    return render(request, "registry/person_detail.html", context, status=200 if number else 400)
 
 
 @requires(Cap.OWN_RECORD_VIEW)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 
 from jingban.core import queries
 from jingban.core.actionlog.display import shown_entries
+from jingban.core.pagination import page_of
 from jingban.core.roles import Cap
 from jingban.core.services.audit import record_personal_data_shown
 from jingban.core.views.access import AuthedRequest, requires
@@ -48,7 +48,7 @@ def action_log(request: AuthedRequest) -> HttpResponse:
     action = request.GET.get("action", "").strip()
     if action:
         entries = entries.filter(action__startswith=action)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = page_of(request, entries, 50)
     shown = shown_entries(page.object_list, request.user, reveal=True)
     revealed = [row.entry.pk for row in shown if row.revealed]
     if revealed:
