@@ -439,3 +439,29 @@ def _english_messages():
 
     with translation.override("en"):
         yield
+
+
+def test_the_connection_options_of_database_url_reach_the_backup_tools(monkeypatch) -> None:
+    """sslmode=verify-full in DATABASE_URL holds for pg_dump, pg_restore and the backup's own
+    connections, not only for Django's: a backup never reaches the server without it."""
+    from django.db import connections
+
+    from jingban.backup import tools
+
+    settings_dict = dict(connections["default"].settings_dict)
+    settings_dict["OPTIONS"] = {
+        "sslmode": "verify-full",
+        "sslrootcert": "/etc/jingban/ca.pem",
+        "connect_timeout": "5",
+        "keepalives": "1",
+    }
+    monkeypatch.setattr(tools, "_db_settings", lambda: settings_dict)
+    env = tools._tool_env()
+    assert env["PGSSLMODE"] == "verify-full"
+    assert env["PGSSLROOTCERT"] == "/etc/jingban/ca.pem"
+    assert env["PGCONNECT_TIMEOUT"] == "5"
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(tools.psycopg, "connect", lambda **kwargs: seen.update(kwargs))
+    tools.connect("jingban")
+    assert seen["sslmode"] == "verify-full" and seen["sslrootcert"] == "/etc/jingban/ca.pem"
+    assert seen["keepalives"] == "1" and seen["application_name"] == "jingban-backup"

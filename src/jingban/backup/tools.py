@@ -29,8 +29,6 @@ Step = Callable[[str], None]
 
 # Fixed output settings, so that a row's text, and with it its checksum, does not depend on the
 # session that reads it.
-# Fixed output settings, so that a row's text, and with it its checksum, does not depend on the
-# session that reads it.
 _SESSION_OPTIONS = (
     "-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=postgres "
     "-c extra_float_digits=1 -c bytea_output=hex"
@@ -67,7 +65,45 @@ def connect(dbname: str | None = None, *, autocommit: bool = True) -> psycopg.Co
     ):
         if params.get(key):
             kwargs[name] = str(params[key])
+    # DATABASE_URL's options (sslmode=verify-full, sslrootcert …) hold here as for Django's own
+    # connection: a backup never reaches a server that requires verified TLS without it.
+    for name, value in _libpq_options(params).items():
+        if name == "options":
+            kwargs["options"] = f"{value} {_SESSION_OPTIONS}"
+        elif name != "application_name":
+            kwargs[name] = value
     return psycopg.connect(**kwargs)
+
+
+def _libpq_options(params: dict[str, Any]) -> dict[str, str]:
+    options = params.get("OPTIONS") or {}
+    return {str(k): str(v) for k, v in options.items() if v is not None and v != ""}
+
+
+# The libpq parameters pg_dump and pg_restore read from the environment (libpq's PG* variables).
+_ENVIRONMENT_OF = {
+    "sslmode": "PGSSLMODE",
+    "sslrootcert": "PGSSLROOTCERT",
+    "sslcert": "PGSSLCERT",
+    "sslkey": "PGSSLKEY",
+    "sslcrl": "PGSSLCRL",
+    "sslcrldir": "PGSSLCRLDIR",
+    "sslcertmode": "PGSSLCERTMODE",
+    "sslnegotiation": "PGSSLNEGOTIATION",
+    "ssl_min_protocol_version": "PGSSLMINPROTOCOLVERSION",
+    "ssl_max_protocol_version": "PGSSLMAXPROTOCOLVERSION",
+    "channel_binding": "PGCHANNELBINDING",
+    "gssencmode": "PGGSSENCMODE",
+    "requirepeer": "PGREQUIREPEER",
+    "connect_timeout": "PGCONNECT_TIMEOUT",
+    "target_session_attrs": "PGTARGETSESSIONATTRS",
+    "load_balance_hosts": "PGLOADBALANCEHOSTS",
+    "hostaddr": "PGHOSTADDR",
+    "passfile": "PGPASSFILE",
+    "service": "PGSERVICE",
+    "krbsrvname": "PGKRBSRVNAME",
+    "options": "PGOPTIONS",
+}
 
 
 def connect_maintenance() -> psycopg.Connection[Any]:
@@ -94,6 +130,10 @@ def _tool_env() -> dict[str, str]:
             env[name] = str(params[key])
     if params.get("PASSWORD"):
         env["PGPASSWORD"] = str(params["PASSWORD"])
+    for name, value in _libpq_options(params).items():
+        variable = _ENVIRONMENT_OF.get(name)
+        if variable is not None:
+            env[variable] = value
     env["PGAPPNAME"] = "jingban-backup"
     env["LC_ALL"] = "C"  # messages in English, so that they can be recognised
     return env

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from jingban.core import network
 from jingban.documents.models import VerificationAttempt
 
 WINDOW = dt.timedelta(minutes=1)
@@ -20,9 +21,9 @@ KEEP = dt.timedelta(hours=1)
 
 
 def client_address(request: HttpRequest) -> str:
-    # The address the server saw. Behind a reverse proxy this is the proxy's unless the proxy
-    # setting of the deployment rewrites it (docs/adr/0008).
-    return str(request.META.get("REMOTE_ADDR") or "unknown")[:64]
+    # The client's address as sign-in sees it: X-Forwarded-For is believed only from the
+    # proxies JINGBAN_TRUSTED_PROXIES names, so a visitor cannot pick a fresh address per try.
+    return (network.client_address(request) or "unknown")[:64]
 
 
 def allow(client: str) -> bool:
