@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from jingban.core import queries as core_queries
+from jingban.core.actionlog.personal import decrypted
 from jingban.core.calendar import today as local_today
 from jingban.core.models import ActionLog, User
 from jingban.core.roles import Cap
@@ -114,7 +115,7 @@ def test_operator_registers_corrects_and_reveals(
         ActionLog.objects.filter(action="registry.person.document_revealed").count() == reveals + 1
     )
     entry = ActionLog.objects.filter(action="registry.person.document_revealed").first()
-    assert entry is not None and entry.after == {"purpose": "identity_check"}
+    assert entry is not None and decrypted(entry).after == {"purpose": "identity_check"}
 
 
 def test_care_mode_and_english(live_server, page: Page, personas: Personas) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.test import Client
 
+from jingban.core.actionlog.personal import decrypted
 from jingban.core.models import ActionLog
 from jingban.core.services.accounts import issue_api_token
 from tests.personas import Personas
@@ -33,7 +34,7 @@ def test_token_user_reveals_and_the_reveal_is_logged(personas: Personas) -> None
     assert response.json()["document_number"] == person.document_number
     entry = ActionLog.objects.get(action="registry.person.document_revealed")
     assert entry.actor == personas.user("sun") and entry.object_id == str(person.pk)
-    assert entry.after == {"purpose": "audit"}
+    assert decrypted(entry).after == {"purpose": "audit"}
 
 
 def test_session_writes_need_the_csrf_token(personas: Personas) -> None:

@@ -90,7 +90,7 @@ def test_reveal_needs_the_capability_and_is_logged(personas: Personas) -> None:
     assert number == person.document_number
     entry = ActionLog.objects.get(action="registry.person.document_revealed")
     assert (entry.actor, decrypted(entry).reason) == (personas.user("sun"), "其他: 核对 档案")
-    assert entry.after == {"purpose": "other"}
+    assert decrypted(entry).after == {"purpose": "other"}
 
 
 def test_roles_without_the_capability_cannot_register(personas: Personas) -> None:

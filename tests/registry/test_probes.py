@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 
 from jingban.core import queries as core_queries
+from jingban.core.actionlog.personal import decrypted
 from jingban.core.errors import NotFound
 from jingban.core.models import ActionLog
 from jingban.registry import services
@@ -48,9 +49,11 @@ def test_a_full_number_search_by_a_role_without_reveal_is_logged(personas: Perso
         str(person.pk),
     )
     assert entry.region_path == person.region.path
-    assert entry.after["term"] == mask_document(person.document_type, person.document_number)
-    assert entry.after["term_digest"] == probes.term_digest(person.document_number)
-    assert entry.after["matches"] == 1
+    after = decrypted(entry).after
+    assert after is not None
+    assert after["term"] == mask_document(person.document_type, person.document_number)
+    assert after["term_digest"] == probes.term_digest(person.document_number)
+    assert after["matches"] == 1
     assert not _in_clear(entry, person.document_number)
 
 
@@ -61,7 +64,11 @@ def test_a_search_that_finds_no_one_is_logged_without_an_object(personas: Person
     )
     assert answer.status_code == 200 and answer.json()["count"] == 0
     [entry] = _rows(LOOKED_UP)
-    assert entry.object_id == "" and entry.after["matches"] == 0
+    assert entry.object_id == "" and decrypted(entry).after == {
+        "term": mask_document("resident_id", outside.document_number),
+        "term_digest": probes.term_digest(outside.document_number),
+        "matches": 0,
+    }
     # In the searcher's own region: nothing about the Nanjing person.
     assert entry.region_path == personas.user("qian").region.path
     assert not _in_clear(entry, outside.document_number)
@@ -186,7 +193,8 @@ def test_a_reveal_logs_its_purpose_and_answers_the_number(personas: Personas) ->
     assert answer["document_number"] == person.document_number
     assert answer["birth_date"] == f"{person.birth_date:%Y-%m-%d}"
     entry = ActionLog.objects.get(action="registry.person.document_revealed")
-    assert entry.after == {"purpose": "audit"} and entry.reason == "稽核: 稽核 2026-12"
+    clear = decrypted(entry)
+    assert clear.after == {"purpose": "audit"} and clear.reason == "稽核: 稽核 2026-12"
 
 
 def test_the_reveal_form_on_the_page_asks_for_the_purpose(personas: Personas) -> None:

@@ -114,6 +114,8 @@ PLUGIN = AppPlugin(
                 "death_date": "date",
                 # An agent's authorisation: the document it rests on, free text.
                 "basis": "text",
+                # A document-number lookup: the searched number, already masked.
+                "term": "document",
             },
             "registry.household": {"address": "address"},
         },
