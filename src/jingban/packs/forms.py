@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from jingban.core.errors import DomainError
 from jingban.core.forms import add_domain_errors
+from jingban.engine.codes import CATEGORY_LABELS, PERSON_CATEGORIES
 from jingban.engine.money import MoneyError, parse_yuan
 from jingban.packs.models import PackStatus
 from jingban.packs.services import MAX_CONTENT, MAX_NOTE
@@ -116,15 +118,15 @@ VISIT_TYPES = [
 ]
 CONDITIONS = [("", _("None")), ("hypertension", _("Hypertension")), ("diabetes", _("Diabetes"))]
 LEVELS = [("1", _("Level 1 and below")), ("2", _("Level 2")), ("3", _("Level 3"))]
-PERSON_CATEGORIES = [
-    ("general", _("General")),
-    ("tekun", _("Persons in extreme poverty")),
-    ("dibao", _("Minimum living allowance recipients")),
-    ("fanpin", _("Persons returned to or fallen into poverty")),
-    ("dibao_edge", _("Members of households on the edge of the allowance")),
-    ("monitored", _("Persons monitored against returning to poverty")),
-    ("illness_poor", _("Seriously ill persons impoverished by illness")),
-]
+
+
+def _person_categories() -> list[tuple[str, str]]:
+    """The engine's person categories (one list for the engine and the registry), labelled in
+    the active language."""
+    chinese = (get_language() or "").startswith("zh")
+    return [(code, CATEGORY_LABELS[code][0 if chinese else 1]) for code in PERSON_CATEGORIES]
+
+
 CROSS_REGION = [
     ("local", _("Local treatment")),
     ("filed_long_term", _("Long-term residence elsewhere (filed)")),
@@ -168,7 +170,7 @@ class TrialForm(forms.Form):
     out_of_scope = _YuanField(label=_("Out-of-scope amount"), required=False)
     class_b = _YuanField(label=_("Class B amount"), required=False)
     person_category = forms.ChoiceField(
-        label=_("Person category"), choices=PERSON_CATEGORIES, initial="general"
+        label=_("Person category"), choices=_person_categories, initial="general"
     )
     cross_region = forms.ChoiceField(
         label=_("Cross-region status"), choices=CROSS_REGION, initial="local"
