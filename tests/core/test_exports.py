@@ -21,7 +21,7 @@ from jingban.packs import services as packs_services
 from jingban.packs.models import PackVersion
 from jingban.registry import queries as registry_queries
 from jingban.registry.documents import mask_document
-from jingban.registry.exports import age_on
+from jingban.registry.display import age_on
 from tests.packs.conftest import pack_text
 from tests.personas import Personas
 

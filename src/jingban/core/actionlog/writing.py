@@ -166,24 +166,8 @@ def row_hash(row: Row) -> str:
     return hmac.new(_key(), _canonical(row), hashlib.sha256).hexdigest()
 
 
-FIELDS = [
-    "id",
-    "at",
-    "actor_id",
-    "actor_name",
-    "on_behalf_of",
-    "action",
-    "object_type",
-    "object_id",
-    "region_path",
-    "before",
-    "after",
-    "reason",
-    "row_mac",
-    "seq",
-    "prev_hash",
-    "hash",
-]
+# What the sealer reads of a row: what its MAC covers, the MAC, and the chain's columns.
+FIELDS = [*authenticity.MAC_FIELDS, "row_mac", "seq", "prev_hash", "hash"]
 
 
 def database_identity() -> str:
