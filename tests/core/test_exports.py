@@ -20,8 +20,8 @@ from jingban.jobs.models import JobRun, JobStatus
 from jingban.packs import services as packs_services
 from jingban.packs.models import PackVersion
 from jingban.registry import queries as registry_queries
-from jingban.registry.documents import mask_document
 from jingban.registry.display import age_on
+from jingban.registry.documents import mask_document
 from tests.packs.conftest import pack_text
 from tests.personas import Personas
 
