@@ -52,6 +52,8 @@ import psycopg
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jingban.settings")
 # The server under test must read the session this process writes: same key on both sides.
 os.environ["JINGBAN_SECRET_KEY"] = secrets.token_urlsafe(40)
+# With DATABASE_URL set and debug off the server refuses to start without a personal-data key.
+os.environ["JINGBAN_PII_KEY"] = secrets.token_urlsafe(40)
 
 LOAD_DATABASE = "jingban_load"
 HOST = "127.0.0.1"  # never anything but loopback
@@ -97,7 +99,7 @@ def _prepare_database(persons: int, fresh: bool) -> bool:
     django.setup()
     from django.core.management import call_command
 
-    from jingban.demo import build_world
+    from jingban.demo.world import build_world
     from jingban.registry.models import Person
 
     call_command("migrate", interactive=False, verbosity=0)
