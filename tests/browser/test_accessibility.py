@@ -103,7 +103,13 @@ class Visit:
 
 def visits_for(personas: Personas, user: User) -> list[Visit]:
     """Every page the role can reach (detail pages of an object in scope), a 403 and a 404."""
-    visits = [Visit("/"), Visit("/preferences/"), Visit("/no-such-page/", 404)]
+    visits = [
+        Visit("/"),
+        Visit("/preferences/"),
+        Visit("/notices/"),
+        Visit("/tokens/"),
+        Visit("/no-such-page/", 404),
+    ]
     if user.can(Cap.PERSON_VIEW):
         person = personas.in_scope_person
         visits += [Visit("/persons/"), Visit(f"/persons/{person.pk}/")]
@@ -205,10 +211,11 @@ def test_pages_before_signing_in_pass_axe(
     page.locator("#id_password").fill("wrong")
     page.locator("form.login-form button[type=submit]").click()
     expect(page.locator("#login-errors")).to_be_visible()
+    visit(page, base, Visit("/public/verify/"), care=care, language=language)
     visit(page, base, Visit("/no-such-page/", 404), care=care, language=language)
     page.goto(base + STYLESHEET)
     checked = [c.url.removeprefix(base) for c in axe_watch.checks]
-    assert checked == ["/login/", "/login/", "/no-such-page/"]
+    assert checked == ["/login/", "/login/", "/public/verify/", "/no-such-page/"]
     assert all(c.care_mode is care and c.lang == language for c in axe_watch.checks)
 
 
