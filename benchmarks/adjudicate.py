@@ -34,6 +34,7 @@ from pathlib import Path
 
 from jingban.engine.codes import PERSON_CATEGORIES, Condition, CrossRegion, VisitType
 from jingban.engine.medical import Claim, YearToDate, adjudicate
+from jingban.engine.medical.files import CLAIM_COLUMNS
 from jingban.engine.money import fen_to_yuan_text
 from jingban.engine.policy import shipped_registry
 
@@ -91,22 +92,7 @@ def write_claims_file(path: Path, claims: Iterator[Claim]) -> None:
     """The claims as ``jingban adjudicate`` reads them, written as they are made."""
     with path.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream, lineterminator="\n")
-        writer.writerow(
-            (
-                "claim_id",
-                "person_id",
-                "visit_type",
-                "condition",
-                "hospital_level",
-                "service_date",
-                "discharge_date",
-                "total",
-                "out_of_scope",
-                "class_b",
-                "person_category",
-                "cross_region",
-            )
-        )
+        writer.writerow(CLAIM_COLUMNS)
         for c in claims:
             writer.writerow(
                 (

@@ -21,6 +21,8 @@ import datetime as dt
 import hashlib
 import hmac
 import re
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -78,52 +80,53 @@ def access_refused(user: User, object_type: str, object_id: object, region_path:
         )
 
 
+_T = TypeVar("_T")
+
+
+def _logged_refusal(
+    user: User, find: Callable[[], _T], object_type: str, pk: int, region_path: QuerySet[Any]
+) -> _T:
+    """``find()``; when it answers 404, the refusal is logged with the region of the object
+    asked for (``region_path``: a one-column query of it), so its region's auditors see it."""
+    try:
+        return find()
+    except NotFound:
+        access_refused(user, object_type, pk, region_path.first() or "")
+        raise
+
+
 def person_in_scope(user: User, pk: int) -> Person:
     """``queries.person_for``, with a refusal logged."""
-    try:
-        return queries.person_for(user, pk)
-    except NotFound:
-        path = Person.objects.filter(pk=pk).values_list("region__path", flat=True).first()
-        access_refused(user, "registry.person", pk, path or "")
-        raise
+    path = Person.objects.filter(pk=pk).values_list("region__path", flat=True)
+    return _logged_refusal(user, lambda: queries.person_for(user, pk), "registry.person", pk, path)
 
 
 def household_in_scope(user: User, pk: int) -> Household:
     """``queries.household_for``, with a refusal logged."""
-    try:
-        return queries.household_for(user, pk)
-    except NotFound:
-        path = Household.objects.filter(pk=pk).values_list("region__path", flat=True).first()
-        access_refused(user, "registry.household", pk, path or "")
-        raise
+    path = Household.objects.filter(pk=pk).values_list("region__path", flat=True)
+    return _logged_refusal(
+        user, lambda: queries.household_for(user, pk), "registry.household", pk, path
+    )
 
 
 def household_member_in_scope(user: User, household: Household, pk: int) -> HouseholdMember:
     """``queries.household_member_for``, with a refusal logged."""
-    try:
-        return queries.household_member_for(user, household, pk)
-    except NotFound:
-        path = (
-            HouseholdMember.objects.filter(pk=pk)
-            .values_list("person__region__path", flat=True)
-            .first()
-        )
-        access_refused(user, "registry.household_member", pk, path or "")
-        raise
+    path = HouseholdMember.objects.filter(pk=pk).values_list("person__region__path", flat=True)
+    return _logged_refusal(
+        user,
+        lambda: queries.household_member_for(user, household, pk),
+        "registry.household_member",
+        pk,
+        path,
+    )
 
 
 def authorisation_in_scope(user: User, pk: int) -> AgentAuthorisation:
     """``queries.authorisation_for``, with a refusal logged."""
-    try:
-        return queries.authorisation_for(user, pk)
-    except NotFound:
-        path = (
-            AgentAuthorisation.objects.filter(pk=pk)
-            .values_list("person__region__path", flat=True)
-            .first()
-        )
-        access_refused(user, "registry.agent_authorisation", pk, path or "")
-        raise
+    path = AgentAuthorisation.objects.filter(pk=pk).values_list("person__region__path", flat=True)
+    return _logged_refusal(
+        user, lambda: queries.authorisation_for(user, pk), "registry.agent_authorisation", pk, path
+    )
 
 
 def registration_refused(user: User, holder: Person) -> None:
