@@ -191,8 +191,15 @@ PAGES: dict[str, Route] = {
     "packs:version_detail": Route(POLICY_VIEWERS, pack_version, regional=False),
     "packs:version_trial": Route(POLICY_VIEWERS, pack_version, regional=False),
     "packs:version_edit": Route(POLICY_EDITORS, pack_version, regional=False),
+    "packs:version_edit_yaml": Route(POLICY_EDITORS, pack_version, regional=False),
+    "packs:version_download": Route(POLICY_VIEWERS, pack_version, regional=False),
     "packs:version_approve": Route(
-        POLICY_APPROVERS, pack_draft, method="post", ok=302, regional=False
+        POLICY_APPROVERS,
+        pack_draft,
+        method="post",
+        data={"approve-note": "matrix"},
+        ok=302,
+        regional=False,
     ),
     "packs:version_reject": Route(
         POLICY_APPROVERS,

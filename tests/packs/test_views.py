@@ -32,19 +32,29 @@ def test_admin_imports_by_pasting_and_qian_approves(personas: Personas) -> None:
     assert response.status_code == 302 and response["Location"] == f"/policies/{row.pk}/"
     assert (row.status, row.origin, row.author) == ("draft", "imported", personas.user("admin"))
 
-    # The author sees that another person must review; no approval form for them.
+    # The author sees that another person must review; no approval for them.
     page = _page(admin.get(f"/policies/{row.pk}/"))
-    assert 'id="approve-form"' not in page and 'id="discard-form"' in page
+    assert 'id="approve-link"' not in page and 'id="discard-link"' in page
     assert "another person must approve or reject it" in page
-    refused = admin.post(f"/policies/{row.pk}/approve/", follow=True)
+    refused = admin.post(f"/policies/{row.pk}/approve/", {"approve-note": "x"}, follow=True)
     assert "another person must review it" in _page(refused)
     row.refresh_from_db()
     assert row.status == PackStatus.DRAFT
 
     qian = personas.client("qian", language="en")
     page = _page(qian.get(f"/policies/{row.pk}/"))
-    assert 'id="approve-form"' in page and 'id="reject-form"' in page
-    assert 'id="discard-form"' not in page
+    assert 'id="approve-link"' in page and 'id="reject-link"' in page
+    assert 'id="discard-link"' not in page
+    # Approving asks for confirmation first, and the approval takes a note.
+    confirm = qian.get(f"/policies/{row.pk}/approve/")
+    assert confirm.status_code == 200 and 'id="approve-form"' in _page(confirm)
+    assert "1 figure differs from sample-resident-2025@2" in _page(confirm)
+    row.refresh_from_db()
+    assert row.status == PackStatus.DRAFT
+    response = qian.post(f"/policies/{row.pk}/approve/", {"approve-note": " "})
+    assert response.status_code == 400 and 'id="id_approve-note_errors"' in _page(response)
+    row.refresh_from_db()
+    assert row.status == PackStatus.DRAFT
     response = qian.post(f"/policies/{row.pk}/approve/", {"approve-note": "核对无误"})
     assert response.status_code == 302
     row.refresh_from_db()
@@ -54,7 +64,7 @@ def test_admin_imports_by_pasting_and_qian_approves(personas: Personas) -> None:
         "核对无误",
     )
     page = _page(qian.get(f"/policies/{row.pk}/"))
-    assert 'id="approve-form"' not in page and 'data-status="approved"' in page
+    assert 'id="approve-link"' not in page and 'data-status="approved"' in page
 
 
 def test_a_broken_paste_shows_each_problem_with_its_line_beside_the_field(
@@ -101,17 +111,17 @@ def test_an_uploaded_file_is_imported_and_its_problems_shown_on_the_file(
     assert response.status_code == 400 and "not both" in _page(response)
 
 
-def test_the_edit_page_drafts_a_new_version_from_the_text(personas: Personas) -> None:
+def test_the_advanced_page_drafts_a_new_version_from_the_text(personas: Personas) -> None:
     admin = personas.client("admin", language="en")
-    page = _page(admin.get(f"/policies/{_shipped().pk}/edit/"))
+    page = _page(admin.get(f"/policies/{_shipped().pk}/edit/yaml/"))
     assert "\nversion: 3\n" in page.replace("&#x27;", "'")
     text = pack_text(3, OUTPATIENT_CAP)
-    response = admin.post(f"/policies/{_shipped().pk}/edit/", {"content": text})
+    response = admin.post(f"/policies/{_shipped().pk}/edit/yaml/", {"content": text})
     row = PackVersion.objects.get(pack_id=PACK_ID, version=3)
     assert response.status_code == 302 and row.origin == "edited"
     # The next draft from it starts at version 4; the same text again is refused beside the field.
-    assert "\nversion: 4\n" in _page(admin.get(f"/policies/{row.pk}/edit/"))
-    response = admin.post(f"/policies/{row.pk}/edit/", {"content": text})
+    assert "\nversion: 4\n" in _page(admin.get(f"/policies/{row.pk}/edit/yaml/"))
+    response = admin.post(f"/policies/{row.pk}/edit/yaml/", {"content": text})
     assert response.status_code == 400
     assert f"This exact pack is already stored as {PACK_ID}@3 (Draft)." in _page(response)
 
@@ -131,13 +141,28 @@ def test_the_detail_shows_identity_figures_samples_changes_and_source(personas: 
     assert (
         deductible is not None and "800" in deductible.group(1) and "sample" in deductible.group(1)
     )
-    # The one change from the approved version 2.
+    # The one change from the approved version 2, labelled, in yuan; no path as text.
     changes = page[page.index('id="changes"') : page.index('id="figures"')]
-    rows = re.findall(r'<tr data-path="([^"]+)">.*?<td>(.*?)</td>\s*<td>(.*?)</td>', changes, re.S)
-    assert rows == [("caps.outpatient_general.amount", "150", "180")]
-    assert "amount: 180" in page[page.index('id="source"') :]
-    # A viewer who may not review gets no form.
-    assert 'id="approve-form"' not in page and 'id="discard-form"' not in page
+    rows = re.findall(
+        r'<tr data-path="([^"]+)">\s*<th scope="row">(.*?)</th>\s*<td>(.*?)</td>\s*<td>(.*?)</td>',
+        changes,
+        re.S,
+    )
+    assert rows == [
+        (
+            "caps.outpatient_general.amount",
+            "Annual caps · Annual cap of outpatient pooling · Annual cap",
+            "¥150",
+            "¥180",
+        )
+    ]
+    assert ">caps.outpatient_general.amount<" not in page
+    # The source text is a technical detail for those who edit packs.
+    assert 'id="source"' not in page
+    admin_page = _page(personas.client("admin", language="en").get(f"/policies/{row.pk}/"))
+    assert "amount: 180" in admin_page[admin_page.index('id="source"') :]
+    # A viewer who may not review gets no review action.
+    assert 'id="approve-link"' not in page and 'id="discard-link"' not in page
 
 
 def test_reject_without_a_reason_is_shown_beside_the_field(personas: Personas) -> None:
@@ -202,7 +227,7 @@ def test_the_region_is_shown_by_name(personas: Personas) -> None:
 
 def _figure_note(page: str, path: str) -> str:
     found = re.search(
-        rf'<tr data-path="{re.escape(path)}">.*?<td>.*?</td>\s*<td>(.*?)</td>', page, re.S
+        rf'<tr data-path="{re.escape(path)}">.*?<td[^>]*>.*?</td>\s*<td>(.*?)</td>', page, re.S
     )
     assert found is not None, path
     return found.group(1)

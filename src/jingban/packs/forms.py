@@ -81,9 +81,11 @@ class PackDraftForm(_DomainForm):
 
 
 class ReviewForm(_DomainForm):
+    """Approval takes a note: what the approver checked, kept on the version and in the log."""
+
     note = forms.CharField(
-        label=_("Note"),
-        required=False,
+        label=_("Approval note"),
+        help_text=_("What you checked (the notice it was compared with …), kept with the version."),
         max_length=MAX_NOTE,
         widget=forms.Textarea(attrs={"rows": 2}),
     )

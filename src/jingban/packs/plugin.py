@@ -2,7 +2,15 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from jingban.core.plugins import ActionCode, ApiRouter, AppPlugin, Capability, NavEntry, Routes
+from jingban.core.plugins import (
+    ActionCode,
+    ApiRouter,
+    AppPlugin,
+    Capability,
+    HomePanel,
+    NavEntry,
+    Routes,
+)
 from jingban.core.roles import Cap, Role
 
 PLUGIN = AppPlugin(
@@ -21,6 +29,16 @@ PLUGIN = AppPlugin(
         ),
     ),
     navigation=(NavEntry(_("Policy packs"), "packs:version_list", Cap.POLICY_VIEW, order=900),),
+    home_panels=(
+        # For whoever may approve: the drafts others entered. After the role's main list.
+        HomePanel(
+            "packs.waiting",
+            "packs/_home_waiting.html",
+            "jingban.packs.panels:waiting_for_approval",
+            Cap.POLICY_APPROVE,
+            order=140,
+        ),
+    ),
     actions=(
         ActionCode("packs.version.imported", _("imported a policy pack version")),
         ActionCode("packs.version.drafted", _("drafted a policy pack version")),

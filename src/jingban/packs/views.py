@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from jingban.core import exports
 from jingban.core.engine_messages import describe
@@ -23,8 +23,9 @@ from jingban.engine.codes import Condition, CrossRegion, VisitType
 from jingban.engine.medical import LAYER_LABELS, Claim, ClaimInvalid, ClaimRejected
 from jingban.engine.medical.batch import Refusal
 from jingban.engine.money import format_yuan
-from jingban.engine.policy import Family, Figure
-from jingban.packs import queries, services, trial
+from jingban.engine.policy import Family, Figure, PackError, PolicyPack, Problem, load_pack_text
+from jingban.engine.policy.schema import FAMILY_MODELS
+from jingban.packs import figures, queries, services, structured, trial
 from jingban.packs.forms import (
     FilterForm,
     PackDraftForm,
@@ -59,20 +60,7 @@ class _Loaded:
     problem: str
     family: Family | None = None
     layout: int | None = None
-
-
-@dataclass(frozen=True)
-class _FigureRow:
-    """A figure as the page shows it: its note in the reader's language."""
-
-    path: str
-    value: object
-    sample: bool
-    note: str
-
-
-def _rows(figures: tuple[Figure, ...], language: str) -> list[_FigureRow]:
-    return [_FigureRow(f.path, f.value, f.sample, f.note.get(language)) for f in figures]
+    pack: PolicyPack | None = None
 
 
 def _load(row: PackVersion) -> _Loaded:
@@ -80,19 +68,13 @@ def _load(row: PackVersion) -> _Loaded:
         pack = queries.load_row(row)
     except queries.PackTampered as err:
         return _Loaded((), "; ".join(str(p) for p in err.problems))
-    return _Loaded(pack.figures, "", pack.family, pack.layout)
+    return _Loaded(pack.figures, "", pack.family, pack.layout, pack)
 
 
-def _detail(
-    request: AuthedRequest,
-    row: PackVersion,
-    *,
-    review: ReviewForm | None = None,
-    reject: RejectForm | None = None,
-    status: int = 200,
-) -> HttpResponse:
+def _detail(request: AuthedRequest, row: PackVersion, *, status: int = 200) -> HttpResponse:
     user = request.user
     loaded = _load(row)
+    language = get_language() or ""
     previous = queries.previous_approved(row)
     changes = None
     previous_problem = ""
@@ -100,12 +82,14 @@ def _detail(
         before = _load(previous)
         previous_problem = before.problem
         if not before.problem:
-            changes = queries.compare_figures(before.figures, loaded.figures)
+            found = queries.compare_figures(before.figures, loaded.figures)
+            changes = figures.change_rows(found, before.pack, loaded.pack, language)
     own = row.author_id == user.pk
     context = {
         "row": row,
-        "title": row.title(get_language() or ""),
-        "figures": _rows(loaded.figures, get_language() or ""),
+        "title": row.title(language),
+        "sections": figures.figure_sections(loaded.pack, language) if loaded.pack else [],
+        "figure_count": sum(1 for f in loaded.figures if f.path not in ("version", "schema")),
         "family": PackFamilyChoice(loaded.family.value).label if loaded.family else "",
         "layout": loaded.layout,
         "can_try": loaded.family in trial.SETTLES_CLAIMS,
@@ -118,10 +102,18 @@ def _detail(
         "own_draft": row.is_draft and own,
         "can_discard": user.can(Cap.POLICY_EDIT) and row.is_draft and own,
         "can_edit": user.can(Cap.POLICY_EDIT),
-        "review_form": review or ReviewForm(prefix="approve"),
-        "reject_form": reject or RejectForm(prefix="reject"),
+        "source_lines": row.content.splitlines(),
     }
     return render(request, "packs/version_detail.html", context, status=status)
+
+
+@requires(Cap.POLICY_VIEW)
+def version_download(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The stored text of a version as a file (export; the import page reads it back)."""
+    row = queries.version_for(request.user, pk)
+    response = HttpResponse(row.content, content_type="text/yaml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{row.pack_id}.v{row.version}.yaml"'
+    return response
 
 
 @requires(Cap.POLICY_VIEW)
@@ -156,6 +148,70 @@ def version_create(request: AuthedRequest) -> HttpResponse:
 
 @requires(Cap.POLICY_EDIT)
 def version_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A new version drafted in the structured form: one field per figure, generated from the
+    schema of the pack's family. Adding or removing a row is a round trip that keeps what was
+    typed; saving writes the pack text and stores it through the same service as the YAML
+    editor, and the loader's problems come back beside their fields."""
+    based_on = queries.version_for(request.user, pk)
+    language = get_language() or ""
+    loaded = _load(based_on)
+    if loaded.pack is None:
+        messages.error(request, _("This version does not load; draft from its text instead."))
+        return redirect("packs:version_edit_yaml", pk=based_on.pk)
+    model = FAMILY_MODELS[loaded.pack.family]
+    base = structured.document_of(model, based_on.content)
+    document = base
+    summary: list[str] = []
+    problems: list[Problem] = []
+    status = 200
+    if request.method == "POST":
+        document = structured.from_post(structured.root(model), request.POST, "", base)
+        action = request.POST.get("_action", "")
+        if action:
+            refused = structured.apply_action(model, document, action, request.POST)
+            if refused:
+                summary.append(refused)
+                status = 400
+        else:
+            version = queries.next_version_number(based_on.pack_id)
+            text, problems = structured.to_yaml(model, document, version)
+            if not problems:
+                try:
+                    load_pack_text(text, source="<form>")
+                except PackError as err:
+                    problems = list(err.problems)
+            if not problems:
+                try:
+                    row = services.draft_pack_version(
+                        text, based_on=based_on, acting_user=request.user
+                    )
+                except ValidationFailed as err:
+                    summary += [str(m) for m in err.fields.get("content", [])] or [
+                        str(err.message)
+                    ]
+                else:
+                    messages.success(
+                        request,
+                        _("Saved %(spec)s as a draft. Another person must approve it.")
+                        % {"spec": row.spec},
+                    )
+                    return redirect("packs:version_detail", pk=row.pk)
+            status = 400
+    sections = structured.build(model, document, language)
+    summary += structured.attach_problems(sections, problems)
+    context = {
+        "based_on": based_on,
+        "title": based_on.title(language),
+        "sections": sections,
+        "summary": summary,
+        "next_version": queries.next_version_number(based_on.pack_id),
+    }
+    return render(request, "packs/version_structured.html", context, status=status)
+
+
+@requires(Cap.POLICY_EDIT)
+def version_edit_yaml(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The advanced view: a new version drafted as pack text (YAML), for import and export."""
     based_on = queries.version_for(request.user, pk)
     initial = services.bump_version_line(
         based_on.content, queries.next_version_number(based_on.pack_id)
@@ -181,28 +237,54 @@ def version_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+def _confirm(
+    request: AuthedRequest,
+    row: PackVersion,
+    act: str,
+    form: ReviewForm | RejectForm | None,
+    status: int = 200,
+) -> HttpResponse:
+    """The confirmation step before what cannot be undone: what is decided, then one button."""
+    loaded = _load(row)
+    previous = queries.previous_approved(row)
+    changed = None
+    if previous is not None and loaded.pack is not None:
+        before = _load(previous)
+        if before.pack is not None:
+            changed = len(queries.compare_figures(before.figures, loaded.figures))
+    context = {
+        "row": row,
+        "act": act,
+        "form": form,
+        "title": row.title(get_language() or ""),
+        "previous": previous,
+        "changed": changed,
+        "sample_count": sum(1 for f in loaded.figures if f.sample),
+        "problem": loaded.problem,
+    }
+    return render(request, "packs/version_confirm.html", context, status=status)
+
+
 def _review(
     request: AuthedRequest,
     pk: int,
+    act: str,
     form: ReviewForm | RejectForm,
-    act: Callable[[PackVersion, str], object],
+    decide: Callable[[PackVersion, str], object],
     done: str,
 ) -> HttpResponse:
-    """Approve or reject: the form's note goes to ``act``; errors return to the detail page."""
+    """Approve or reject: a GET asks for confirmation (and the note); the POST decides, and its
+    errors return to the confirmation page."""
     row = queries.version_for(request.user, pk)
-
-    def again() -> HttpResponse:
-        if isinstance(form, RejectForm):
-            return _detail(request, row, reject=form, status=400)
-        return _detail(request, row, review=form, status=400)
-
+    if request.method != "POST":
+        return _confirm(request, row, act, form)
     if not form.is_valid():
-        return again()
+        return _confirm(request, row, act, form, status=400)
     try:
-        act(row, form.cleaned_data["note"])
+        decide(row, form.cleaned_data["note"])
     except ValidationFailed as err:
         form.add_domain_errors(err)
-        return again()
+        return _confirm(request, row, act, form, status=400)
     except DomainError as err:
         messages.error(request, str(err.message))
     else:
@@ -210,34 +292,38 @@ def _review(
     return redirect("packs:version_detail", pk=row.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @requires(Cap.POLICY_APPROVE)
 def version_approve(request: AuthedRequest, pk: int) -> HttpResponse:
     return _review(
         request,
         pk,
-        ReviewForm(request.POST, prefix="approve"),
+        "approve",
+        ReviewForm(request.POST or None, prefix="approve"),
         lambda row, note: services.approve_version(row, note=note, acting_user=request.user),
         _("Approved %(spec)s."),
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @requires(Cap.POLICY_APPROVE)
 def version_reject(request: AuthedRequest, pk: int) -> HttpResponse:
     return _review(
         request,
         pk,
-        RejectForm(request.POST, prefix="reject"),
+        "reject",
+        RejectForm(request.POST or None, prefix="reject"),
         lambda row, note: services.reject_version(row, reason=note, acting_user=request.user),
         _("Rejected %(spec)s."),
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @requires(Cap.POLICY_EDIT)
 def version_discard(request: AuthedRequest, pk: int) -> HttpResponse:
     row = queries.version_for(request.user, pk)
+    if request.method != "POST":
+        return _confirm(request, row, "discard", None)
     try:
         services.discard_draft(row, acting_user=request.user)
     except DomainError as err:

@@ -26,6 +26,15 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from jingban.engine.money import MoneyError, Rounding, format_ratio, to_ratio, yuan_to_fen
+from jingban.engine.policy.meta import (
+    ROUNDING_LABELS,
+    Choices,
+    Fixed,
+    Items,
+    Label,
+    Unit,
+    ValueKind,
+)
 
 # The layouts of a pack text the loader reads (docs/adr/0006-pack-schema-union.md): 1, the
 # shipped packs of step 3 (no ``schema`` key, the family follows from ``kind``); 2, with
@@ -61,11 +70,12 @@ def _ratio(value: object) -> Fraction:
 
 
 # An amount written in yuan (at most two decimals, not negative), held in fen.
-Money = Annotated[int, BeforeValidator(_fen)]
+Money = Annotated[int, BeforeValidator(_fen), ValueKind.MONEY]
 # A share between 0 and 1, held exactly.
 Ratio = Annotated[
     Fraction,
     BeforeValidator(_ratio),
+    ValueKind.RATIO,
     PlainSerializer(lambda r: str(r), return_type=str),
 ]
 Level = Literal[1, 2, 3]
@@ -112,9 +122,9 @@ class Family(StrEnum):
 class Source(Model):
     """A document the figures come from; its note is in both languages from layout 2 on."""
 
-    title: str
-    url: str | None = None
-    note: str | Text | None = None
+    title: Annotated[str, Label("文件名称", "Document title")]
+    url: Annotated[str | None, Label("网址", "Web address")] = None
+    note: Annotated[str | Text | None, Label("依据说明", "What it gives")] = None
 
     @field_validator("note")
     @classmethod
@@ -136,8 +146,8 @@ class Effective(Model):
     """The days (both inclusive) on which the pack applies (a claim's settlement date, a
     contribution year …)."""
 
-    start: dt.date
-    end: dt.date
+    start: Annotated[dt.date, Label("开始日期", "First day")]
+    end: Annotated[dt.date, Label("结束日期", "Last day")]
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
@@ -155,15 +165,28 @@ class PackHeader(Model):
 
     KINDS: ClassVar[frozenset[PackKind]] = frozenset(PackKind)
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{2,63}$")
-    version: int = Field(ge=1)
-    kind: PackKind
-    title: Text
-    region: str = Field(pattern=r"^\d{6}$")
-    scheme: str = Field(min_length=1)
-    effective: Effective
-    rounding: Rounding
-    sources: tuple[Source, ...] = ()
+    id: Annotated[str, Label("政策包标识", "Pack id"), Fixed()] = Field(
+        pattern=r"^[a-z0-9][a-z0-9-]{2,63}$"
+    )
+    version: Annotated[int, Label("版本", "Version", Unit.NUMBER), Fixed()] = Field(ge=1)
+    kind: Annotated[PackKind, Label("类别", "Kind"), Fixed()]
+    title: Annotated[Text, Label("名称", "Title")]
+    region: Annotated[
+        str,
+        Label(
+            "统筹区代码",
+            "Region code",
+            help_zh="六位行政区划代码；000000 表示全国适用",
+            help_en="six-digit region code; 000000 applies everywhere",
+        ),
+        Fixed(),
+    ] = Field(pattern=r"^\d{6}$")
+    scheme: Annotated[str, Label("险种", "Scheme"), Fixed()] = Field(min_length=1)
+    effective: Annotated[Effective, Label("有效期", "Effective period")]
+    rounding: Annotated[Rounding, Label("舍入规则", "Rounding"), Choices(ROUNDING_LABELS)]
+    sources: Annotated[
+        tuple[Source, ...], Label("政策依据", "Sources"), Items("依据{n}", "source {n}")
+    ] = ()
 
     @field_validator("kind")
     @classmethod

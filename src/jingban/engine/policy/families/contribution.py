@@ -3,18 +3,19 @@ purse. Step 8 adds the special groups' subsidies and the continuity rules here."
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
 from jingban.engine.policy.header import Family, Model, Money, PackHeader, PackKind, Text
+from jingban.engine.policy.meta import Fixed, Keys, Label, Unit
 
 
 class ContributionTier(Model):
     """One tier (档次) a person may choose: the personal contribution per person and year."""
 
-    label: Text
-    amount: Money
+    label: Annotated[Text, Label("名称", "Name")]
+    amount: Annotated[Money, Label("个人缴费", "Personal contribution", Unit.YUAN)]
 
 
 class ContributionRules(PackHeader):
@@ -24,6 +25,12 @@ class ContributionRules(PackHeader):
 
     KINDS: ClassVar[frozenset[PackKind]] = frozenset({PackKind.PUBLIC})
 
-    family: Literal[Family.CONTRIBUTION] = Family.CONTRIBUTION
-    tiers: dict[str, ContributionTier] = Field(min_length=1)
-    fiscal_subsidy: Money
+    family: Annotated[Literal[Family.CONTRIBUTION], Label("险种类别", "Scheme family"), Fixed()] = (
+        Family.CONTRIBUTION
+    )
+    tiers: Annotated[
+        dict[str, ContributionTier],
+        Label("个人缴费档次", "Contribution tiers"),
+        Keys(entry_zh="档次", entry_en="tier"),
+    ] = Field(min_length=1)
+    fiscal_subsidy: Annotated[Money, Label("财政补助", "Fiscal subsidy", Unit.YUAN)]

@@ -5,7 +5,7 @@ medical assistance (医疗救助) layers; the rules the claim cascade settles a 
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import ClassVar, Literal, Self
+from typing import Annotated, ClassVar, Literal, Self
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
@@ -32,6 +32,26 @@ from jingban.engine.policy.header import (
     layout_of,
 )
 from jingban.engine.policy.header import problem as _problem
+from jingban.engine.policy.meta import (
+    CONDITION_LABELS,
+    CROSS_REGION_LABELS,
+    HOSPITAL_LEVEL_LABELS,
+    PERSON_CATEGORY_LABELS,
+    RELIEF_CATEGORY_LABELS,
+    TIER_LABELS,
+    VISIT_TYPE_LABELS,
+    YES_NO,
+    Choices,
+    Fixed,
+    Items,
+    Keys,
+    Label,
+    LayoutOne,
+    Refs,
+    Unit,
+)
+
+_BY_LEVEL = Keys(HOSPITAL_LEVEL_LABELS)
 
 
 def _all_levels(values: dict[int, object] | None, what: str) -> None:
@@ -52,10 +72,22 @@ class Deductible(Model):
     ``repeat_by_level`` is the lower deductible of a second or later admission in the same year.
     """
 
-    basis: Literal["per_visit", "per_year"] = "per_visit"
-    amount: Money | None = None
-    by_level: dict[Level, Money] | None = None
-    repeat_by_level: dict[Level, Money] | None = None
+    basis: Annotated[
+        Literal["per_visit", "per_year"],
+        Label("计算方式", "Basis"),
+        Choices({"per_visit": ("按次", "Per visit"), "per_year": ("按年度", "Per year")}),
+    ] = "per_visit"
+    amount: Annotated[Money | None, Label("起付线", "Deductible", Unit.YUAN)] = None
+    by_level: Annotated[
+        dict[Level, Money] | None,
+        Label("起付线（按医院等级）", "Deductible by hospital level", Unit.YUAN, in_place=False),
+        _BY_LEVEL,
+    ] = None
+    repeat_by_level: Annotated[
+        dict[Level, Money] | None,
+        Label("再次住院起付线", "Deductible of a repeat admission", Unit.YUAN),
+        _BY_LEVEL,
+    ] = None
 
     @model_validator(mode="after")
     def _one_form(self) -> Self:
@@ -89,8 +121,8 @@ class Deductible(Model):
 class ConditionRule(Model):
     """The ratio and the cap pool of one of the two diseases."""
 
-    ratio: Ratio
-    cap: str
+    ratio: Annotated[Ratio, Label("报销比例", "Reimbursement ratio", Unit.PERCENT)]
+    cap: Annotated[str, Label("支付限额", "Cap pool"), Refs("caps")]
 
 
 class Benefit(Model):
@@ -100,15 +132,29 @@ class Benefit(Model):
     to the in-scope amount; ``caps`` are the annual cap pools the payment draws from.
     """
 
-    label: Text
-    deductible: Deductible | None = None
-    ratio: Ratio | None = None
-    ratio_by_level: dict[Level, Ratio] | None = None
-    lump_sum: Money | None = None
-    caps: tuple[str, ...] = ()
-    conditions: dict[Condition, ConditionRule] | None = None
+    label: Annotated[Text, Label("名称", "Name")]
+    deductible: Annotated[Deductible | None, Label("起付线", "Deductible")] = None
+    ratio: Annotated[Ratio | None, Label("报销比例", "Reimbursement ratio", Unit.PERCENT)] = None
+    ratio_by_level: Annotated[
+        dict[Level, Ratio] | None,
+        Label("报销比例（按医院等级）", "Ratio by hospital level", Unit.PERCENT, in_place=False),
+        _BY_LEVEL,
+    ] = None
+    lump_sum: Annotated[Money | None, Label("定额支付", "Lump sum", Unit.YUAN)] = None
+    caps: Annotated[
+        tuple[str, ...], Label("计入的支付限额", "Cap pools drawn from"), Refs("caps")
+    ] = ()
+    conditions: Annotated[
+        dict[Condition, ConditionRule] | None,
+        Label("按病种", "By condition", in_place=False),
+        Keys(CONDITION_LABELS),
+    ] = None
     # Points added to the ratio for a person category (特困 …), at most 100% in all.
-    category_points: dict[str, Ratio] = Field(default_factory=dict)
+    category_points: Annotated[
+        dict[str, Ratio],
+        Label("人员类别提高比例", "Points added for a person category", Unit.PERCENT),
+        Keys(PERSON_CATEGORY_LABELS),
+    ] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _one_payment_rule(self) -> Self:
@@ -139,16 +185,27 @@ class Benefit(Model):
 class CapPool(Model):
     """An annual payment limit shared by the benefits that name it."""
 
-    label: Text
-    amount: Money
+    label: Annotated[Text, Label("名称", "Name")]
+    amount: Annotated[Money, Label("年度限额", "Annual cap", Unit.YUAN)]
 
 
 class CrossRegionRule(Model):
     """How treatment elsewhere changes the basic ratio: ``ratio × factor − points``."""
 
-    label: Text
-    ratio_factor: Ratio = Fraction(1)
-    ratio_points_off: Ratio = Fraction(0)
+    label: Annotated[Text, Label("名称", "Name")]
+    ratio_factor: Annotated[
+        Ratio,
+        Label(
+            "按本地比例的倍数",
+            "Share of the local ratio",
+            Unit.PERCENT,
+            help_zh="异地报销比例 = 本地比例 × 此倍数 − 降低的百分点",
+            help_en="ratio elsewhere = local ratio × this share − the points off",
+        ),
+    ] = Fraction(1)
+    ratio_points_off: Annotated[
+        Ratio, Label("降低的百分点", "Points off the ratio", Unit.PERCENT)
+    ] = Fraction(0)
 
     def adjust(self, ratio: Fraction) -> Fraction:
         return max(Fraction(0), ratio * self.ratio_factor - self.ratio_points_off)
@@ -157,29 +214,54 @@ class CrossRegionRule(Model):
 class Band(Model):
     """A band of the critical-illness cumulative amount: above ``above`` up to ``up_to``."""
 
-    above: Money
-    up_to: Money | None = None
-    ratio: Ratio
+    above: Annotated[Money, Label("起点（高于）", "Above", Unit.YUAN)]
+    up_to: Annotated[
+        Money | None,
+        Label(
+            "终点（至）",
+            "Up to",
+            Unit.YUAN,
+            help_zh="最后一段可留空：以上全部",
+            help_en="the last band may leave it empty: everything above",
+        ),
+    ] = None
+    ratio: Annotated[Ratio, Label("支付比例", "Ratio", Unit.PERCENT)]
 
 
 class ReliefTilt(Model):
     """倾斜支付 for a relief tier: the threshold scaled, the ratios raised, the cap lifted."""
 
-    threshold_factor: Ratio = Fraction(1)
-    ratio_points: Ratio = Fraction(0)
-    uncapped: bool = False
+    threshold_factor: Annotated[
+        Ratio, Label("起付标准按比例", "Threshold scaled to", Unit.PERCENT)
+    ] = Fraction(1)
+    ratio_points: Annotated[
+        Ratio, Label("支付比例提高", "Points added to the ratios", Unit.PERCENT)
+    ] = Fraction(0)
+    uncapped: Annotated[bool, Label("取消年度限额", "No annual cap"), Choices(YES_NO)] = False
 
 
 class CriticalIllness(Model):
     """大病保险 on the person's annual cumulative in-scope self-paid amount."""
 
-    label: Text
-    visit_types: tuple[VisitType, ...]
-    include_class_b_first: bool = False
-    bands: tuple[Band, ...] = Field(min_length=1)
-    annual_cap: Money | None = None
-    relief_tilts_enabled: bool = True
-    relief_tilts: dict[Tier, ReliefTilt] = Field(default_factory=dict)
+    label: Annotated[Text, Label("名称", "Name")]
+    visit_types: Annotated[
+        tuple[VisitType, ...], Label("适用就诊类型", "Visit types"), Choices(VISIT_TYPE_LABELS)
+    ]
+    include_class_b_first: Annotated[
+        bool,
+        Label("计入乙类先行自付部分", "Counts class B first payments"),
+        Choices(YES_NO),
+    ] = False
+    bands: Annotated[tuple[Band, ...], Label("分段支付", "Bands", in_place=False), Items("第{n}段", "band {n}")] = (
+        Field(min_length=1)
+    )
+    annual_cap: Annotated[Money | None, Label("年度最高支付限额", "Annual cap", Unit.YUAN)] = None
+    relief_tilts_enabled: Annotated[
+        bool, Label("实行倾斜支付", "Relief tilts apply"), Choices(YES_NO)
+    ] = True
+    relief_tilts: Annotated[
+        dict[Tier, ReliefTilt], Label("倾斜支付", "Relief tilts"), Keys(TIER_LABELS)
+    ] = Field(default_factory=dict)
 
     @field_validator("bands")
     @classmethod
@@ -223,10 +305,17 @@ class AssistanceRule(Model):
     The deductible is an amount, or a share of last year's per-capita disposable income.
     """
 
-    deductible: Money | None = None
-    deductible_share: Ratio | None = None
-    ratio: Ratio
-    annual_limit: Money
+    deductible: Annotated[Money | None, Label("年度起付线", "Annual deductible", Unit.YUAN)] = None
+    deductible_share: Annotated[
+        Ratio | None,
+        Label(
+            "起付线（占上年人均可支配收入）",
+            "Deductible as a share of last year's income",
+            Unit.PERCENT,
+        ),
+    ] = None
+    ratio: Annotated[Ratio, Label("救助比例", "Assistance ratio", Unit.PERCENT)]
+    annual_limit: Annotated[Money, Label("年度救助限额", "Annual limit", Unit.YUAN)]
 
     @model_validator(mode="after")
     def _one_deductible(self) -> Self:
@@ -236,10 +325,19 @@ class AssistanceRule(Model):
 
 
 class MedicalAssistance(Model):
-    label: Text
-    reference_income: Money  # last year's per-capita disposable income (上年居民人均可支配收入)
-    visit_types: tuple[VisitType, ...]
-    categories: dict[str, AssistanceRule]
+    label: Annotated[Text, Label("名称", "Name")]
+    # last year's per-capita disposable income (上年居民人均可支配收入)
+    reference_income: Annotated[
+        Money, Label("上年居民人均可支配收入", "Last year's per-capita income", Unit.YUAN)
+    ]
+    visit_types: Annotated[
+        tuple[VisitType, ...], Label("适用就诊类型", "Visit types"), Choices(VISIT_TYPE_LABELS)
+    ]
+    categories: Annotated[
+        dict[str, AssistanceRule],
+        Label("救助对象", "Person categories", in_place=False),
+        Keys(RELIEF_CATEGORY_LABELS),
+    ]
 
     @model_validator(mode="after")
     def _known_categories(self) -> Self:
@@ -262,8 +360,10 @@ class Contributions(Model):
     """个人缴费 by tier and 财政补助, per person and year, as layout 1 wrote them inside the
     medical pack. From layout 2 on they are a pack of their own (family ``contribution``)."""
 
-    tiers: dict[str, Money]
-    fiscal_subsidy: Money | None = None
+    tiers: Annotated[
+        dict[str, Money], Label("个人缴费档次", "Personal contribution tiers", Unit.YUAN), Keys()
+    ]
+    fiscal_subsidy: Annotated[Money | None, Label("财政补助", "Fiscal subsidy", Unit.YUAN)] = None
 
 
 class MedicalRules(PackHeader):
@@ -271,16 +371,41 @@ class MedicalRules(PackHeader):
 
     KINDS: ClassVar[frozenset[PackKind]] = frozenset({PackKind.PUBLIC})
 
-    family: Literal[Family.MEDICAL] = Family.MEDICAL
+    family: Annotated[Literal[Family.MEDICAL], Label("险种类别", "Scheme family"), Fixed()] = (
+        Family.MEDICAL
+    )
     # Layout 1 only: see ``Contributions``.
-    contributions: Contributions | None = None
-    person_categories: dict[str, Tier] = Field(default_factory=dict)
-    class_b_first_rate: Ratio
-    caps: dict[str, CapPool] = Field(default_factory=dict)
-    benefits: dict[VisitType, Benefit] = Field(min_length=1)
-    cross_region: dict[CrossRegion, CrossRegionRule]
-    critical_illness: CriticalIllness | None = None
-    medical_assistance: MedicalAssistance | None = None
+    contributions: Annotated[
+        Contributions | None, Label("缴费（旧版格式）", "Contributions (layout 1)"), LayoutOne()
+    ] = None
+    person_categories: Annotated[
+        dict[str, Tier],
+        Label("救助对象类别", "Relief person categories"),
+        Keys(RELIEF_CATEGORY_LABELS),
+        Choices(TIER_LABELS),
+    ] = Field(default_factory=dict)
+    class_b_first_rate: Annotated[
+        Ratio, Label("乙类先行自付比例", "Class B first payment rate", Unit.PERCENT)
+    ]
+    caps: Annotated[
+        dict[str, CapPool],
+        Label("年度支付限额", "Annual caps"),
+        Keys(entry_zh="支付限额", entry_en="cap pool"),
+    ] = Field(default_factory=dict)
+    benefits: Annotated[
+        dict[VisitType, Benefit], Label("基本医保待遇", "Basic benefits"), Keys(VISIT_TYPE_LABELS)
+    ] = Field(min_length=1)
+    cross_region: Annotated[
+        dict[CrossRegion, CrossRegionRule],
+        Label("异地就医", "Treatment elsewhere"),
+        Keys(CROSS_REGION_LABELS),
+    ]
+    critical_illness: Annotated[
+        CriticalIllness | None, Label("大病保险", "Critical illness insurance")
+    ] = None
+    medical_assistance: Annotated[
+        MedicalAssistance | None, Label("医疗救助", "Medical assistance")
+    ] = None
 
     @field_validator("contributions")
     @classmethod
