@@ -402,7 +402,9 @@ def to_data(node: SchemaNode, document: Any, path: str, conversion: Conversion) 
     if node.kind == "text":
         return {"zh": leaf.zh, "en": leaf.en} if (leaf.zh or leaf.en) else None
     if leaf.text in ("", []) and node.kind not in ("multi", "refs"):
-        if leaf.sample or leaf.zh or leaf.en:
+        # A required figure left empty is the schema's "required"; an optional one with a
+        # note would lose the note silently.
+        if not node.required and (leaf.sample or leaf.zh or leaf.en):
             conversion.bad(path, _("A figure marked sample or with a note needs a value."))
         return None
     value = _value(node, leaf, path, conversion)
