@@ -109,7 +109,9 @@ def test_rows_and_sections_are_removed_and_added(personas: Personas) -> None:
     pairs = form_pairs(page.content.decode(), "pack-form")
     assert not any(name.startswith("v.benefits.maternity_natural") for name, _ in pairs)
     # A removed visit type is offered again; a cap pool is added with its own code.
-    assert '<option value="maternity_natural">Childbirth (natural)</option>' in page.content.decode()
+    assert (
+        '<option value="maternity_natural">Childbirth (natural)</option>' in page.content.decode()
+    )
     pairs = [*pairs, ("_newkey.caps", "dental"), ("_action", "add:caps")]
     page = admin.post(url, as_post(pairs))
     pairs = form_pairs(page.content.decode(), "pack-form")
@@ -146,7 +148,9 @@ def _refused(personas: Personas, *changes: tuple[str, str]) -> str:
 
 
 def _errors(page: str, ident: str) -> str:
-    found = re.search(rf'<ul class="errorlist" id="{re.escape(ident)}_errors">(.*?)</ul>', page, re.S)
+    found = re.search(
+        rf'<ul class="errorlist" id="{re.escape(ident)}_errors">(.*?)</ul>', page, re.S
+    )
     assert found is not None, ident
     return found.group(1)
 
@@ -172,7 +176,9 @@ def test_a_missing_figure_is_refused_beside_its_field(personas: Personas) -> Non
 
 
 def test_a_note_in_one_language_only_is_refused_beside_the_figure(personas: Personas) -> None:
-    page = _refused(personas, ("nz.class_b_first_rate", "只写了中文"), ("ne.class_b_first_rate", ""))
+    page = _refused(
+        personas, ("nz.class_b_first_rate", "只写了中文"), ("ne.class_b_first_rate", "")
+    )
     assert "A note is text, or {zh: …, en: …} with both languages." in _errors(
         page, "f-class_b_first_rate"
     )
@@ -180,7 +186,13 @@ def test_a_note_in_one_language_only_is_refused_beside_the_figure(personas: Pers
 
 def test_the_form_is_in_chinese_with_units(personas: Personas) -> None:
     page, _pairs = _open(personas.client("admin"), _shipped())
-    assert '<label for="f-benefits-inpatient-deductible-by_level-3">三级医院 <span class="unit">(元)</span></label>' in page
-    assert 'id="f-benefits-inpatient-deductible-by_level-3" name="v.benefits.inpatient.deductible.by_level.3" value="800"' in page
+    assert (
+        '<label for="f-benefits-inpatient-deductible-by_level-3">三级医院 <span class="unit">(元)</span></label>'
+        in page
+    )
+    assert (
+        'id="f-benefits-inpatient-deductible-by_level-3" name="v.benefits.inpatient.deductible.by_level.3" value="800"'
+        in page
+    )
     assert 'name="v.benefits.inpatient.ratio_by_level.3" value="65"' in page
     assert "没有来源给出住院起付线" in page

@@ -204,7 +204,9 @@ def from_post(node: SchemaNode, post: QueryDict, path: str, base: Any) -> Any:
             for i in range(count)
         ]
     if node.kind == "text":
-        return Leaf("", False, post.get(f"tz.{path}", "").strip(), post.get(f"te.{path}", "").strip())
+        return Leaf(
+            "", False, post.get(f"tz.{path}", "").strip(), post.get(f"te.{path}", "").strip()
+        )
     text: str | list[str]
     if node.kind in ("multi", "refs"):
         text = [v for v in post.getlist(f"v.{path}") if v]
@@ -431,7 +433,9 @@ def _represent_dict(dumper: yaml.SafeDumper, data: dict[Any, Any]) -> yaml.Node:
 _Dumper.add_representer(dict, _represent_dict)
 
 
-def to_yaml(model: type[PackHeader], document: dict[str, Any], version: int) -> tuple[str, list[Problem]]:
+def to_yaml(
+    model: type[PackHeader], document: dict[str, Any], version: int
+) -> tuple[str, list[Problem]]:
     """The pack text of a form document, in the current layout, with ``version``."""
     conversion = Conversion()
     data = to_data(root(model), document, "", conversion)
@@ -526,7 +530,16 @@ def build(
     """The sections of the form (the top-level fields) for a form document."""
     refs = references if references is not None else reference_choices(model, document, language)
     return [
-        _entry(child, document.get(name), name, child.label.get(language) if child.label else name, 0, language, refs, [])
+        _entry(
+            child,
+            document.get(name),
+            name,
+            child.label.get(language) if child.label else name,
+            0,
+            language,
+            refs,
+            [],
+        )
         for name, child in schema_fields(model)
         if not child.layout_one and name != "version"
     ]
@@ -540,9 +553,7 @@ def reference_choices(
     for name, child in schema_fields(model):
         if child.kind == "map" and isinstance(document.get(name), dict):
             entries = document[name]
-            out[name] = [
-                (key, _leaf_label(entry) or key) for key, entry in entries.items()
-            ]
+            out[name] = [(key, _leaf_label(entry) or key) for key, entry in entries.items()]
     return out
 
 
@@ -581,7 +592,16 @@ def _entry(
                 continue
             child_label = child.label.get(language) if child.label else name
             entry.children.append(
-                _entry(child, value.get(name), _join(path, name), child_label, depth + 1, language, refs, below)
+                _entry(
+                    child,
+                    value.get(name),
+                    _join(path, name),
+                    child_label,
+                    depth + 1,
+                    language,
+                    refs,
+                    below,
+                )
             )
     elif node.kind == "map":
         assert node.item is not None
@@ -657,9 +677,7 @@ def attach_problems(sections: list[Entry], problems: Iterable[Problem]) -> list[
             summary.append(message)
             continue
         target.errors.append(message)
-        summary.append(
-            _("%(place)s: %(message)s") % {"place": target.place, "message": message}
-        )
+        summary.append(_("%(place)s: %(message)s") % {"place": target.place, "message": message})
     return summary
 
 

@@ -186,9 +186,7 @@ def version_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                         text, based_on=based_on, acting_user=request.user
                     )
                 except ValidationFailed as err:
-                    summary += [str(m) for m in err.fields.get("content", [])] or [
-                        str(err.message)
-                    ]
+                    summary += [str(m) for m in err.fields.get("content", [])] or [str(err.message)]
                 else:
                     messages.success(
                         request,

@@ -178,9 +178,7 @@ def node_of(annotation: Any, metadata: Sequence[object] = (), **extra: Any) -> S
     if origin is dict:
         key_type, value_type = typing.get_args(base)
         item = node_of(value_type, inherited, **item_unit)
-        return SchemaNode(
-            "map", keys=meta.keys or Keys(), item=item, key_type=key_type, **common
-        )
+        return SchemaNode("map", keys=meta.keys or Keys(), item=item, key_type=key_type, **common)
     if origin is tuple:
         args = typing.get_args(base)
         if len(args) != 2 or args[1] is not Ellipsis:
@@ -205,7 +203,9 @@ def node_of(annotation: Any, metadata: Sequence[object] = (), **extra: Any) -> S
         if issubclass(base, bool):
             return SchemaNode("bool", choices=YES_NO, **common)
         if issubclass(base, Enum):
-            return SchemaNode("choice", choices=_enum_choices([m.value for m in base], meta), **common)
+            return SchemaNode(
+                "choice", choices=_enum_choices([m.value for m in base], meta), **common
+            )
         if meta.value_kind is ValueKind.MONEY:
             return SchemaNode("money", **common)
         if meta.value_kind is ValueKind.RATIO or issubclass(base, Fraction):
@@ -315,9 +315,7 @@ def _map_entry(data: object, segment: str) -> object:
     return None
 
 
-def place_of(
-    model: type[BaseModel], path: str, data: object, language: str
-) -> Place | None:
+def place_of(model: type[BaseModel], path: str, data: object, language: str) -> Place | None:
     """The place of the figure at ``path`` in a pack of ``model``; ``data`` (the typed rules or
     the document) gives the labels of keys the pack names itself. None: no such field."""
     segments = path.split(".")

@@ -252,9 +252,9 @@ class CriticalIllness(Model):
         Label("计入乙类先行自付部分", "Counts class B first payments"),
         Choices(YES_NO),
     ] = False
-    bands: Annotated[tuple[Band, ...], Label("分段支付", "Bands", in_place=False), Items("第{n}段", "band {n}")] = (
-        Field(min_length=1)
-    )
+    bands: Annotated[
+        tuple[Band, ...], Label("分段支付", "Bands", in_place=False), Items("第{n}段", "band {n}")
+    ] = Field(min_length=1)
     annual_cap: Annotated[Money | None, Label("年度最高支付限额", "Annual cap", Unit.YUAN)] = None
     relief_tilts_enabled: Annotated[
         bool, Label("实行倾斜支付", "Relief tilts apply"), Choices(YES_NO)
@@ -361,7 +361,10 @@ class Contributions(Model):
     medical pack. From layout 2 on they are a pack of their own (family ``contribution``)."""
 
     tiers: Annotated[
-        dict[str, Money], Label("个人缴费档次", "Personal contribution tiers", Unit.YUAN), Keys()
+        dict[str, Money],
+        Label("个人缴费档次", "Personal contribution tiers", Unit.YUAN),
+        # Layout 1 named its two tiers without labels.
+        Keys({"tier_1": ("一档", "Tier 1"), "tier_2": ("二档", "Tier 2")}),
     ]
     fiscal_subsidy: Annotated[Money | None, Label("财政补助", "Fiscal subsidy", Unit.YUAN)] = None
 
