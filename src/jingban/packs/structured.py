@@ -356,7 +356,7 @@ def _value(node: SchemaNode, leaf: Leaf, path: str, conversion: Conversion) -> o
     if node.kind == "ratio":
         number = _number(text.removesuffix("%"))
         if number is None:
-            conversion.bad(path, _("Enter a percentage, like 65 for 65%."))
+            conversion.bad(path, _("Enter a percentage, like 65."))
             return None
         return _yaml_number(number / 100)
     if node.kind == "int":
