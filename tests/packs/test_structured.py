@@ -186,13 +186,10 @@ def test_a_note_in_one_language_only_is_refused_beside_the_figure(personas: Pers
 
 def test_the_form_is_in_chinese_with_units(personas: Personas) -> None:
     page, _pairs = _open(personas.client("admin"), _shipped())
-    assert (
-        '<label for="f-benefits-inpatient-deductible-by_level-3">三级医院 <span class="unit">(元)</span></label>'
-        in page
-    )
-    assert (
-        'id="f-benefits-inpatient-deductible-by_level-3" name="v.benefits.inpatient.deductible.by_level.3" value="800"'
-        in page
-    )
+    ident = "f-benefits-inpatient-deductible-by_level-3"
+    label = '三级医院 <span class="unit">(元)</span>'
+    assert f'<label for="{ident}">{label}</label>' in page
+    name = "v.benefits.inpatient.deductible.by_level.3"
+    assert f'id="{ident}" name="{name}" value="800"' in page
     assert 'name="v.benefits.inpatient.ratio_by_level.3" value="65"' in page
     assert "没有来源给出住院起付线" in page

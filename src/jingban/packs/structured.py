@@ -606,7 +606,7 @@ def _entry(
     elif node.kind == "map":
         assert node.item is not None
         for key, item in value.items():
-            child = _entry(
+            row = _entry(
                 node.item,
                 item,
                 _join(path, key),
@@ -616,9 +616,9 @@ def _entry(
                 refs,
                 below,
             )
-            child.removable = True
-            child.key = key
-            entry.children.append(child)
+            row.removable = True
+            row.key = key
+            entry.children.append(row)
         vocabulary = node.keys.vocabulary if node.keys else None
         if vocabulary is None:
             entry.free_keys = True
@@ -632,11 +632,11 @@ def _entry(
         assert node.item is not None
         for index, item in enumerate(value):
             name = node.items.get(index + 1, language) if node.items else str(index + 1)
-            child = _entry(
+            row = _entry(
                 node.item, item, _join(path, str(index)), name, depth + 1, language, refs, below
             )
-            child.removable = True
-            entry.children.append(child)
+            row.removable = True
+            entry.children.append(row)
     else:
         entry.leaf = value if isinstance(value, Leaf) else Leaf()
         entry.figure = node.kind in FIGURE_KINDS

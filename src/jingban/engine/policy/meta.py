@@ -171,7 +171,9 @@ ROUNDING_LABELS: Mapping[object, tuple[str, str]] = {
     Rounding.DOWN: ("舍去（不进位）", "Down (truncate)"),
 }
 
-PERSON_CATEGORY_LABELS: Mapping[object, tuple[str, str]] = dict(CATEGORY_LABELS)
+PERSON_CATEGORY_LABELS: Mapping[object, tuple[str, str]] = {
+    code: names for code, names in CATEGORY_LABELS.items()
+}
 RELIEF_CATEGORY_LABELS: Mapping[object, tuple[str, str]] = {
     code: names for code, names in CATEGORY_LABELS.items() if code != "general"
 }
