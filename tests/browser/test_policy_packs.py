@@ -97,7 +97,7 @@ def test_admin_drafts_in_the_form_and_qian_approves_it(
     page.wait_for_url(f"{base}/policies/{draft.pk}/")
     expect(page.locator(f"#changes tr[data-path='{FIGURE}'] td").nth(1)).to_have_text("¥180")
     ratio = page.locator("#changes tr[data-path='benefits.inpatient.ratio_by_level.3']")
-    expect(ratio.locator("th")).to_have_text("基本医保待遇 · 住院 · 三级医院")
+    expect(ratio.locator("th")).to_have_text("基本医保待遇 · 住院 · 报销比例 · 三级医院")
     expect(ratio.locator("td").nth(0)).to_have_text("65%")
     expect(ratio.locator("td").nth(1)).to_have_text("70%")
     # Approving asks for confirmation, with a note; nothing is decided before.

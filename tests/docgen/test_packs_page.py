@@ -39,13 +39,17 @@ def test_every_figure_and_every_sample_is_listed() -> None:
         for figure in pack.figures:
             assert f"| `{figure.path}` |" in page
         for figure in pack.samples:
-            assert f"| `{pack.ref}` | `{figure.path}` |" in samples_section
-    assert "| `sample-resident-2025@1` | `benefits.inpatient.deductible.by_level.3` | 800 |" in (
-        samples_section
-    )
-    assert "| `sample-resident-2025@2` | `benefits.inpatient.deductible.by_level.3` | 800 |" in (
-        samples_section
-    )
+            assert any(
+                line.startswith(f"| `{pack.ref}` | ") and f"| `{figure.path}` |" in line
+                for line in samples_section.splitlines()
+            ), (pack.ref, figure.path)
+    # Each figure with its place in the scheme and its value in its unit.
+    place = "Basic benefits · Inpatient · Deductible · Level 3 hospitals"
+    for version in (1, 2):
+        assert (
+            f"| `sample-resident-2025@{version}` | {place} "
+            "| `benefits.inpatient.deductible.by_level.3` | ¥800 |"
+        ) in samples_section
     # A figure some source gives is not in the sample list.
     assert "`benefits.inpatient.ratio_by_level.3`" not in samples_section
 
@@ -65,13 +69,15 @@ def test_each_pack_says_its_family_and_layout() -> None:
     )
     contributions = _section(page, "sample-resident-contributions-2025@1")
     assert "| Family · layout | `contribution` · 2 (`schema: 2`) |" in contributions
-    assert "| `tiers.tier_2.amount` | 775 |  |" in contributions
-    assert "| `fiscal_subsidy` | 670 |  | the seed gives 670 for 2025;" in contributions
+    assert (
+        "| Contribution tiers · Tier 2 · Personal contribution | `tiers.tier_2.amount` | ¥775 |"
+    ) in contributions
+    assert "| `fiscal_subsidy` | ¥670 |  | the seed gives 670 for 2025;" in contributions
 
 
 def test_a_bilingual_note_is_rendered_in_the_language_asked_for() -> None:
     english, chinese = packs.render(), packs.render("zh-hans")
-    row = "| `benefits.inpatient.deductible.by_level.3` | 800 | **sample** | "
+    row = "| `benefits.inpatient.deductible.by_level.3` | ¥800 | **sample** | "
     v2 = _section(english, "sample-resident-2025@2")
     assert row + "the placeholder of the worked example in medical.md |" in v2
     assert row + "medical.md算例中的占位数 |" in _section(chinese, "sample-resident-2025@2")
@@ -90,7 +96,7 @@ def test_docs_check_names_a_stale_page_and_rewriting_fixes_it(tmp_path: Path) ->
     shutil.copytree(ROOT / "docs", tmp_path / "docs")
     call_command("docs", "--check", "--root", str(tmp_path))
     page = tmp_path / packs.PAGE
-    page.write_text(page.read_text("utf-8").replace("| 150 |", "| 151 |"), "utf-8")
+    page.write_text(page.read_text("utf-8").replace("| ¥150 |", "| ¥151 |"), "utf-8")
     with pytest.raises(CommandError, match=r"Out of date: docs/policy-packs\.md"):
         call_command("docs", "--check", "--root", str(tmp_path))
     call_command("docs", "--root", str(tmp_path))

@@ -137,7 +137,7 @@ def test_a_place_and_value_read_as_the_scheme_says() -> None:
     assert format_value(800, zh.node, "zh") == "¥800"
     ratio = place_of(model, "benefits.inpatient.ratio_by_level.1", pack.rules, "zh")
     assert ratio is not None and format_value(0.85, ratio.node, "zh") == "85%"
-    assert ratio.full == "基本医保待遇 · 住院 · 一级及以下医院"
+    assert ratio.full == "基本医保待遇 · 住院 · 报销比例 · 一级及以下医院"
     band = place_of(model, "critical_illness.bands.2.ratio", pack.rules, "zh")
     assert band is not None and band.full == "大病保险 · 第3段 · 支付比例"
     assert format_value(0.975, band.node, "zh") == "97.5%"

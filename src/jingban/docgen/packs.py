@@ -13,7 +13,8 @@ from pathlib import Path
 
 from jingban.engine.policy import PolicyPack, shipped_registry
 from jingban.engine.policy.loader import Figure
-from jingban.engine.policy.schema import LAYOUT_1, LAYOUT_2
+from jingban.engine.policy.schema import FAMILY_MODELS, LAYOUT_1, LAYOUT_2
+from jingban.engine.policy.scheme import format_value, place_of
 
 PAGE = Path("docs/policy-packs.md")
 
@@ -46,7 +47,10 @@ placeholders: they make the examples run and must be replaced by a region's publ
 before the pack settles real money. All of them are listed at the end of this page.
 
 Amounts are in yuan (at most two decimals; held in fen), ratios as decimals (held as exact
-fractions). In the database, pack versions are imported from these files or edited on the
+fractions). Each figure is named here as the policy pages name it, by its place in the scheme
+(Basic benefits · Inpatient · Deductible · Level 3 hospitals) and its value in its unit (¥800,
+85%): the labels and units are declared beside the schema's fields
+(`src/jingban/engine/policy/meta.py`), and the structured draft form is generated from them. In the database, pack versions are imported from these files or edited on the
 policy pages, and approved by a second person; an approved version never changes.
 """
 
@@ -62,6 +66,15 @@ def _value(figure: Figure) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return json.dumps(value, default=str)
+
+
+def _labelled(pack: PolicyPack, figure: Figure, language: str) -> tuple[str, str]:
+    """The figure's place in the scheme and its value in its unit, as the pages show them
+    (the labels declared beside the schema's fields)."""
+    place = place_of(FAMILY_MODELS[pack.family], figure.path, pack.rules, language)
+    if place is None:
+        return "", _value(figure)
+    return place.full, format_value(figure.value, place.node, language)
 
 
 def _note(figure: Figure, language: str) -> str:
@@ -95,11 +108,12 @@ def _pack_section(pack: PolicyPack, language: str) -> list[str]:
             for source in rules.sources
         ]
         lines.append("")
-    lines += ["| Path | Value | Sample | Note |", "|---|---|---|---|"]
+    lines += ["| Figure | Path | Value | Sample | Note |", "|---|---|---|---|---|"]
     for figure in pack.figures:
         mark = "**sample**" if figure.sample else ""
+        label, shown = _labelled(pack, figure, language)
         lines.append(
-            f"| `{figure.path}` | {_cell(_value(figure))} | {mark} "
+            f"| {_cell(label)} | `{figure.path}` | {_cell(shown)} | {mark} "
             f"| {_cell(_note(figure, language))} |"
         )
     lines.append("")
@@ -123,13 +137,14 @@ def render(language: str = "en") -> str:
         "",
         "To verify against the region's published notice before real use.",
         "",
-        "| Pack | Path | Value | Note |",
-        "|---|---|---|---|",
+        "| Pack | Figure | Path | Value | Note |",
+        "|---|---|---|---|---|",
     ]
     for pack in packs:
         for figure in pack.samples:
+            label, shown = _labelled(pack, figure, language)
             lines.append(
-                f"| `{pack.ref}` | `{figure.path}` | {_cell(_value(figure))} "
+                f"| `{pack.ref}` | {_cell(label)} | `{figure.path}` | {_cell(shown)} "
                 f"| {_cell(_note(figure, language))} |"
             )
     return "\n".join(lines).rstrip() + "\n"

@@ -69,9 +69,18 @@ class Label:
     in_place: bool = True
     help_zh: str = ""
     help_en: str = ""
+    # A shorter name for the figure's place when the keys below say the rest (报销比例 rather
+    # than 报销比例（按医院等级） before 三级医院); empty: the label.
+    place_zh: str = ""
+    place_en: str = ""
 
     def get(self, language: str) -> str:
         return bilingual((self.zh, self.en), language)
+
+    def in_place_text(self, language: str) -> str:
+        if self.place_zh and self.place_en:
+            return bilingual((self.place_zh, self.place_en), language)
+        return self.get(language)
 
     def help(self, language: str) -> str:
         return bilingual((self.help_zh, self.help_en), language)

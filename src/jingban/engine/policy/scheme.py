@@ -334,7 +334,7 @@ def place_of(model: type[BaseModel], path: str, data: object, language: str) -> 
             if child is None:
                 return None
             if child.label is not None and child.label.in_place:
-                parts.append(child.label.get(language))
+                parts.append(child.label.in_place_text(language))
             node = child
         elif node.kind == "map":
             entry = _map_entry(current, segment)

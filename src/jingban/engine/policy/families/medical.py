@@ -137,7 +137,13 @@ class Benefit(Model):
     ratio: Annotated[Ratio | None, Label("报销比例", "Reimbursement ratio", Unit.PERCENT)] = None
     ratio_by_level: Annotated[
         dict[Level, Ratio] | None,
-        Label("报销比例（按医院等级）", "Ratio by hospital level", Unit.PERCENT, in_place=False),
+        Label(
+            "报销比例（按医院等级）",
+            "Reimbursement ratio by hospital level",
+            Unit.PERCENT,
+            place_zh="报销比例",
+            place_en="Reimbursement ratio",
+        ),
         _BY_LEVEL,
     ] = None
     lump_sum: Annotated[Money | None, Label("定额支付", "Lump sum", Unit.YUAN)] = None
