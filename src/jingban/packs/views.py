@@ -275,6 +275,8 @@ def _review(
     errors return to the confirmation page."""
     row = queries.version_for(request.user, pk)
     if request.method != "POST":
+        if not row.is_draft:  # decided already: nothing to confirm
+            return redirect("packs:version_detail", pk=row.pk)
         return _confirm(request, row, act, form)
     if not form.is_valid():
         return _confirm(request, row, act, form, status=400)
@@ -321,6 +323,8 @@ def version_reject(request: AuthedRequest, pk: int) -> HttpResponse:
 def version_discard(request: AuthedRequest, pk: int) -> HttpResponse:
     row = queries.version_for(request.user, pk)
     if request.method != "POST":
+        if not row.is_draft:
+            return redirect("packs:version_detail", pk=row.pk)
         return _confirm(request, row, "discard", None)
     try:
         services.discard_draft(row, acting_user=request.user)
