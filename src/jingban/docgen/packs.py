@@ -50,8 +50,10 @@ Amounts are in yuan (at most two decimals; held in fen), ratios as decimals (hel
 fractions). Each figure is named here as the policy pages name it, by its place in the scheme
 (Basic benefits · Inpatient · Deductible · Level 3 hospitals) and its value in its unit (¥800,
 85%): the labels and units are declared beside the schema's fields
-(`src/jingban/engine/policy/meta.py`), and the structured draft form is generated from them. In the database, pack versions are imported from these files or edited on the
-policy pages, and approved by a second person; an approved version never changes.
+(`src/jingban/engine/policy/meta.py`), and the structured draft form is generated from them.
+In the database, pack versions are imported from these files, or drafted on the policy pages
+(in the structured form, or as text in the advanced view), and approved by a second person
+after a confirmation; an approved version never changes.
 """
 
 
