@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from jingban.engine.policy import load_pack_text
@@ -249,3 +250,48 @@ def test_a_bilingual_note_is_shown_in_the_readers_language(personas: Personas) -
         assert _figure_note(page, path) == "the placeholder of the worked example in medical.md"
     page = _page(personas.client("wang", language="en").get(f"/policies/{old.pk}/"))
     assert "1 (from before schema 2: read through the compatibility path)" in page
+
+
+def test_the_approvers_home_panel_lists_the_drafts_of_others(personas: Personas, admin2) -> None:
+    row = services.import_pack_text(
+        pack_text(3, OUTPATIENT_CAP), acting_user=personas.user("admin")
+    )
+    panel = 'id="home-pack-drafts-panel"'
+    qian = _page(personas.client("qian").get("/"))
+    assert panel in qian and f'<tr data-spec="{PACK_ID}@3">' in qian
+    assert f'href="/policies/{row.pk}/"' in qian
+    # Another administrator may approve it; its author is not asked to.
+    other = Client()
+    other.force_login(admin2)
+    assert f'<tr data-spec="{PACK_ID}@3">' in _page(other.get("/"))
+    own = _page(personas.client("admin").get("/"))
+    assert panel in own and f'<tr data-spec="{PACK_ID}@3">' not in own
+    assert "没有等待您审批的版本。" in own
+    # Whoever may not approve has no such panel.
+    assert panel not in _page(personas.client("wang").get("/"))
+    services.approve_version(row, acting_user=personas.user("qian"), note="核对无误")
+    assert f'<tr data-spec="{PACK_ID}@3">' not in _page(personas.client("qian").get("/"))
+
+
+def test_reject_and_discard_ask_for_confirmation_first(personas: Personas) -> None:
+    row = services.import_pack_text(
+        pack_text(3, OUTPATIENT_CAP), acting_user=personas.user("admin")
+    )
+    reject = personas.client("qian").get(f"/policies/{row.pk}/reject/")
+    assert reject.status_code == 200 and 'id="reject-form"' in _page(reject)
+    assert "驳回此版本？" in _page(reject)
+    discard = personas.client("admin").get(f"/policies/{row.pk}/discard/")
+    assert discard.status_code == 200 and 'id="discard-form"' in _page(discard)
+    assert "放弃此草稿？" in _page(discard)
+    row.refresh_from_db()
+    assert row.status == PackStatus.DRAFT
+    # A decided version has nothing to confirm.
+    shipped = personas.client("qian").get(f"/policies/{_shipped().pk}/approve/")
+    assert shipped.status_code == 302 and shipped["Location"] == f"/policies/{_shipped().pk}/"
+
+
+def test_the_pack_file_is_downloaded_as_stored(personas: Personas) -> None:
+    response = personas.client("wang").get(f"/policies/{_shipped().pk}/pack.yaml")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="{PACK_ID}.v2.yaml"'
+    assert response.content.decode() == _shipped().content
