@@ -480,6 +480,7 @@ class Entry:
     key: str = ""
     place: str = ""
     default_text: str = ""
+    parent_ident: str = ""  # where the page scrolls back to after this row is removed
 
     @property
     def ident(self) -> str:
@@ -618,6 +619,7 @@ def _entry(
             )
             row.removable = True
             row.key = key
+            row.parent_ident = entry.ident
             entry.children.append(row)
         vocabulary = node.keys.vocabulary if node.keys else None
         if vocabulary is None:
@@ -636,6 +638,7 @@ def _entry(
                 node.item, item, _join(path, str(index)), name, depth + 1, language, refs, below
             )
             row.removable = True
+            row.parent_ident = entry.ident
             entry.children.append(row)
     else:
         entry.leaf = value if isinstance(value, Leaf) else Leaf()
