@@ -51,9 +51,15 @@ def test_list_and_detail(personas: Personas, client) -> None:
         "note": "",
         "note_zh": "",
         "note_en": "",
+        "label": "年度支付限额 · 普通门诊统筹年度限额 · 年度限额",
+        "shown": "¥180",
     }
     deductible = by_path["benefits.inpatient.deductible.by_level.3"]
     assert deductible["sample"] is True
+    assert (deductible["label"], deductible["shown"]) == (
+        "基本医保待遇 · 住院 · 起付线 · 三级医院",
+        "¥800",
+    )
     # The note in the caller's language (Chinese by default), and both languages.
     assert deductible["note"] == deductible["note_zh"] == "medical.md算例中的占位数"
     assert deductible["note_en"] == "the placeholder of the worked example in medical.md"
@@ -62,6 +68,9 @@ def test_list_and_detail(personas: Personas, client) -> None:
     assert {f["path"]: f["note"] for f in english["figures"]}[
         "benefits.inpatient.deductible.by_level.3"
     ] == "the placeholder of the worked example in medical.md"
+    assert {f["path"]: f["label"] for f in english["figures"]}[
+        "benefits.inpatient.ratio_by_level.3"
+    ] == "Basic benefits · Inpatient · Reimbursement ratio · Level 3 hospitals"
     assert detail["previous_approved"] == f"{PACK_ID}@2"
     assert detail["changes"] == [
         {"path": "caps.outpatient_general.amount", "before": 150, "after": 180}

@@ -14,7 +14,8 @@ from jingban.core.api_access import api_user
 from jingban.core.api_errors import errors
 from jingban.core.models import User
 from jingban.core.roles import Cap
-from jingban.engine.policy import Figure
+from jingban.engine.policy import Figure, PolicyPack
+from jingban.packs import figures as figures_view
 from jingban.packs import queries, services
 from jingban.packs.models import PackVersion
 
@@ -78,6 +79,11 @@ class FigureOut(Schema):
     note: str = Field(description="Where the figure comes from, in the request's language")
     note_zh: str = Field(description="The note in Chinese (a layout-1 note: as written)")
     note_en: str = Field(description="The note in English (a layout-1 note: as written)")
+    label: str = Field(
+        description="Its place in the scheme, in the request's language "
+        "(基本医保待遇 · 住院 · 起付线 · 三级医院)"
+    )
+    shown: str = Field(description="The value in its unit, as the pages show it (¥800, 85%)")
 
 
 class FigureChangeOut(Schema):
@@ -165,11 +171,16 @@ def _fields(row: PackVersion) -> dict[str, Any]:
     }
 
 
-def _figures(row: PackVersion) -> tuple[Figure, ...] | None:
+def _pack(row: PackVersion) -> PolicyPack | None:
     try:
-        return queries.load_row(row).figures
+        return queries.load_row(row)
     except queries.PackTampered:
         return None
+
+
+def _figures(row: PackVersion) -> tuple[Figure, ...] | None:
+    pack = _pack(row)
+    return pack.figures if pack is not None else None
 
 
 def _value(figure: Figure | None) -> Any:
@@ -177,7 +188,14 @@ def _value(figure: Figure | None) -> Any:
 
 
 def _detail(row: PackVersion) -> PackVersionDetailOut:
-    figures = _figures(row)
+    pack = _pack(row)
+    figures = pack.figures if pack is not None else None
+    language = get_language() or ""
+    labelled = {
+        r.path: r
+        for section in (figures_view.figure_sections(pack, language) if pack else [])
+        for r in section.rows
+    }
     previous = queries.previous_approved(row)
     before = _figures(previous) if previous is not None else None
     changes = (
@@ -197,6 +215,8 @@ def _detail(row: PackVersion) -> PackVersionDetailOut:
                 note=f.note.get(get_language() or ""),
                 note_zh=f.note.zh,
                 note_en=f.note.en,
+                label=labelled[f.path].full if f.path in labelled else f.path,
+                shown=labelled[f.path].value if f.path in labelled else str(f.value),
             )
             for f in figures or ()
         ],

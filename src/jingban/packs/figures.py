@@ -23,6 +23,13 @@ class FigureRow:
     sample: bool
     note: str
 
+    @property
+    def full(self) -> str:
+        """Its place with its section (the figures page shows the section as a heading)."""
+        if not self.section or self.section == self.place:
+            return self.place
+        return f"{self.section} · {self.place}"
+
 
 @dataclass
 class Section:
@@ -83,6 +90,5 @@ def change_rows(
         new = _row(after, change.after, language) if change.after else None
         shown = new or old
         assert shown is not None
-        place = f"{shown.section} · {shown.place}" if shown.section != shown.place else shown.place
-        rows.append(ChangeRow(change.path, place, old, new))
+        rows.append(ChangeRow(change.path, shown.full, old, new))
     return rows
