@@ -118,8 +118,9 @@ class ObjectType:
     showed it), masked otherwise. ``link`` names a callable
     ``(viewer, object_id) -> url | None``: the object's page, when the viewer may open it; for the
     common case ``url_name`` (a route taking the object's id) and ``capability`` (needed to open
-    it) say the same without a function. ``model`` (``app_label.Model``) gives the labels of the fields an entry's before and after
-    hold (their ``verbose_name``); ``fields`` labels the keys that are not model fields.
+    it) say the same without a function. ``model`` (``app_label.Model``) gives the labels of the
+    fields an entry's before and after hold (their ``verbose_name``) and of stored choices;
+    ``fields`` labels the keys that are not model fields (or relabels them).
     """
 
     code: str

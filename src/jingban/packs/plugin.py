@@ -2,7 +2,15 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from jingban.core.plugins import ActionCode, ApiRouter, AppPlugin, Capability, NavEntry, Routes
+from jingban.core.plugins import (
+    ActionCode,
+    ApiRouter,
+    AppPlugin,
+    Capability,
+    NavEntry,
+    ObjectType,
+    Routes,
+)
 from jingban.core.roles import Cap, Role
 
 PLUGIN = AppPlugin(
@@ -29,6 +37,15 @@ PLUGIN = AppPlugin(
         ActionCode("packs.version.rejected", _("rejected a policy pack version")),
         ActionCode("packs.version.discarded", _("discarded a draft policy pack version")),
         ActionCode("packs.version.shipped", _("recorded a shipped policy pack version")),
+    ),
+    object_types=(
+        ObjectType(
+            "packs.version",
+            _("policy pack version"),
+            url_name="packs:version_detail",
+            capability=Cap.POLICY_VIEW,
+            model="packs.PackVersion",
+        ),
     ),
     urls=Routes("policies/", "jingban.packs.urls"),
     api_routers=(ApiRouter("/policies", "jingban.packs.api:router"),),

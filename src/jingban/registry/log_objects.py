@@ -50,9 +50,14 @@ def person_text(viewer: User, person: Person, *, reveal: bool = False) -> str:
     return f"{name}（{display.shown(person).document}）"
 
 
-def describe_persons(
-    viewer: User, ids: Sequence[str], *, reveal: bool = False
-) -> dict[str, str]:
+def listed_text(viewer: User, person: Person) -> str:
+    """A person as the person list shows them (the name, the masked number): for choosing whom
+    to filter the log by, as one would choose on the list."""
+    name = person.name if viewer.can(Cap.PERSON_VIEW) else mask("name", person.name)
+    return f"{name}（{display.shown(person).document}）"
+
+
+def describe_persons(viewer: User, ids: Sequence[str], *, reveal: bool = False) -> dict[str, str]:
     persons = queries.persons_for(viewer).filter(pk__in=_ids(ids))
     return {str(p.pk): person_text(viewer, p, reveal=reveal) for p in persons}
 
@@ -97,9 +102,7 @@ def describe_households(
     return {str(h.pk): h.number for h in households}
 
 
-def describe_groups(
-    viewer: User, ids: Sequence[str], *, reveal: bool = False
-) -> dict[str, str]:
+def describe_groups(viewer: User, ids: Sequence[str], *, reveal: bool = False) -> dict[str, str]:
     return {str(g.pk): str(g) for g in SpecialGroup.objects.filter(pk__in=_ids(ids))}
 
 
@@ -110,12 +113,12 @@ def search_subjects(viewer: User, term: str) -> list[tuple[str, str]]:
     """Persons in scope a name or document number finds: (id, how they are shown). A number
     search by a viewer who may not reveal numbers is logged and limited (``LookupThrottled``)."""
     found = probes.search_persons(viewer, term).order_by("pk")[:SEARCH_LIMIT]
-    return [(str(p.pk), person_text(viewer, p)) for p in found]
+    return [(str(p.pk), listed_text(viewer, p)) for p in found]
 
 
 def describe_subject(viewer: User, object_id: str) -> str | None:
     person = queries.persons_for(viewer).filter(pk=int(object_id)).first()
-    return person_text(viewer, person) if person is not None else None
+    return listed_text(viewer, person) if person is not None else None
 
 
 def related_objects(object_id: str) -> list[tuple[str, str]]:
@@ -136,9 +139,7 @@ def related_objects(object_id: str) -> list[tuple[str, str]]:
 def history_of(person: Person) -> QuerySet[ActionLog]:
     """The action-log entries about a person (see ``related_objects``) and acts done on the
     person's behalf, newest first."""
-    return ActionLog.objects.filter(subject_filter(f"{PERSON}:{person.pk}")).select_related(
-        "actor"
-    )
+    return ActionLog.objects.filter(subject_filter(f"{PERSON}:{person.pk}")).select_related("actor")
 
 
 # What the person's page shows of the history.

@@ -1,6 +1,7 @@
 """What the registry brings: insured persons, households, agents, enrollment and special groups."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jingban.core.plugins import (
     ActionCode,
@@ -124,6 +125,7 @@ PLUGIN = AppPlugin(
             url_name="registry:person_detail",
             capability=Cap.PERSON_VIEW,
             model="registry.Person",
+            fields={"name": pgettext_lazy("person", "Name")},
         ),
         ObjectType(
             "registry.household",

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from jingban.core import plugins
 from jingban.core.actionlog import personal
-from jingban.core.actionlog.sentences import Sentence, field_label, sentences
+from jingban.core.actionlog.sentences import Sentence, choice_label, field_label, sentences
 from jingban.core.models import ActionLog, User
 from jingban.core.roles import Cap
 
@@ -115,6 +115,12 @@ class _Shower:
         return mask_free_text(plain)
 
 
+def _value_text(shower: _Shower, object_type: str, key: str, value: Any) -> str:
+    """A stored choice by its label (居民身份证, not ``resident_id``), anything else as shown."""
+    label = choice_label(object_type, key, value)
+    return label if label is not None else shower.text(value, key)
+
+
 def shown_entries(entries: Iterable[ActionLog], viewer: User, *, reveal: bool) -> list[ShownEntry]:
     """Rows ready for a page. ``reveal`` asks for personal values in clear; it is honoured only
     for a viewer with the reveal capability (the caller logs that it showed them)."""
@@ -127,11 +133,12 @@ def shown_entries(entries: Iterable[ActionLog], viewer: User, *, reveal: bool) -
         shower = _Shower(declared.get(entry.object_type, {}), reveal)
         before, after = entry.before or {}, entry.after or {}
         keys = list(dict.fromkeys([*before, *after]))
+
         changes = [
             Change(
                 key,
-                shower.text(before.get(key), key),
-                shower.text(after.get(key), key),
+                _value_text(shower, entry.object_type, key, before.get(key)),
+                _value_text(shower, entry.object_type, key, after.get(key)),
                 field_label(entry.object_type, key),
             )
             for key in keys
@@ -141,9 +148,7 @@ def shown_entries(entries: Iterable[ActionLog], viewer: User, *, reveal: bool) -
         if reveal and sentence is not None and _names_person(sentence, entry):
             shower.revealed = True
         shown.append(
-            ShownEntry(
-                entry, reason, changes, revealed=shower.revealed, sentence=sentence
-            )
+            ShownEntry(entry, reason, changes, revealed=shower.revealed, sentence=sentence)
         )
     return shown
 

@@ -55,8 +55,10 @@ def _object_type_choices() -> list[tuple[str, str]]:
 
 
 def actors_for(viewer: User) -> QuerySet[User]:
-    """Accounts whose acts the viewer may filter by: those in the viewer's regions."""
-    return User.objects.filter(region_filter(viewer)).order_by("display_name", "username")
+    """Accounts whose acts the viewer may filter by: those in the viewer's regions, and the
+    accounts without a region (administrators) who act everywhere."""
+    accounts = User.objects.filter(region_filter(viewer) | Q(region__isnull=True))
+    return accounts.order_by("display_name", "username")
 
 
 def split_subject(value: str) -> tuple[str, str] | None:
@@ -137,7 +139,7 @@ class LogFilterForm(forms.Form):
         actor_field: Any = self.fields["actor"]
         actor_field.choices = anyone + [(u.pk, str(u)) for u in actors_for(viewer)]
         type_field: Any = self.fields["object_type"]
-        type_field.choices = [("", _("Any object"))] + _object_type_choices()
+        type_field.choices = [("", _("Any object")), *_object_type_choices()]
         action_field: Any = self.fields["action"]
         action_field.choices = [("", _("Any action")), *_action_groups()]
         self.subject_text = ""

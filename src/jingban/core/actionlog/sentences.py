@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -169,6 +169,31 @@ def field_label(object_type: str, key: str) -> str:
     if key in COMMON_FIELDS:
         return str(COMMON_FIELDS[key])
     return key
+
+
+def _model_field(object_type: str, key: str) -> Any:
+    kind = plugins.object_types().get(object_type)
+    if kind is None or not kind.model:
+        return None
+    try:
+        return apps.get_model(kind.model)._meta.get_field(key)
+    except (FieldDoesNotExist, LookupError):
+        return None
+
+
+def choice_label(object_type: str, key: str, value: object) -> str | None:
+    """The label of a stored choice (``resident_id`` → 居民身份证) when the key is a model field
+    with choices; None otherwise."""
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        return None
+    model_field = _model_field(object_type, key)
+    choices = getattr(model_field, "flatchoices", None) if model_field is not None else None
+    if not choices:
+        return None
+    for stored, label in choices:
+        if stored == value:
+            return str(label)
+    return None
 
 
 def plain_sentence(sentence: Sentence) -> str:
