@@ -106,6 +106,10 @@ def search_subjects(viewer: User, term: str) -> list[tuple[str, str]]:
     return found[:SUBJECT_CHOICES]
 
 
+# The browser's date picker; its value is an ISO date, the form's input format too.
+_DAY = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class SubjectSearchForm(forms.Form):
     """The posted person search: a name or a document number, never put in an address."""
 
@@ -123,8 +127,8 @@ class SubjectSearchForm(forms.Form):
 class LogFilterForm(forms.Form):
     """The filters of the list, read from the query string."""
 
-    date_from = forms.DateField(label=gettext_lazy("From"), required=False)
-    date_to = forms.DateField(label=gettext_lazy("To"), required=False)
+    date_from = forms.DateField(label=gettext_lazy("From"), required=False, widget=_DAY)
+    date_to = forms.DateField(label=gettext_lazy("To"), required=False, widget=_DAY)
     actor = forms.TypedChoiceField(
         label=gettext_lazy("Who"), required=False, coerce=int, empty_value=None
     )
