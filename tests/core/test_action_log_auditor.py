@@ -453,3 +453,20 @@ def test_the_history_includes_acts_on_the_persons_behalf(personas: Personas) -> 
     )
     rows = _rows(page.content.decode())
     assert "修改了人员的电话或地址" in rows and "（代" in rows
+
+
+def test_the_actor_select_lists_staff_not_insured_accounts(personas: Personas) -> None:
+    page = personas.client("zhao").get(reverse("core:action_log")).content.decode()
+    select = page[page.index('name="actor"') : page.index("</select>", page.index('name="actor"'))]
+    assert f'value="{personas.user("wang").pk}"' in select
+    assert f'value="{personas.user("admin").pk}"' in select  # no region: acts everywhere
+    assert f'value="{personas.user("chen").pk}"' not in select  # an insured person's account
+
+
+def test_stored_choices_read_by_their_labels(personas: Personas, people) -> None:
+    person, _other = people
+    registered = _entry(person, "registry.person.registered")
+    page = personas.client("qian").get(reverse("core:action_entry", args=[registered.pk]))
+    text = page.content.decode()
+    assert "<td>居民身份证</td>" in text and "resident_id" not in text
+    assert '<th scope="row">出生日期</th><td>—</td><td>不显示</td>' in text

@@ -25,6 +25,9 @@ _STAFF_VIEWERS = {
     Role.ADMIN,
 }
 
+# Reference data in entries (a region, an organisation, schemes) by name.
+_REFERENCE = "jingban.core.actionlog.objects:reference_value"
+
 PLUGIN = AppPlugin(
     app="core",
     capabilities=(
@@ -133,13 +136,17 @@ PLUGIN = AppPlugin(
             url_name="core:organisation_detail",
             capability=Cap.ORGANISATION_VIEW,
             model="core.Organisation",
+            value_text=_REFERENCE,
         ),
-        ObjectType("core.window", _("service window"), model="core.ServiceWindow"),
+        ObjectType(
+            "core.window", _("service window"), model="core.ServiceWindow", value_text=_REFERENCE
+        ),
         ObjectType(
             "core.user",
             _("user account"),
             describe="jingban.core.actionlog.objects:describe_users",
             model="core.User",
+            value_text=_REFERENCE,
         ),
         ObjectType("core.api_token", _("API token"), model="core.ApiToken"),
         ObjectType(
@@ -154,6 +161,7 @@ PLUGIN = AppPlugin(
             "core.export",
             _("downloaded list"),
             describe="jingban.core.actionlog.objects:describe_exports",
+            value_text="jingban.core.actionlog.objects:export_value",
             names_itself=True,
         ),
     ),

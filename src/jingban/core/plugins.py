@@ -131,6 +131,13 @@ class ObjectType:
     capability: str | None = None
     model: str | None = None
     fields: Mapping[str, Label] = field(default_factory=dict)
+    # Further models whose fields an entry about this object may hold (a person's entry holds an
+    # agent authorisation's snapshot), consulted after ``model``.
+    models: tuple[str, ...] = ()
+    # A callable ``(key, value) -> text | None`` (``module:function``) that shows a value of an
+    # entry's before/after that neither a label nor a choice explains (a list's name); None: as
+    # stored.
+    value_text: str | None = None
     # True when ``describe`` gives a whole name ("list of insured persons") that replaces the
     # label, rather than a name shown after it ("insured person 张三").
     names_itself: bool = False

@@ -125,7 +125,9 @@ PLUGIN = AppPlugin(
             url_name="registry:person_detail",
             capability=Cap.PERSON_VIEW,
             model="registry.Person",
-            fields={"name": pgettext_lazy("person", "Name")},
+            # A person's entries also hold an agent authorisation's snapshot and an account link.
+            models=("registry.AgentAuthorisation",),
+            fields={"name": pgettext_lazy("person", "Name"), "account": _("user account")},
         ),
         ObjectType(
             "registry.household",

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from jingban.core import plugins
 from jingban.core.actionlog import personal
@@ -97,9 +98,14 @@ class _Shower:
 
     def text(self, item: Any, key: str) -> str:
         shown = self.value(item, key)
-        if shown is None:
+        if shown is None or shown == []:
             return "—"
-        text = shown if isinstance(shown, str) else json.dumps(shown, ensure_ascii=False)
+        if isinstance(shown, list) and all(isinstance(v, str | int) for v in shown):
+            text = pgettext("list separator", ", ").join(
+                str(v) for v in shown
+            )  # a list of codes or names, as a list
+        else:
+            text = shown if isinstance(shown, str) else json.dumps(shown, ensure_ascii=False)
         return text if len(text) <= _VALUE_LIMIT else text[: _VALUE_LIMIT - 1] + "…"
 
     def reason(self, reason: str) -> str:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from jingban.core import plugins
 from jingban.core.models import ActionLog, User
+from jingban.core.roles import Role
 from jingban.core.scope import region_filter
 
 # A posted person search: long enough for any name or document number, short enough to refuse
@@ -55,10 +56,12 @@ def _object_type_choices() -> list[tuple[str, str]]:
 
 
 def actors_for(viewer: User) -> QuerySet[User]:
-    """Accounts whose acts the viewer may filter by: those in the viewer's regions, and the
-    accounts without a region (administrators) who act everywhere."""
+    """Accounts whose acts the viewer may filter by: staff in the viewer's regions, and the
+    accounts without a region (administrators) who act everywhere. Insured persons' own accounts
+    are left out: there may be millions, and their names are personal data; what an agent did
+    is found through the person it was done for."""
     accounts = User.objects.filter(region_filter(viewer) | Q(region__isnull=True))
-    return accounts.order_by("display_name", "username")
+    return accounts.exclude(role=Role.INSURED).order_by("display_name", "username")
 
 
 def split_subject(value: str) -> tuple[str, str] | None:

@@ -22,7 +22,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from jingban.core import plugins
 from jingban.core.models import ActionLog, User
@@ -160,39 +160,55 @@ def field_label(object_type: str, key: str) -> str:
     kind = plugins.object_types().get(object_type)
     if kind is not None and key in kind.fields:
         return str(kind.fields[key])
-    if kind is not None and kind.model:
-        model: Any = apps.get_model(kind.model)
-        try:
-            return str(model._meta.get_field(key).verbose_name)
-        except FieldDoesNotExist:
-            pass
+    model_field = _model_field(object_type, key)
+    if model_field is not None and hasattr(model_field, "verbose_name"):
+        return str(model_field.verbose_name)
     if key in COMMON_FIELDS:
         return str(COMMON_FIELDS[key])
     return key
 
 
 def _model_field(object_type: str, key: str) -> Any:
+    """The model field an entry's key stands for: in the object type's model, else in the
+    further models it declares."""
     kind = plugins.object_types().get(object_type)
-    if kind is None or not kind.model:
+    if kind is None:
         return None
-    try:
-        return apps.get_model(kind.model)._meta.get_field(key)
-    except (FieldDoesNotExist, LookupError):
-        return None
+    for name in (kind.model, *kind.models):
+        if not name:
+            continue
+        try:
+            return apps.get_model(name)._meta.get_field(key)
+        except (FieldDoesNotExist, LookupError):
+            continue
+    return None
+
+
+def _choices(model_field: Any) -> dict[object, str]:
+    base = getattr(model_field, "base_field", None)  # a list of choices (ArrayField)
+    flat = getattr(base if base is not None else model_field, "flatchoices", None) or []
+    return {stored: str(label) for stored, label in flat}
 
 
 def choice_label(object_type: str, key: str, value: object) -> str | None:
-    """The label of a stored choice (``resident_id`` → 居民身份证) when the key is a model field
-    with choices; None otherwise."""
-    if not isinstance(value, str | int) or isinstance(value, bool):
-        return None
+    """A stored choice by its label (``resident_id`` → 居民身份证; a list of choices joined), when
+    the key is a model field with choices; else the object type's own ``value_text``; else None
+    (the value is shown as stored)."""
+    kind = plugins.object_types().get(object_type)
+    if kind is not None and kind.value_text is not None:
+        shown: Callable[[str, object], str | None] = plugins.load(kind.value_text)
+        text = shown(key, value)
+        if text is not None:
+            return text
     model_field = _model_field(object_type, key)
-    choices = getattr(model_field, "flatchoices", None) if model_field is not None else None
+    choices = _choices(model_field) if model_field is not None else {}
     if not choices:
         return None
-    for stored, label in choices:
-        if stored == value:
-            return str(label)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        separator = pgettext("list separator", ", ")
+        return separator.join(str(choices.get(v, v)) for v in value) if value else "—"
+    if isinstance(value, str | int) and not isinstance(value, bool) and value in choices:
+        return choices[value]
     return None
 
 
