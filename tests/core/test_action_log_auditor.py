@@ -470,3 +470,30 @@ def test_stored_choices_read_by_their_labels(personas: Personas, people) -> None
     text = page.content.decode()
     assert "<td>居民身份证</td>" in text and "resident_id" not in text
     assert '<th scope="row">出生日期</th><td>—</td><td>不显示</td>' in text
+
+
+def test_paging_keeps_the_filters(personas: Personas, people, monkeypatch) -> None:
+    from jingban.core.views import action_log
+
+    monkeypatch.setattr(action_log, "PAGE_SIZE", 1)
+    person, _other = people
+    subject = f"registry.person:{person.pk}"
+    page = personas.client("zhao").get(reverse("core:action_log"), {"subject": subject})
+    text = page.content.decode()
+    assert "第 1 页，共 2 页" in text or "共 2 页" in text
+    assert "?page=2&amp;subject=registry.person%3A" in text
+    second = personas.client("zhao").get(
+        reverse("core:action_log"), {"subject": subject, "page": "2"}
+    )
+    rows = _rows(second.content.decode())
+    assert "王经办登记了参保人" in rows and "修改了参保人信息" not in rows
+
+
+def test_the_chinese_list_shows_no_codes(personas: Personas, people) -> None:
+    """Every entry of the demo world and the fixtures, in Chinese: labels, never codes."""
+    import re
+
+    rows = _list(personas, "admin")
+    text = re.sub(r"<[^>]+>", " ", rows)
+    assert not re.search(r"\b(core|registry|packs|jobs|files|documents)\.[a-z_]+", text)
+    assert "resident_id" not in text and "the system" not in text
