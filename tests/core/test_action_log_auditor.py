@@ -497,3 +497,18 @@ def test_the_chinese_list_shows_no_codes(personas: Personas, people) -> None:
     text = re.sub(r"<[^>]+>", " ", rows)
     assert not re.search(r"\b(core|registry|packs|jobs|files|documents)\.[a-z_]+", text)
     assert "resident_id" not in text and "the system" not in text
+
+
+def test_staff_see_changes_auditors_also_see_reads(personas: Personas, people) -> None:
+    person, _other = people
+    services.reveal_document(person, acting_user=personas.user("sun"), purpose="identity_check")
+    url = reverse("registry:person_detail", args=[person.pk])
+
+    def history(username: str) -> str:
+        page = personas.client(username).get(url).content.decode()
+        section = page[page.index('id="person-history"') :]
+        return section[: section.index("</section>")]
+
+    assert "孙审核" not in history("wang")  # the reveal is not an operator's to read
+    assert "修改了参保人信息" in history("wang")
+    assert "孙审核" in history("zhao")

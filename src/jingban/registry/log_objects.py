@@ -144,12 +144,22 @@ def history_of(person: Person) -> QuerySet[ActionLog]:
 
 # What the person's page shows of the history.
 HISTORY_SIZE = 20
+# Entries about reading a person rather than changing their record.
+READS = (
+    "registry.person.looked_up",
+    "registry.person.document_revealed",
+    "registry.person.registration_refused",
+    "registry.access.refused",
+    "registry.agent.refused",
+    "registry.agent.viewed_record",
+)
 
 
 def history_context(viewer: User, person: Person) -> dict[str, object]:
     """The newest entries of a person's history for their page, masked for every viewer (the
-    action log shows them in clear to a viewer who may reveal, and logs it), and a link to the
-    whole history in the action log for viewers of the log. Empty without the capability."""
+    action log shows them in clear to a viewer who may reveal, and logs it). Readers of the log
+    get every entry and a link to the whole history there; other staff get the changes only.
+    Empty without the capability."""
     from jingban.registry.plugin import PERSON_HISTORY
 
     if not viewer.can(PERSON_HISTORY):
@@ -158,6 +168,10 @@ def history_context(viewer: User, person: Person) -> dict[str, object]:
     link = ""
     if viewer.can(Cap.ACTION_LOG_VIEW):
         link = reverse("core:action_log") + "?" + urlencode({"subject": f"{PERSON}:{person.pk}"})
+    else:
+        # Staff who serve the person see who changed what; who looked the person up, revealed
+        # the number or probed from elsewhere is the auditors' to read.
+        entries = entries.exclude(action__in=READS)
     return {
         "history": shown_entries(entries[:HISTORY_SIZE], viewer, reveal=False),
         "history_total": entries.count(),
