@@ -20,7 +20,7 @@ from jingban.core.models import ActionLog
 from jingban.core.plugins import object_types
 from jingban.demo import resident_id
 from jingban.registry import services
-from jingban.registry.models import AgentService, Person
+from jingban.registry.models import Person
 from jingban.registry.services.probes import LOOKUPS_PER_MINUTE
 from tests.personas import Personas
 
@@ -447,7 +447,6 @@ def test_the_history_includes_acts_on_the_persons_behalf(personas: Personas) -> 
 
     pk = acting_person(personas, True)
     services.agent_update_contact(personas.user("chen"), pk, phone="13900002222", address=None)
-    _auth = AgentService.UPDATE_CONTACT
     page = personas.client("zhao").get(
         reverse("core:action_log"), {"subject": f"registry.person:{pk}"}
     )
