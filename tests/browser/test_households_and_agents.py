@@ -51,7 +51,7 @@ def test_operator_opens_a_household_and_records_an_agent(
     page.get_by_label("查询参保人信息及参保情况").check()
     page.get_by_label("授权依据").fill("授权委托书 2026-009")
     page.get_by_role("button", name="保存").click()
-    expect(page.locator("table.data").last).to_contain_text("有效")
+    expect(page.locator("table.data:not(.action-log)").last).to_contain_text("有效")
     assert AgentAuthorisation.objects.filter(person=head, agent__username="chen").exists()
 
 

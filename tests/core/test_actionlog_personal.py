@@ -68,7 +68,7 @@ def _raw_rows(person: Person) -> list[str]:
 
 def _page(personas: Personas, username: str) -> str:
     client = personas.client(username, language="en")
-    response = client.get(reverse("core:action_log"), {"action": "registry.person."})
+    response = client.get(reverse("core:action_log"), {"object_type": "registry.person"})
     assert response.status_code == 200
     return response.content.decode()
 
@@ -154,7 +154,9 @@ def test_without_the_key_the_values_are_erased_and_the_chain_still_verifies(
     page = _page(personas, "zhao")
 
     assert "erased" in page
-    for value in CLEAR:
+    # What the log held is gone. Each entry still names its person as the registry holds them
+    # today (the current name, the masked number): that comes from the record, not the log.
+    for value in set(CLEAR) - {NEW_NAME, MASKED_NUMBER}:
         assert value not in page, value
     with pytest.raises(Unreadable):
         decrypted(ActionLog.objects.get(action="registry.person.registered", object_id=person.pk))

@@ -52,6 +52,20 @@ def test_the_action_code_is_logged_and_labelled(personas: Personas) -> None:
         assert plugins.action_label("plugin_app.greeting.sent") == "首页"
 
 
+def test_the_action_log_names_and_links_its_object(personas: Personas) -> None:
+    from jingban.core.actionlog.sentences import sentences
+
+    personas.client("wang").post(reverse("plugin_app:greetings"))
+    row = ActionLog.objects.get(action="plugin_app.greeting.sent")
+    with translation.override("zh-hans"):
+        said = sentences([row], personas.user("wang"))[row.pk]
+        assert (said.actor, said.action) == ("王经办", "首页")
+        assert said.object is not None
+        assert (said.object.type_label, said.object.text) == ("首页", "greeting 1 for wang")
+        assert said.object.url == "/plugin-app/"
+    assert sentences([row], personas.user("sun"))[row.pk].object.url is None  # type: ignore[union-attr]
+
+
 def test_the_job_kind(personas: Personas) -> None:
     run = services.enqueue(personas.user("wang"), "plugin_app.greeting.count", defer=False)
     runner.execute(run.pk)

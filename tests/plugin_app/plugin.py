@@ -7,6 +7,7 @@ from jingban.core.plugins import (
     Capability,
     HomePanel,
     NavEntry,
+    ObjectType,
     Routes,
 )
 
@@ -31,4 +32,13 @@ PLUGIN = AppPlugin(
     urls=Routes("plugin-app/", "tests.plugin_app.urls"),
     api_routers=(ApiRouter("/plugin-app", "tests.plugin_app.api:router"),),
     jobs="tests.plugin_app.jobs",
+    # The action log names and links the app's objects without a change to core.
+    object_types=(
+        ObjectType(
+            "plugin_app.greeting",
+            _("Home"),
+            describe="tests.plugin_app.views:describe_greetings",
+            link="tests.plugin_app.views:greeting_link",
+        ),
+    ),
 )

@@ -1,4 +1,4 @@
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from django.db import transaction
 from django.http import HttpResponse
@@ -25,3 +25,11 @@ def greetings(request: AuthedRequest) -> HttpResponse:
 
 def panel(user: User) -> Mapping[str, object]:
     return {"greeting": f"plugin panel for {user.username}"}
+
+
+def describe_greetings(viewer: User, ids: Sequence[str], *, reveal: bool) -> dict[str, str]:
+    return {i: f"greeting {i} for {viewer.username}" for i in ids}
+
+
+def greeting_link(viewer: User, object_id: str) -> str | None:
+    return "/plugin-app/" if viewer.can(GREET) else None

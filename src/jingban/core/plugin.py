@@ -10,6 +10,7 @@ from jingban.core.plugins import (
     Capability,
     HomePanel,
     NavEntry,
+    ObjectType,
     Routes,
 )
 from jingban.core.roles import Cap, Role
@@ -23,6 +24,9 @@ _STAFF_VIEWERS = {
     Role.SUPERVISOR,
     Role.ADMIN,
 }
+
+# Reference data in entries (a region, an organisation, schemes) by name.
+_REFERENCE = "jingban.core.actionlog.objects:reference_value"
 
 PLUGIN = AppPlugin(
     app="core",
@@ -122,6 +126,44 @@ PLUGIN = AppPlugin(
         ActionCode("admin.core.holiday.change", _("changed a calendar day")),
         ActionCode("admin.core.holiday.delete", _("deleted a calendar day")),
         ActionCode("core.export.downloaded", _("downloaded a list")),
+    ),
+    object_types=(
+        ObjectType("core.region", _("region"), model="core.Region"),
+        ObjectType("core.scheme", _("scheme"), model="core.Scheme"),
+        ObjectType(
+            "core.organisation",
+            _("organisation"),
+            url_name="core:organisation_detail",
+            capability=Cap.ORGANISATION_VIEW,
+            model="core.Organisation",
+            value_text=_REFERENCE,
+        ),
+        ObjectType(
+            "core.window", _("service window"), model="core.ServiceWindow", value_text=_REFERENCE
+        ),
+        ObjectType(
+            "core.user",
+            _("user account"),
+            describe="jingban.core.actionlog.objects:describe_users",
+            model="core.User",
+            value_text=_REFERENCE,
+        ),
+        ObjectType("core.api_token", _("API token"), model="core.ApiToken"),
+        ObjectType(
+            "core.action_log",
+            _("action log"),
+            fields={"entries": _("entries shown")},
+        ),
+        ObjectType("core.calendar_year", _("calendar year"), model="core.CalendarYear"),
+        ObjectType("core.holiday", _("calendar day"), model="core.Holiday"),
+        ObjectType("core.database", _("database")),
+        ObjectType(
+            "core.export",
+            _("downloaded list"),
+            describe="jingban.core.actionlog.objects:describe_exports",
+            value_text="jingban.core.actionlog.objects:export_value",
+            names_itself=True,
+        ),
     ),
     urls=Routes("", "jingban.core.urls"),
     api_routers=(ApiRouter("", "jingban.core.api:router"),),

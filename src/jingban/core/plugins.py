@@ -108,6 +108,67 @@ class ActionCode:
 
 
 @dataclass(frozen=True)
+class ObjectType:
+    """A kind of object the action log names (``registry.person``): its label (``insured
+    person``), shown instead of the code, and optionally how an entry names and links it.
+
+    ``describe`` names a callable ``(viewer, object_ids, *, reveal) -> {object_id: text}`` that
+    gives the objects as this viewer may see them (a person's name and masked number), one query
+    for a page of entries; personal data in clear only when ``reveal`` (the page logs that it
+    showed it), masked otherwise. ``link`` names a callable
+    ``(viewer, object_id) -> url | None``: the object's page, when the viewer may open it; for the
+    common case ``url_name`` (a route taking the object's id) and ``capability`` (needed to open
+    it) say the same without a function. ``model`` (``app_label.Model``) gives the labels of the
+    fields an entry's before and after hold (their ``verbose_name``) and of stored choices;
+    ``fields`` labels the keys that are not model fields (or relabels them).
+    """
+
+    code: str
+    label: Label
+    describe: str | None = None
+    link: str | None = None
+    url_name: str | None = None
+    capability: str | None = None
+    model: str | None = None
+    fields: Mapping[str, Label] = field(default_factory=dict)
+    # Further models whose fields an entry about this object may hold (a person's entry holds an
+    # agent authorisation's snapshot), consulted after ``model``.
+    models: tuple[str, ...] = ()
+    # A callable ``(key, value) -> text | None`` (``module:function``) that shows a value of an
+    # entry's before/after that neither a label nor a choice explains (a list's name); None: as
+    # stored.
+    value_text: str | None = None
+    # True when ``describe`` gives a whole name ("list of insured persons") that replaces the
+    # label, rather than a name shown after it ("insured person 张三").
+    names_itself: bool = False
+    # True when ``describe`` names a person: a page that shows that name in clear (``reveal``)
+    # logs that it showed personal data.
+    personal: bool = False
+
+
+@dataclass(frozen=True)
+class LogSubject:
+    """Whom the action log can be filtered by (an insured person): an app says how to find
+    them and which entries are about them, so core never reads the app's tables.
+
+    - ``search``: ``(viewer, term) -> [(object_id, text), ...]``, the subjects in the viewer's
+      scope that a posted term (a name, a document number) finds. It logs and limits what the app
+      logs and limits for such a search, and may raise a ``DomainError`` (too many searches).
+    - ``describe``: ``(viewer, object_id) -> text | None``, one subject as the viewer may see it,
+      None when it is outside their scope (the filter is then refused).
+    - ``related``: ``(object_id) -> [(object_type, object_id), ...]``, the objects whose entries
+      belong to the subject's history (the person, their enrollments, households, agents). Entries
+      made on the subject's behalf (``on_behalf_of``) belong to it too.
+    """
+
+    object_type: str
+    label: Label
+    search: str
+    describe: str
+    related: str
+
+
+@dataclass(frozen=True)
 class Routes:
     """URL routes of an app: ``include(module)`` under ``prefix`` (``"persons/"``)."""
 
@@ -179,6 +240,10 @@ class AppPlugin:
     reminders: tuple[str, ...] = ()
     # Templates shown in every page's header to signed-in users (an unread count, say).
     header_templates: tuple[str, ...] = ()
+    # The object types the app's action-log entries name, with labels and links.
+    object_types: tuple[ObjectType, ...] = ()
+    # Whom the action log can be filtered by (a person), and the entries about them.
+    log_subjects: tuple[LogSubject, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -265,6 +330,24 @@ def require_declared_action(code: str) -> None:
         raise ImproperlyConfigured(f"action code {code!r} is not declared by any app's plugin")
 
 
+@functools.cache
+def object_types() -> dict[str, ObjectType]:
+    """Object type code → its declaration, from every installed app."""
+    return {t.code: t for plugin in plugins() for t in plugin.object_types}
+
+
+def object_type_label(code: str) -> str:
+    """The label of an object type in the active language; the code itself when undeclared."""
+    declared = object_types().get(code)
+    return str(declared.label) if declared is not None else code
+
+
+@functools.cache
+def log_subjects() -> dict[str, LogSubject]:
+    """Subject object type → how the action log finds it, from every installed app."""
+    return {s.object_type: s for plugin in plugins() for s in plugin.log_subjects}
+
+
 def routes() -> list[Routes]:
     return [plugin.urls for plugin in plugins() if plugin.urls is not None]
 
@@ -306,5 +389,12 @@ def synth_generators() -> list[SynthGenerator]:
 
 def clear_cache() -> None:
     """Forget the collected plugins (tests that change ``INSTALLED_APPS``)."""
-    for cached in (plugins, capabilities, role_capabilities, action_labels):
+    for cached in (
+        plugins,
+        capabilities,
+        role_capabilities,
+        action_labels,
+        object_types,
+        log_subjects,
+    ):
         cached.cache_clear()

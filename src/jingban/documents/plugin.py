@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from jingban.core.plugins import ActionCode, AppPlugin, Capability, Routes
+from jingban.core.plugins import ActionCode, AppPlugin, Capability, ObjectType, Routes
 from jingban.core.roles import Role
 
 PLUGIN = AppPlugin(
@@ -19,5 +19,8 @@ PLUGIN = AppPlugin(
     ),
     actions=(ActionCode("documents.document.issued", _("issued an official document")),),
     # Two families under one module: documents/… for signed-in users, public/verify/ for anyone.
+    object_types=(
+        ObjectType("documents.document", _("issued document"), model="documents.IssuedDocument"),
+    ),
     urls=Routes("", "jingban.documents.urls"),
 )

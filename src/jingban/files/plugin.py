@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from jingban.core.plugins import ActionCode, AppPlugin, Capability, Routes
+from jingban.core.plugins import ActionCode, AppPlugin, Capability, ObjectType, Routes
 from jingban.core.roles import Role
 
 PLUGIN = AppPlugin(
@@ -27,5 +27,6 @@ PLUGIN = AppPlugin(
         ActionCode("files.file.uploaded", _("uploaded a file")),
         ActionCode("files.file.downloaded", _("downloaded a file")),
     ),
+    object_types=(ObjectType("files.file", _("file"), model="files.StoredFile"),),
     urls=Routes("files/", "jingban.files.urls"),
 )

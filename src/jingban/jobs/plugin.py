@@ -2,7 +2,15 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from jingban.core.plugins import ActionCode, ApiRouter, AppPlugin, Capability, NavEntry, Routes
+from jingban.core.plugins import (
+    ActionCode,
+    ApiRouter,
+    AppPlugin,
+    Capability,
+    NavEntry,
+    ObjectType,
+    Routes,
+)
 from jingban.core.roles import Cap, Role
 
 PLUGIN = AppPlugin(
@@ -17,6 +25,15 @@ PLUGIN = AppPlugin(
         ActionCode("jobs.run.retried", _("retried a background job")),
         ActionCode("jobs.run.succeeded", _("finished a background job")),
         ActionCode("jobs.run.failed", _("recorded a failed background job")),
+    ),
+    object_types=(
+        ObjectType(
+            "jobs.run",
+            _("job run"),
+            url_name="jobs:run_detail",
+            capability=Cap.JOB_VIEW,
+            model="jobs.JobRun",
+        ),
     ),
     urls=Routes("jobs/", "jingban.jobs.urls"),
     api_routers=(ApiRouter("/jobs", "jingban.jobs.api:router"),),

@@ -9,6 +9,7 @@ from jingban.core.plugins import (
     Capability,
     HomePanel,
     NavEntry,
+    ObjectType,
     Routes,
 )
 from jingban.core.roles import Cap, Role
@@ -47,6 +48,15 @@ PLUGIN = AppPlugin(
         ActionCode("packs.version.rejected", _("rejected a policy pack version")),
         ActionCode("packs.version.discarded", _("discarded a draft policy pack version")),
         ActionCode("packs.version.shipped", _("recorded a shipped policy pack version")),
+    ),
+    object_types=(
+        ObjectType(
+            "packs.version",
+            _("policy pack version"),
+            url_name="packs:version_detail",
+            capability=Cap.POLICY_VIEW,
+            model="packs.PackVersion",
+        ),
     ),
     urls=Routes("policies/", "jingban.packs.urls"),
     api_routers=(ApiRouter("/policies", "jingban.packs.api:router"),),

@@ -1,6 +1,7 @@
 """What the registry brings: insured persons, households, agents, enrollment and special groups."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jingban.core.plugins import (
     ActionCode,
@@ -8,13 +9,20 @@ from jingban.core.plugins import (
     AppPlugin,
     Capability,
     HomePanel,
+    LogSubject,
     NavEntry,
+    ObjectType,
     Routes,
     SynthGenerator,
 )
 from jingban.core.roles import Cap, Role
 
 _EDITORS = {Role.OPERATOR, Role.ADMIN}
+# Who sees a person's history on the person's page (masked there for everyone): staff who work
+# on persons. The auditor's full view, in clear and logged, is the action log.
+PERSON_HISTORY = "registry.person.history"
+# How the action log names and finds the registry's objects (imported only when used).
+_LOG = "jingban.registry.log_objects"
 
 PLUGIN = AppPlugin(
     app="registry",
@@ -42,6 +50,14 @@ PLUGIN = AppPlugin(
         Capability(Cap.HOUSEHOLD_EDIT, _("Edit households"), _EDITORS),
         Capability(Cap.AGENT_GRANT, _("Record agents and guardians"), _EDITORS),
         Capability(Cap.AGENT_ACT, _("Act for another person"), {Role.INSURED}),
+        # The history on a person's page: who changed the record, enrolled, added to a household
+        # or group, recorded an agent, looked the number up or revealed it. Masked there for
+        # everyone; the auditor's full view (in clear, logged) is the action log.
+        Capability(
+            PERSON_HISTORY,
+            _("See a person's history on their page"),
+            {Role.OPERATOR, Role.REVIEWER, Role.AUDITOR, Role.SUPERVISOR, Role.ADMIN},
+        ),
     ),
     navigation=(
         NavEntry(_("Insured persons"), "registry:person_list", Cap.PERSON_VIEW, order=100),
@@ -99,6 +115,71 @@ PLUGIN = AppPlugin(
     api_routers=(
         ApiRouter("/persons", "jingban.registry.api:router"),
         ApiRouter("", "jingban.registry.household_api:router"),
+    ),
+    object_types=(
+        ObjectType(
+            "registry.person",
+            _("insured person"),
+            describe=f"{_LOG}:describe_persons",
+            personal=True,
+            url_name="registry:person_detail",
+            capability=Cap.PERSON_VIEW,
+            model="registry.Person",
+            # A person's entries also hold an agent authorisation's snapshot and an account link.
+            models=("registry.AgentAuthorisation",),
+            fields={"name": pgettext_lazy("person", "Name"), "account": _("user account")},
+        ),
+        ObjectType(
+            "registry.household",
+            _("household"),
+            describe=f"{_LOG}:describe_households",
+            url_name="registry:household_detail",
+            capability=Cap.PERSON_VIEW,
+            model="registry.Household",
+        ),
+        ObjectType(
+            "registry.household_member",
+            _("household member"),
+            describe=f"{_LOG}:describe_household_members",
+            personal=True,
+            model="registry.HouseholdMember",
+        ),
+        ObjectType(
+            "registry.enrollment",
+            _("enrollment"),
+            describe=f"{_LOG}:describe_enrollments",
+            personal=True,
+            model="registry.Enrollment",
+        ),
+        ObjectType(
+            "registry.membership",
+            _("group membership"),
+            describe=f"{_LOG}:describe_memberships",
+            personal=True,
+            model="registry.GroupMembership",
+        ),
+        ObjectType(
+            "registry.special_group",
+            _("special group"),
+            describe=f"{_LOG}:describe_groups",
+            model="registry.SpecialGroup",
+        ),
+        ObjectType(
+            "registry.agent_authorisation",
+            _("agent authorisation"),
+            describe=f"{_LOG}:describe_authorisations",
+            personal=True,
+            model="registry.AgentAuthorisation",
+        ),
+    ),
+    log_subjects=(
+        LogSubject(
+            "registry.person",
+            _("insured person"),
+            search=f"{_LOG}:search_subjects",
+            describe=f"{_LOG}:describe_subject",
+            related=f"{_LOG}:related_objects",
+        ),
     ),
     synth=SynthGenerator("registry", "jingban.registry.synth:generate_for_platform"),
     # Fields of the action log's before/after that hold personal data, by object type, and how

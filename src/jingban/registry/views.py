@@ -18,7 +18,7 @@ from jingban.core.errors import ValidationFailed
 from jingban.core.pagination import page_of
 from jingban.core.roles import Cap
 from jingban.core.views.access import AuthedRequest, requires
-from jingban.registry import display, queries, services
+from jingban.registry import display, log_objects, queries, services
 from jingban.registry.forms import PersonForm, RevealForm, SearchForm
 from jingban.registry.models import Person
 from jingban.registry.services.probes import LookupThrottled
@@ -86,7 +86,9 @@ def _detail_context(request: AuthedRequest, person: Person) -> dict[str, object]
 @requires(Cap.PERSON_VIEW)
 def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     person = services.person_in_scope(request.user, pk)
-    return render(request, "registry/person_detail.html", _detail_context(request, person))
+    context = _detail_context(request, person)
+    context.update(log_objects.history_context(request.user, person))
+    return render(request, "registry/person_detail.html", context)
 
 
 @requires(Cap.PERSON_CREATE)

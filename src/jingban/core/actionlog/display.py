@@ -10,8 +10,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
+from jingban.core import plugins
 from jingban.core.actionlog import personal
+from jingban.core.actionlog.sentences import Sentence, choice_label, field_label, sentences
 from jingban.core.models import ActionLog, User
 from jingban.core.roles import Cap
 
@@ -25,6 +28,7 @@ class Change:
     field: str
     before: str
     after: str
+    label: str = ""  # the field's label in the viewer's language
 
 
 @dataclass
@@ -33,6 +37,7 @@ class ShownEntry:
     reason: str
     changes: list[Change] = field(default_factory=list)
     revealed: bool = False  # whether decrypted personal data is shown in clear
+    sentence: Sentence | None = None
 
 
 def _mask_middle(text: str, keep_start: int, keep_end: int, min_hidden: int) -> str:
@@ -93,9 +98,14 @@ class _Shower:
 
     def text(self, item: Any, key: str) -> str:
         shown = self.value(item, key)
-        if shown is None:
+        if shown is None or shown == []:
             return "—"
-        text = shown if isinstance(shown, str) else json.dumps(shown, ensure_ascii=False)
+        if isinstance(shown, list) and all(isinstance(v, str | int) for v in shown):
+            text = pgettext("list separator", ", ").join(
+                str(v) for v in shown
+            )  # a list of codes or names, as a list
+        else:
+            text = shown if isinstance(shown, str) else json.dumps(shown, ensure_ascii=False)
         return text if len(text) <= _VALUE_LIMIT else text[: _VALUE_LIMIT - 1] + "…"
 
     def reason(self, reason: str) -> str:
@@ -111,20 +121,53 @@ class _Shower:
         return mask_free_text(plain)
 
 
+def _value_text(shower: _Shower, object_type: str, key: str, value: Any) -> str:
+    """A stored choice by its label (居民身份证, not ``resident_id``), anything else as shown."""
+    label = choice_label(object_type, key, value)
+    return label if label is not None else shower.text(value, key)
+
+
 def shown_entries(entries: Iterable[ActionLog], viewer: User, *, reveal: bool) -> list[ShownEntry]:
     """Rows ready for a page. ``reveal`` asks for personal values in clear; it is honoured only
     for a viewer with the reveal capability (the caller logs that it showed them)."""
     reveal = reveal and viewer.can(Cap.PERSON_REVEAL)
     declared = personal.personal_fields()
+    rows = list(entries)
+    said = sentences(rows, viewer, reveal=reveal)
     shown = []
-    for entry in entries:
+    for entry in rows:
         shower = _Shower(declared.get(entry.object_type, {}), reveal)
         before, after = entry.before or {}, entry.after or {}
         keys = list(dict.fromkeys([*before, *after]))
+
         changes = [
-            Change(key, shower.text(before.get(key), key), shower.text(after.get(key), key))
+            Change(
+                key,
+                _value_text(shower, entry.object_type, key, before.get(key)),
+                _value_text(shower, entry.object_type, key, after.get(key)),
+                field_label(entry.object_type, key),
+            )
             for key in keys
         ]
         reason = shower.reason(entry.reason)
-        shown.append(ShownEntry(entry, reason, changes, revealed=shower.revealed))
+        sentence = said.get(entry.pk)
+        if reveal and sentence is not None and _names_person(sentence, entry):
+            shower.revealed = True
+        shown.append(
+            ShownEntry(entry, reason, changes, revealed=shower.revealed, sentence=sentence)
+        )
     return shown
+
+
+def _names_person(sentence: Sentence, entry: ActionLog) -> bool:
+    """Whether the sentence names a person (an object type declared ``personal``): showing it
+    in clear counts as showing personal data."""
+    declared = plugins.object_types()
+    named = [(sentence.object, entry.object_type)]
+    if sentence.on_behalf is not None:
+        named.append((sentence.on_behalf, entry.on_behalf_of.partition(":")[0]))
+    for shown, object_type in named:
+        kind = declared.get(object_type)
+        if shown is not None and shown.text and kind is not None and kind.personal:
+            return True
+    return False
