@@ -30,7 +30,8 @@ class BreadcrumbsNode(template.Node):
         if not crumb:
             return ""
         section = context.get("nav_current")
-        home = next((item for item in context.get("nav_items", ()) if item.url == "/"), None)
+        items = context.get("nav_items") or ()
+        home = next((item for item in items if item.url == "/"), None)
         values: dict[str, Any] = {
             "home": home,
             "section": section if section is not None and section is not home else None,
