@@ -31,6 +31,7 @@ from jingban.core.models import User
 from jingban.core.roles import Cap
 from jingban.core.services.calendar import seed_from_chinese_calendar
 from tests.authz import ROLES
+from tests.browser.axe import AxeWatch
 from tests.browser.conftest import DEFAULT_TIMEOUT_MS, LOCALE, TIMEZONE
 from tests.core.test_admin import _admin_expects, _admin_routes
 from tests.core.test_authorization_matrix import ADMIN_FAMILY, PAGES, PUBLIC, _args
@@ -356,3 +357,26 @@ def test_tables_become_labelled_cards_on_a_phone(
     assert before.startswith(f'"{heading.strip()}"'), before
     page.set_viewport_size({"width": 1280, "height": HEIGHT})
     expect(table.locator("thead")).not_to_have_css("position", "absolute")
+
+
+def test_the_phone_layout_passes_axe(
+    page: Page, live_server, personas: Personas, axe_watch: AxeWatch
+) -> None:
+    """The cards, the folded and the opened menu and the breadcrumbs, in 关怀 mode at 360 px,
+    checked by axe-core (the ``page`` fixture's watcher checks every page it leaves)."""
+    User.objects.filter(username="wang").update(care_mode=True)
+    page.set_viewport_size({"width": NARROW, "height": HEIGHT})
+    base = live_server.url
+    page.goto(base + "/login/")
+    page.locator("#id_username").fill("wang")
+    page.locator("#id_password").fill(personas.world.passwords["wang"])
+    page.locator("form.login-form button[type=submit]").click()
+    page.wait_for_url(base + "/")
+    page.get_by_role("button", name="菜单").click()
+    expect(page.locator("nav.site-nav a").first).to_be_visible()
+    axe_watch.check_now(page, "with the menu open")
+    for path in ("/persons/", f"/persons/{personas.in_scope_person.pk}/", "/jobs/"):
+        page.goto(base + path)
+        expect(page.locator("body")).to_have_class("care")
+    checked = {check.url.removeprefix(base) for check in axe_watch.checks}
+    assert {"/", "/persons/", f"/persons/{personas.in_scope_person.pk}/"} <= checked
