@@ -1,14 +1,16 @@
-"""Phone layouts: no page scrolls sideways at 360 and 390 px, in normal and in 关怀 mode; the
-navigation marks the current section; detail pages carry breadcrumbs; the menu folds.
+"""Phone layouts: no page scrolls sideways at 360 and 390 px (nor on a tablet), in normal and in
+关怀 mode; the navigation marks the current section; detail pages carry breadcrumbs; the menu
+folds.
 
 The pages are not a sample: every GET route of the authorization matrix
 (``tests/core/test_authorization_matrix.py`` with every app's ``tests/<app>/matrix.py``, so a
 route an app adds later is measured here without an edit), for every role the matrix lets open
 it, with the object its ``Route.target`` builds in the role's scope; the reference-data admin's
 routes (the matrix's ``admin:`` family) for the reference administrator; and the public pages
-before signing in. Each page is measured at 360 px, then, without loading it again, at 390 px:
-``document.documentElement.scrollWidth <= window.innerWidth``. A failure names the route, the
-role, the mode, the width and the widest elements that stick out.
+before signing in. Each page is loaded and measured at 360 px, then, resized without loading it
+again, at 390, 768 and 1024 px: ``document.documentElement.scrollWidth <= window.innerWidth``.
+A failure names the route, the role, the mode, the width and the widest elements that stick
+out.
 
 Downloads (CSV, xlsx, the stored files) and the JSON routes are left out by their content type,
 and each left-out page is listed with why. One browser context per role signs in once and
@@ -41,6 +43,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 NARROW = 360
 PHONE = 390
+# Phones first, then a tablet upright and on its side: 关怀 mode's text is large there too.
+WIDTHS = (NARROW, PHONE, 768, 1024)
 HEIGHT = 780
 MODES = {False: "normal mode", True: "关怀 care mode"}
 CARE_MIN_PX = 18.0
@@ -185,7 +189,7 @@ def measure(page: Page, stop: Stop, who: str, care: bool, walk: Walk) -> None:
         walk.failures.append(f"{stop.route} as {who}: HTTP {response.status}, not {stop.status}")
         return
     page.wait_for_load_state("load")
-    for width in (NARROW, PHONE):
+    for width in WIDTHS:
         if width != NARROW:
             page.set_viewport_size({"width": width, "height": HEIGHT})
         found = page.evaluate(_MEASURE, OFFENDERS)
@@ -248,7 +252,7 @@ def test_no_page_scrolls_sideways(context: BrowserContext, personas: Personas, r
             measure(page, stop, role, care, walk)
     assert not walk.failures, report(walk)
     # Every page was measured in both modes at both widths; only downloads were left out.
-    assert len(walk.measured) == len(stops) * 4
+    assert len(walk.measured) == len(stops) * len(MODES) * len(WIDTHS)
     assert all(not why.startswith("text/html") for why in walk.skipped.values()), walk.skipped
     assert stops, role
 
