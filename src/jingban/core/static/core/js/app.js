@@ -9,7 +9,8 @@
  * On narrow screens (phones, and 关怀 mode's large text) two things need a script; without it
  * the pages still fit, only less neatly:
  * - The header's tools and the navigation fold behind a 菜单 (menu) button, a disclosure
- *   (aria-expanded) that Escape closes. Without the script they stay open and wrap.
+ *   (aria-expanded) that Escape closes. The stylesheet folds them before this script runs, so
+ *   nothing jumps as a page loads; without scripts, noscript.css keeps them open.
  * - Data tables are shown as stacked cards (jingban.css); each cell gets its column's heading
  *   as data-label, which the stylesheet writes before the value. Explicit table roles keep the
  *   table a table for screen readers once the stylesheet has changed its display. Tables that
@@ -60,8 +61,6 @@
     if (!toggle) {
       return;
     }
-    document.documentElement.classList.add("has-menu");
-    toggle.hidden = false;
     toggle.addEventListener("click", function () {
       setMenu(toggle, toggle.getAttribute("aria-expanded") !== "true");
     });
