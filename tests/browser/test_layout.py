@@ -36,7 +36,13 @@ from tests.authz import ROLES
 from tests.browser.axe import AxeWatch
 from tests.browser.conftest import DEFAULT_TIMEOUT_MS, LOCALE, TIMEZONE
 from tests.core.test_admin import _admin_expects, _admin_routes
-from tests.core.test_authorization_matrix import ADMIN_FAMILY, PAGES, PUBLIC, _args
+from tests.core.test_authorization_matrix import (
+    ADMIN_FAMILY,
+    PAGES,
+    PUBLIC,
+    _args,
+    household,
+)
 from tests.personas import Personas
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -362,23 +368,48 @@ def test_without_scripts_nothing_is_folded(
     context.close()
 
 
+_LABELS = """(table) => [...table.tBodies].flatMap((body) => [...body.rows]).map((row) =>
+    [...row.cells].map((cell) => cell.getAttribute("data-label")))"""
+
+
 def test_tables_become_labelled_cards_on_a_phone(
     context: BrowserContext, personas: Personas
 ) -> None:
     page = context.new_page()
     sign_in(page, "wang", personas.world.passwords["wang"])
-    page.goto("/persons/")
+    page.goto(reverse("registry:household_detail", args=[household(personas, True)]))
     table = page.locator("main table").first
-    first_cell = table.locator("tbody tr").first.locator("td, th").first
-    heading = table.locator("thead th").first.inner_text()
-    expect(first_cell).to_have_attribute("data-label", heading.strip())
-    # The heading row is out of sight, each cell shows its label, the table stays a table.
-    expect(table.locator("thead")).to_have_css("position", "absolute")
+    headings = [h.strip() for h in table.locator("thead th").all_inner_texts()]
+    assert len(headings) > 3, headings
+    # Every cell of every row carries its column's heading; the table stays a table.
+    rows = table.evaluate(_LABELS)
+    assert rows and all(row == headings for row in rows), (headings, rows)
     expect(table).to_have_attribute("role", "table")
+    first_cell = table.locator("tbody td").first
     before = first_cell.evaluate("(c) => getComputedStyle(c, '::before').content")
-    assert before.startswith(f'"{heading.strip()}"'), before
+    assert before.startswith(f'"{headings[0]}"'), before
+    thead = table.locator("thead")
+    expect(thead).to_have_css("position", "absolute")  # out of sight, still read
+    # A tablet keeps the grid in normal mode; 关怀 mode's larger text still wants cards there.
+    page.set_viewport_size({"width": 768, "height": HEIGHT})
+    expect(thead).not_to_have_css("position", "absolute")
+    User.objects.filter(username="wang").update(care_mode=True)
+    page.reload()
+    expect(thead).to_have_css("position", "absolute")
     page.set_viewport_size({"width": 1280, "height": HEIGHT})
-    expect(table.locator("thead")).not_to_have_css("position", "absolute")
+    expect(thead).not_to_have_css("position", "absolute")
+    # A table htmx swaps in later is labelled too.
+    labels = page.evaluate(
+        """() => {
+            const box = document.createElement("div");
+            box.innerHTML = "<table><thead><tr><th>甲</th><th colspan=2>乙</th></tr></thead>"
+                + "<tbody><tr><td>1</td><td>2</td><td>3</td></tr></tbody></table>";
+            document.querySelector("main").append(box);
+            box.dispatchEvent(new CustomEvent("htmx:load", { bubbles: true }));
+            return [...box.querySelectorAll("td")].map((td) => td.getAttribute("data-label"));
+        }"""
+    )
+    assert labels == ["甲", "乙", "乙"]
 
 
 def test_the_phone_layout_passes_axe(
