@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_resolver, reverse
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from jingban.core.models import User
@@ -41,6 +41,7 @@ from tests.core.test_authorization_matrix import (
     PAGES,
     PUBLIC,
     _args,
+    _walk,
     household,
 )
 from tests.personas import Personas
@@ -233,13 +234,23 @@ def context(browser: Browser, live_server) -> Iterator[BrowserContext]:
 
 
 def test_the_routes_include_every_get_page_of_the_matrix(personas: Personas) -> None:
-    """The walk below is the matrix's, not a list of its own: each GET page is some role's."""
+    """The walk is the URL configuration's, through the matrix: every page route but those the
+    matrix calls with POST only is some role's stop, each role's own ones in its scope."""
     seed_from_chinese_calendar([2025], acting_user=None)  # the admin's calendar year to open
-    gets = {name for name, route in PAGES.items() if route.method == "get"}
-    walked = {stop.route for role in ROLES for stop in stops_for(personas, role)}
-    assert gets <= walked
-    assert {"registry:person_detail", "packs:version_trial", "notices:inbox"} <= walked
-    assert any(route.startswith(ADMIN_FAMILY) for route in walked)
+    routes = {name for name, _route in _walk(get_resolver().url_patterns)}
+    pages = {name for name in routes if not name.startswith(("api:", ADMIN_FAMILY))} - PUBLIC
+    posted = {name for name, route in PAGES.items() if route.method != "get"}
+    walked = {role: stops_for(personas, role) for role in ROLES}
+    names = {stop.route for stops in walked.values() for stop in stops}
+    assert {name for name in names if not name.startswith(ADMIN_FAMILY)} == pages - posted
+    assert {"registry:person_detail", "packs:version_trial", "notices:inbox"} <= names
+    # Each role walks exactly what the matrix lets it open: chen its own record, not the list.
+    chen = {stop.route for stop in walked["chen"]}
+    assert "registry:my_record" in chen and "registry:person_list" not in chen
+    admin_pages = {name for name in names if name.startswith(ADMIN_FAMILY)}
+    # The reference-data admin's pages: the administrator's only.
+    assert len(admin_pages) > 20
+    assert all(stop.shell for role in ROLES if role != "admin" for stop in walked[role])
     assert {stop.route for stop in public_stops()} >= {"core:login", "documents:verify"}
 
 
