@@ -68,6 +68,7 @@ _MEASURE = """(limit) => {
         scrollWidth: doc.scrollWidth,
         innerWidth: window.innerWidth,
         care: !!body && body.classList.contains("care"),
+        lang: doc.getAttribute("lang") || "",
         fontSize: body ? parseFloat(getComputedStyle(body).fontSize) : 0,
         offenders: [],
     };
@@ -189,7 +190,9 @@ def html_stops(context: BrowserContext, stops: list[Stop], walk: Walk) -> list[S
     return pages
 
 
-def measure(page: Page, stop: Stop, who: str, care: bool, walk: Walk) -> None:
+def measure(
+    page: Page, stop: Stop, who: str, care: bool, walk: Walk, language: str = "zh-hans"
+) -> None:
     response = page.goto(stop.url)
     assert response is not None
     if response.status != stop.status:
@@ -201,6 +204,8 @@ def measure(page: Page, stop: Stop, who: str, care: bool, walk: Walk) -> None:
             page.set_viewport_size({"width": width, "height": HEIGHT})
         found = page.evaluate(_MEASURE, OFFENDERS)
         walk.measured.append((stop.route, care, width))
+        if stop.shell and found["lang"] != language:
+            walk.failures.append(f"{stop.route} as {who}: lang={found['lang']!r}")
         if stop.shell and found["care"] is not care:
             walk.failures.append(f"{stop.route} as {who}: not in {MODES[care]}")
         if stop.shell and care and found["fontSize"] < CARE_MIN_PX:
@@ -254,11 +259,18 @@ def test_the_routes_include_every_get_page_of_the_matrix(personas: Personas) -> 
     assert {stop.route for stop in public_stops()} >= {"core:login", "documents:verify"}
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_no_page_scrolls_sideways(context: BrowserContext, personas: Personas, role: str) -> None:
+# Every role in Chinese; in English (longer words, fewer places to break a line) the roles that
+# between them open nearly every page: the administrator, the counter operator, the insured.
+WALKS = [(role, "zh-hans") for role in ROLES] + [(role, "en") for role in ("admin", "wang", "chen")]
+
+
+@pytest.mark.parametrize(("role", "language"), WALKS)
+def test_no_page_scrolls_sideways(
+    context: BrowserContext, personas: Personas, role: str, language: str
+) -> None:
     seed_from_chinese_calendar([2025], acting_user=None)
     user = personas.user(role)
-    User.objects.filter(pk=user.pk).update(care_mode=False)
+    User.objects.filter(pk=user.pk).update(care_mode=False, language=language)
     page = context.new_page()
     sign_in(page, role, personas.world.passwords[role])
     walk = Walk([], {}, [])
@@ -266,7 +278,7 @@ def test_no_page_scrolls_sideways(context: BrowserContext, personas: Personas, r
     for care in MODES:
         User.objects.filter(pk=user.pk).update(care_mode=care)
         for stop in stops:
-            measure(page, stop, role, care, walk)
+            measure(page, stop, f"{role} ({language})", care, walk, language)
     assert not walk.failures, report(walk)
     # Every page was measured in both modes at both widths; only downloads were left out.
     assert len(walk.measured) == len(stops) * len(MODES) * len(WIDTHS)
