@@ -16,9 +16,9 @@ from jingban.core.models import User
 from jingban.core.permissions import require_capability
 from jingban.core.roles import Cap
 from jingban.registry import queries
-from jingban.registry.services import probes
 from jingban.registry.documents import normalise_phone
 from jingban.registry.models import AgentAuthorisation, AgentKind, AgentService, Person
+from jingban.registry.services import probes
 
 #: The longest an authorisation may run. Guardianship by court order may be longer; it is
 #: renewed like any other (sample: no source fixes a limit; the bureau sets it).
