@@ -100,7 +100,11 @@ PLUGIN = AppPlugin(
         ApiRouter("/persons", "jingban.registry.api:router"),
         ApiRouter("", "jingban.registry.household_api:router"),
     ),
-    synth=SynthGenerator("registry", "jingban.registry.synth:generate_for_platform"),
+    synth=SynthGenerator(
+        "registry",
+        "jingban.registry.synth:generate_for_platform",
+        loaded="jingban.registry.synth:city_loaded",
+    ),
     # Fields of the action log's before/after that hold personal data, by object type, and how
     # a viewer without the reveal capability sees them: core encrypts them (ADR 0007).
     extra={
