@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from jingban.core import file_errors
 from jingban.core.pack_problems import problem_line
 from jingban.engine.codes import PERSON_CATEGORIES, Condition, CrossRegion, VisitType
 from jingban.engine.medical.batch import Refusal
@@ -187,6 +188,10 @@ def describe_problem(code: str, fallback: str, params: Mapping[str, object]) -> 
     if template is None:
         return fallback
     values = dict(params)
+    if "errno" in values:
+        # The operating system's English text gives way to its reason in the user's language.
+        number = values["errno"]
+        values["error"] = file_errors.reason(number if isinstance(number, int) else None)
     if "field" in values:
         values["field"] = field_label(str(values["field"]))
     return _format(template, values, fallback)

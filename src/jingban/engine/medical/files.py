@@ -106,6 +106,7 @@ def _open_csv(path: Path) -> TextIO:
             f"{path}: cannot be read ({err.strerror or err})",
             path=str(path),
             error=err.strerror or str(err),
+            errno=err.errno,
         ) from err
 
 
@@ -547,6 +548,7 @@ class AtomicFiles:
                 f"{path}: cannot be written ({err.strerror or err})",
                 path=str(path),
                 error=err.strerror or str(err),
+                errno=err.errno,
             ) from err
         self._files.append((path, temporary, stream))
         return stream
