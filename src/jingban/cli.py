@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 # Commands that never touch the database.
@@ -35,7 +37,7 @@ _NO_DATABASE = {
     "adjudicate",
 }
 
-_OVERVIEW_ARGS = ([], ["help"], ["--help"], ["-h"])
+_OVERVIEW_ARGS: tuple[list[str], ...] = ([], ["help"], ["--help"], ["-h"])
 
 
 def _ensure_embedded_database() -> bool:
@@ -160,10 +162,13 @@ def _unknown(command: str) -> bool:
     return True
 
 
-def _plain_command_errors() -> None:
-    """Print a command's ``CommandError`` as its message alone: Django prefixes it with the
-    exception's class name, which is an internal. Only the outermost command's error is caught
-    here (a command may call another and handle its error); ``--traceback`` still raises."""
+@contextmanager
+def _plain_command_errors() -> Iterator[None]:
+    """While the command line runs, print a command's ``CommandError`` as its message alone:
+    Django prefixes it with the exception's class name, which is an internal. Only the
+    outermost command's error is caught (a command may call another and handle its error);
+    ``--traceback`` still raises. Django's own method is back in place afterwards, so that
+    ``call_command`` in the same process raises as documented."""
     from django.core.management.base import BaseCommand, CommandError, SystemCheckError
 
     execute = BaseCommand.execute
@@ -182,6 +187,10 @@ def _plain_command_errors() -> None:
             depth[0] -= 1
 
     BaseCommand.execute = plain  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        BaseCommand.execute = execute  # type: ignore[method-assign]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -208,9 +217,9 @@ def main(argv: list[str] | None = None) -> None:
         started = _ensure_embedded_database()
     from django.core.management import execute_from_command_line
 
-    _plain_command_errors()
     try:
-        execute_from_command_line(argv)
+        with _plain_command_errors():
+            execute_from_command_line(argv)
     except KeyboardInterrupt:
         pass
     finally:

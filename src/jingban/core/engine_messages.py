@@ -171,7 +171,12 @@ def _format(template: Promise, params: Mapping[str, object], fallback: str) -> s
 
 
 def describe(refusal: Refusal) -> str:
-    """Why ``refusal``'s row was not settled, in the active language."""
+    """Why ``refusal``'s row was not settled, in the active language: every problem of the
+    row (a row refused for three columns names the three)."""
+    return "; ".join(_describe_one(problem) for problem in refusal.problems)
+
+
+def _describe_one(refusal: Refusal) -> str:
     template = ROW_MESSAGES.get(refusal.code)
     if template is None:
         return refusal.message
