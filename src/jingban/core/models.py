@@ -304,7 +304,9 @@ class Holiday(models.Model):
         verbose_name_plural = _("holidays")
 
     def __str__(self) -> str:
-        return f"{self.date} {self.name}"
+        from jingban.core.calendar import holiday_name
+
+        return f"{self.date} {holiday_name(self.name)}"
 
 
 class ApiToken(models.Model):
