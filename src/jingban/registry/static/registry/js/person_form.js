@@ -17,7 +17,8 @@
     ["id_sex_helptext", "id_birth_date_helptext"].forEach(function (id) {
       var help = document.getElementById(id);
       if (help) {
-        help.hidden = !carries;
+        // Through the style, not the hidden attribute: the stylesheet shows every hint.
+        help.style.display = carries ? "" : "none";
       }
     });
   }
