@@ -166,3 +166,22 @@ def test_a_non_revealers_number_lookup_is_logged_and_limited(personas: Personas)
     throttled = client.post(f"/persons/{person.pk}/agents/new/", _grant_data(chen.document_number))
     assert throttled.status_code == 400
     assert "过于频繁" in throttled.content.decode()
+
+
+def test_the_api_names_the_agent_by_document_number_too(personas: Personas) -> None:
+    chen = personas.own_person
+    person = personas.in_scope_person
+    client = personas.client("wang")
+    payload = {**_grant_data(chen.document_number), "services": ["view_record"]}
+    response = client.post(
+        f"/api/v1/persons/{person.pk}/agents", data=payload, content_type="application/json"
+    )
+    assert response.status_code == 201, response.content
+    assert AgentAuthorisation.objects.get(person=person).agent_id == chen.account_id
+    nobody = client.post(
+        f"/api/v1/persons/{person.pk}/agents",
+        data={**payload, "agent": ""},
+        content_type="application/json",
+    )
+    assert nobody.status_code == 400
+    assert "agent" in nobody.json()["fields"]
