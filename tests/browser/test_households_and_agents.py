@@ -47,7 +47,8 @@ def test_operator_opens_a_household_and_records_an_agent(
     assert queries.open_household_membership(member).household == household  # type: ignore[union-attr]
 
     page.goto(f"{base}/persons/{head.pk}/agents/new/")
-    page.get_by_label("代办人用户名").fill("chen")
+    # The agent is named as on the letter: by name (or document number), not a user name.
+    page.get_by_label("代办人证件号码或姓名").fill(personas.own_person.name)
     page.get_by_label("查询参保人信息及参保情况").check()
     page.get_by_label("授权依据").fill("授权委托书 2026-009")
     page.get_by_role("button", name="保存").click()

@@ -87,6 +87,18 @@ def test_operator_registers_corrects_and_reveals(
     error = page.locator("#id_document_number_error")
     expect(error).to_contain_text(re.compile("校验"))
     assert not registry_queries.search_persons(personas.user("wang"), "周建国").exists()
+    # The bad checksum is the only error: sex and birth date were rightly left empty.
+    expect(page.locator("#id_sex_error")).to_have_count(0)
+    expect(page.locator("#id_birth_date_error")).to_have_count(0)
+    # "按证件号码识别" is offered only while the document type carries sex and birth date.
+    from_document = page.locator("#id_sex option[value='']")
+    expect(from_document).to_have_text("按证件号码识别")
+    page.locator("#id_document_type").select_option("passport")
+    expect(from_document).to_have_text("— 请选择 —")
+    expect(page.locator("#id_sex_helptext")).to_be_hidden()
+    page.locator("#id_document_type").select_option("resident_id")
+    expect(from_document).to_have_text("按证件号码识别")
+    expect(page.locator("#id_sex_helptext")).to_be_visible()
 
     page.get_by_label("证件号码").fill(number)
     page.get_by_role("button", name="保存").click()

@@ -61,3 +61,91 @@ def test_every_message_has_an_english_source() -> None:
     chinese_only = [e.msgid for e in zh if not e.obsolete and not re.search(r"[A-Za-z]", e.msgid)]
     # Punctuation-only or placeholder-only entries are allowed; ideographs are not.
     assert [m for m in chinese_only if CJK.search(m)] == []
+
+
+# --- and no English in the Chinese pages ---------------------------------------------------------
+
+# Latin words a Chinese page may show: product and format names, and the pattern of a date.
+ALLOWED_LATIN = {"API", "PDF", "CSV", "Excel", "xlsx", "JPEG", "PNG", "MB", "YYYY", "MM", "DD"}
+_LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+_VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "wbr",
+}
+
+
+def visible_latin(html: str) -> list[str]:
+    """Latin words of the text a user reads (scripts, styles and tags left out; titles,
+    labels and placeholders in), less the allowed ones."""
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.parts: list[str] = []
+            self.skip = 0
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            # An element that declares itself English (the language switch's own name) is so
+            # on purpose; so are scripts and styles, which are not read.
+            english = any(k == "lang" and (v or "").startswith("en") for k, v in attrs)
+            opens = tag not in _VOID  # an element without an end tag closes nothing
+            if opens and (tag in ("script", "style") or english or self.skip):
+                self.skip += 1
+            if not self.skip:
+                self.parts += [
+                    v for k, v in attrs if k in ("title", "aria-label", "placeholder") and v
+                ]
+
+        def handle_endtag(self, tag: str) -> None:
+            if self.skip:
+                self.skip -= 1
+
+        def handle_data(self, data: str) -> None:
+            if not self.skip:
+                self.parts.append(data)
+
+    parser = Text()
+    parser.feed(html)
+    words = _LATIN_WORD.findall(" ".join(parser.parts))
+    return [w for w in words if w not in ALLOWED_LATIN]
+
+
+def test_the_scan_sees_english_in_a_page() -> None:
+    page = '<p title="Search">保存 <b>Save</b> PDF</p><script>var x;</script>'
+    assert visible_latin(page) == ["Search", "Save"]
+    assert visible_latin('<a href="?lang=en"><span lang="en">English</span></a> 中文') == []
+    assert visible_latin('<p lang="en">Hi <br> there</p><p>Leak</p>') == ["Leak"]
+
+
+@pytest.mark.parametrize(
+    ("role", "url"),
+    [
+        ("wang", "/persons/new/"),
+        ("wang", "/calendar/?year=2025"),
+        ("admin", "/jobs/"),
+        ("admin", "/admin/"),
+        ("admin", "/admin/core/holiday/"),
+        ("admin", "/admin/core/region/add/"),
+        ("chen", "/"),
+        ("wang", "/"),
+    ],
+)
+def test_chinese_pages_show_no_english(personas, role: str, url: str) -> None:
+    from jingban.core.services.calendar import seed_from_chinese_calendar
+
+    seed_from_chinese_calendar([2025], acting_user=None)
+    response = personas.client(role).get(url)
+    assert response.status_code == 200
+    # Names of the demo's people and places are data; their usernames are not shown.
+    assert visible_latin(response.content.decode()) == []

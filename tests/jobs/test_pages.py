@@ -63,9 +63,14 @@ def test_a_failed_run_shows_its_error_and_a_retry_button(personas: Personas) -> 
     assert "ValueError: line 4: expected name,phone" in html
     assert f'action="{reverse("jobs:run_retry", args=[failed.pk])}"' in html
     assert 'name="csrfmiddlewaretoken"' in html
-    assert '<progress id="run-progress" max="6" value="3"' in html
-    assert "3 of 6 (50%)" in html
+    # A failed run shows a failed state: its own badge colour, no half-filled bar.
+    assert '<span class="badge badge-failed">Failed</span>' in html
+    assert "<progress" not in html
+    assert "Stopped after 3 of 6." in html
     assert "hx-trigger" not in html
+    listing = personas.client("admin", language="en").get(reverse("jobs:run_list"))
+    row = listing.content.decode().split(f">#{failed.pk}</a>", 1)[1].split("</tr>", 1)[0]
+    assert "badge-failed" in row and "3 / 6" not in row
 
     # Wang may see his own failed run of this kind, but not retry it: it needs core.audit.verify.
     own = _run(personas, "wang", JobStatus.FAILED, error="boom")

@@ -145,8 +145,16 @@ def test_the_action_log_verification_runs_as_a_job(personas: Personas, queue) ->
     assert (run.result["checked"], run.result["last_seq"]) == (sealed, sealed)
     assert (run.result["unsealed"], run.result["problem_count"]) == (0, 0)
     assert (run.progress_done, run.progress_total) == (sealed, sealed)
+    # In Chinese the figures carry Chinese labels, never the result's keys.
+    chinese = personas.client("admin").get(reverse("jobs:run_detail", args=[run.pk]))
+    text = chinese.content.decode()
+    assert f"<dt>已核验条目</dt><dd>{sealed}</dd>" in text
+    for key in ("checked", "last_seq", "unsealed", "problem_count", "core.audit.verify"):
+        assert key not in text
     page = personas.client("admin", language="en").get(reverse("jobs:run_detail", args=[run.pk]))
-    assert f"<dt><code>checked</code></dt><dd>{sealed}</dd>" in page.content.decode()
+    html = page.content.decode()
+    assert f"<dt>Entries checked</dt><dd>{sealed}</dd>" in html
+    assert "<dt>Chain intact</dt><dd>yes</dd>" in html
 
 
 def test_a_dead_process_leaves_a_run_that_the_next_worker_marks_failed(

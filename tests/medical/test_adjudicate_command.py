@@ -708,3 +708,45 @@ def test_a_contribution_pack_is_refused_as_settling_no_claim(adjudicate, tmp_pat
     assert run.code == 2
     assert "sample-resident-contributions-2025@1 settles no claim" in run.err
     assert not out.exists()
+
+
+def test_every_bad_column_of_a_row_is_reported(adjudicate, tmp_path: Path, pack: Path) -> None:
+    """A row with three bad columns is refused for the three, each with its field: the errors
+    file has a row per problem, the result's reason and the summary name them all."""
+    bad = "bad,p9,flying,,7,2025-02-30,,400,0,0,general,local"
+    claims = write_claims(tmp_path / "claims.csv", WORKED_GENERAL, bad, POOLING)
+    out, errors = tmp_path / "r.csv", tmp_path / "errors.csv"
+
+    run = adjudicate(
+        "--policy", pack, "--in", claims, "--out", out, "--errors", errors, "--language", "en"
+    )  # fmt: skip
+
+    assert run.code == 1
+    rows = read_csv(errors)
+    assert [(r["line"], r["claim_id"], r["field"], r["code"]) for r in rows] == [
+        ("3", "bad", "visit_type", "claim.bad_visit_type"),
+        ("3", "bad", "hospital_level", "claim.bad_level"),
+        ("3", "bad", "service_date", "claim.bad_date"),
+    ]
+    [rejected] = [r for r in read_csv(out) if r["claim_id"] == "bad"]
+    assert rejected["reason"] == "; ".join(r["message"] for r in rows)
+    assert rejected["reason"].count("; ") == 2
+    assert figures(out)["w1"] == GOOD_FIGURES["w1"]
+    summary = next(line for line in run.err.splitlines() if line.startswith("Line 3"))
+    for row in rows:
+        assert row["message"] in summary
+
+
+def test_every_bad_column_is_parsed_not_only_the_first() -> None:
+    text = "\n".join([HEADER, "x,,inpatient,,3,2025-03-01,2025-13-10,abc,0,0,nobody,local"])
+    result = parse_claims(io.StringIO(text))
+    [refusal] = result.refused
+    assert [(p.field, p.code) for p in refusal.problems] == [
+        ("person_id", "claim.required"),
+        ("discharge_date", "claim.bad_date"),
+        ("total", refusal.problems[2].code),
+        ("person_category", "claim.bad_category"),
+    ]
+    with translation.override("zh-hans"):
+        said = describe(refusal)
+    assert said.count("; ") == 3

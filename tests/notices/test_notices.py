@@ -157,7 +157,7 @@ def test_a_bad_day_is_refused_by_name(personas: Personas) -> None:
         runner.execute(run.pk)
     run.refresh_from_db()
     assert run.status == JobStatus.FAILED
-    assert "day:" in run.error
+    assert "日期：" in run.error  # the parameter by its label, not its key
     assert Notice.objects.count() == 0
 
 

@@ -230,14 +230,25 @@ def test_overlapping_grant_is_refused_and_only_granters_may_grant(personas: Pers
         )
 
 
+def _agent_person(personas: Personas, agent: User, *, but: Person) -> Person:
+    """A Suzhou person other than ``but`` whose account is ``agent``."""
+    holder = next(
+        p
+        for p in personas.world.persons
+        if "320500/" in p.region.path and p.account_id is None and p.pk != but.pk
+    )
+    return services.link_account(holder, agent, acting_user=None)
+
+
 def test_grant_form_shows_an_expired_period_as_a_field_error(personas: Personas) -> None:
     agent = _agent()
     person = personas.in_scope_person
+    holder = _agent_person(personas, agent, but=person)
     client = personas.client("wang", language="en")
     response = client.post(
         f"/persons/{person.pk}/agents/new/",
         {
-            "agent_username": agent.username,
+            "agent": holder.name,
             "kind": "guardian",
             "services": ["view_record"],
             "valid_from": "2020-01-01",
@@ -251,7 +262,7 @@ def test_grant_form_shows_an_expired_period_as_a_field_error(personas: Personas)
     ok = client.post(
         f"/persons/{person.pk}/agents/new/",
         {
-            "agent_username": agent.username,
+            "agent": holder.name,
             "kind": "guardian",
             "services": ["view_record"],
             "valid_from": TODAY.isoformat(),

@@ -22,6 +22,7 @@ from jingban.core.admin_site import (
     field_values,
     site,
 )
+from jingban.core.calendar import holiday_name
 from jingban.core.models import (
     CalendarYear,
     Holiday,
@@ -295,11 +296,15 @@ class HolidayAdmin(ReferenceAdmin):
 
     form = HolidayForm
     fields = ("date", "kind", "name")
-    list_display = ("date", "weekday", "kind", "name")
+    list_display = ("date", "weekday", "kind", "shown_name")
     list_filter = ("kind",)
     date_hierarchy = "date"
     search_fields = ("name",)
     identity_fields = ("date",)
+
+    @admin.display(description=_("name"), ordering="name")
+    def shown_name(self, obj: Holiday) -> str:
+        return holiday_name(obj.name)
 
     @admin.display(description=_("weekday"), ordering="date")
     def weekday(self, obj: Holiday) -> str:

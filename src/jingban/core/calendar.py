@@ -151,6 +151,29 @@ def working_days_between(start: date, end: date) -> int:
     return count
 
 
+# The holidays the ``chinese-calendar`` package names, by its English name. A seeded day stores
+# "English / 中文" (services.calendar); pages and the CLI show the name in the user's language.
+_PACKAGE_HOLIDAYS: dict[str, Message] = {
+    "New Year's Day": _("New Year's Day"),
+    "Spring Festival": _("Spring Festival"),
+    "Tomb-sweeping Day": _("Tomb-sweeping Day"),
+    "Labour Day": _("Labour Day"),
+    "Dragon Boat Festival": _("Dragon Boat Festival"),
+    "National Day": _("National Day"),
+    "Mid-autumn Festival": _("Mid-autumn Festival"),
+    "Anti-Fascist 70th Day": _("70th anniversary of the victory in the War of Resistance"),
+}
+
+
+def holiday_name(stored: str) -> str:
+    """A holiday's name in the active language. A name seeded from the package ("National Day /
+    国庆节", or the English name alone) is translated; a name an administrator typed is theirs
+    and shows as typed."""
+    english = stored.split(" / ", 1)[0].strip()
+    known = _PACKAGE_HOLIDAYS.get(english)
+    return str(known) if known is not None else stored
+
+
 def today() -> date:
     """Today's date (今天) in Asia/Shanghai, where deadlines are counted."""
     return timezone.localdate(timezone=SHANGHAI)

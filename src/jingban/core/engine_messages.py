@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from jingban.core import file_errors
 from jingban.core.pack_problems import problem_line
 from jingban.engine.codes import PERSON_CATEGORIES, Condition, CrossRegion, VisitType
 from jingban.engine.medical.batch import Refusal
@@ -170,7 +171,12 @@ def _format(template: Promise, params: Mapping[str, object], fallback: str) -> s
 
 
 def describe(refusal: Refusal) -> str:
-    """Why ``refusal``'s row was not settled, in the active language."""
+    """Why ``refusal``'s row was not settled, in the active language: every problem of the
+    row (a row refused for three columns names the three)."""
+    return "; ".join(_describe_one(problem) for problem in refusal.problems)
+
+
+def _describe_one(refusal: Refusal) -> str:
     template = ROW_MESSAGES.get(refusal.code)
     if template is None:
         return refusal.message
@@ -187,6 +193,10 @@ def describe_problem(code: str, fallback: str, params: Mapping[str, object]) -> 
     if template is None:
         return fallback
     values = dict(params)
+    if "errno" in values:
+        # The operating system's English text gives way to its reason in the user's language.
+        number = values["errno"]
+        values["error"] = file_errors.reason(number if isinstance(number, int) else None)
     if "field" in values:
         values["field"] = field_label(str(values["field"]))
     return _format(template, values, fallback)

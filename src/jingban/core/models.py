@@ -183,6 +183,10 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.username
 
+    def get_short_name(self) -> str:
+        """What a greeting calls the user (the admin's "Welcome, …"): the display name."""
+        return self.display_name or super().get_short_name()
+
     @property
     def capabilities(self) -> frozenset[str]:
         if not self.is_active:
@@ -300,7 +304,9 @@ class Holiday(models.Model):
         verbose_name_plural = _("holidays")
 
     def __str__(self) -> str:
-        return f"{self.date} {self.name}"
+        from jingban.core.calendar import holiday_name
+
+        return f"{self.date} {holiday_name(self.name)}"
 
 
 class ApiToken(models.Model):

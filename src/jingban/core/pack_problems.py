@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from jingban.core import file_errors
 from jingban.engine.policy import Problem
 
 MESSAGES: Mapping[str, Promise] = {
@@ -58,7 +59,8 @@ MESSAGES: Mapping[str, Promise] = {
     "date_from_datetime_parsing": _("Must be a date written YYYY-MM-DD."),
     "string_type": _("Must be text."),
     "string_too_short": _("Must not be empty."),
-    "string_pattern_mismatch": _("Does not have the expected form (%(pattern)s)."),
+    # The pattern itself is a regular expression: the form is said in words (PATTERN_FORMS).
+    "string_pattern_mismatch": _("Does not have the expected form: %(form)s."),
     "dict_type": _("Must be a mapping of names to values."),
     "model_type": _("Must be a mapping of names to values."),
     "tuple_type": _("Must be a list."),
@@ -95,14 +97,38 @@ MESSAGES: Mapping[str, Promise] = {
 }
 
 
+# The forms the pack header's patterns ask for (engine/policy/header.py), in words.
+PATTERN_FORMS: Mapping[str, Promise] = {
+    r"^[a-z0-9][a-z0-9-]{2,63}$": _(
+        "3 to 64 lower-case Latin letters, digits and hyphens, starting with a letter or digit"
+    ),
+    r"^\d{6}$": _("six digits, the region's administrative code"),
+}
+
+
+def _form(pattern: object) -> str:
+    form = PATTERN_FORMS.get(str(pattern))
+    return str(form if form is not None else _("see the pack format documentation"))
+
+
+def _param(value: object) -> str:
+    # An error met reading the file is said by its reason, never the system's English text.
+    if isinstance(value, OSError | UnicodeDecodeError):
+        return file_errors.describe(value)
+    return str(value)
+
+
 def problem_text(problem: Problem) -> str:
     """What is wrong, in the active language (the engine's English when the code is unknown or
     its parameters do not fit)."""
     message = MESSAGES.get(problem.code)
     if message is None:
         return problem.message
+    params = {k: _param(v) for k, v in problem.params.items()}
+    if problem.code == "string_pattern_mismatch":
+        params["form"] = _form(problem.params.get("pattern"))
     try:
-        return str(message) % {k: str(v) for k, v in problem.params.items()}
+        return str(message) % params
     except (KeyError, TypeError, ValueError):
         return problem.message
 

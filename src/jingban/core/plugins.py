@@ -189,12 +189,15 @@ class SynthGenerator:
     """An app's part of the synthetic city.
 
     ``generate`` names a callable ``(ctx: jingban.core.synth.SynthContext) -> SynthResult``;
-    ``after`` lists the generators (by name) whose rows this one needs.
+    ``after`` lists the generators (by name) whose rows this one needs; ``loaded`` optionally
+    names a callable ``() -> bool`` that says whether this app's part of a city is in the
+    database already (a city loads once: the synthetic city job is then not offered).
     """
 
     name: str
     generate: str
     after: tuple[str, ...] = ()
+    loaded: str = ""
 
 
 @dataclass(frozen=True)

@@ -77,3 +77,14 @@ def generate(
         outcomes=tuple(outcomes.values()),
         seconds=time.perf_counter() - started,
     )
+
+
+def loaded() -> bool:
+    """Whether a synthetic city is in the database already: an installed app's generator says
+    its part is loaded (``SynthGenerator.loaded``). A city loads once into a registry."""
+    for generator in plugins.synth_generators():
+        if generator.loaded:
+            check: Callable[[], bool] = plugins.load(generator.loaded)
+            if check():
+                return True
+    return False

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jingban.core import synthetic
 from jingban.core.actionlog import Report, verify
-from jingban.core.errors import ValidationFailed
+from jingban.core.errors import Message, ValidationFailed
 from jingban.core.roles import Cap
 from jingban.jobs.kinds import JobContext, job_kind
 
@@ -45,7 +45,19 @@ class _Verification(threading.Thread):
         self.checked, self.total = checked, total
 
 
-@job_kind("core.audit.verify", label=_("Verify the action log"), capability=Cap.AUDIT_VERIFY)
+@job_kind(
+    "core.audit.verify",
+    label=_("Verify the action log"),
+    capability=Cap.AUDIT_VERIFY,
+    labels={
+        "ok": _("Chain intact"),
+        "checked": _("Entries checked"),
+        "last_seq": _("Last entry number"),
+        "unsealed": _("Entries not yet sealed"),
+        "problem_count": _("Problems found"),
+        "problems": _("Problems"),
+    },
+)
 def verify_action_log(ctx: JobContext) -> dict[str, object]:
     """Check the action log's hash chain, like ``jingban audit verify``, and report its figures.
 
@@ -81,7 +93,34 @@ def verify_action_log(ctx: JobContext) -> dict[str, object]:
 MAX_SYNTH_PERSONS = 5_000_000
 
 
-@job_kind("core.synth.city", label=_("Generate a synthetic city"), capability=Cap.SYNTH_RUN)
+def _city_unavailable() -> Message | None:
+    if synthetic.loaded():
+        return _(
+            "This registry already holds a synthetic city; a city is loaded once. Start from an "
+            "empty database to generate another."
+        )
+    return None
+
+
+@job_kind(
+    "core.synth.city",
+    label=_("Generate a synthetic city"),
+    capability=Cap.SYNTH_RUN,
+    labels={
+        "persons": _("Persons"),
+        "seed": _("Seed"),
+        "digest": _("Content digest"),
+        "rows": _("Rows written"),
+        "persons_per_second": _("Persons per second"),
+        # The tables of "rows", as the registry's generator names them.
+        "regions": _("Regions"),
+        "households": _("Households"),
+        "household_members": _("Household members"),
+        "enrollments": _("Enrollments"),
+        "memberships": _("Special-group memberships"),
+    },
+    unavailable=_city_unavailable,
+)
 def synth_city(ctx: JobContext, persons: int = 20_000, seed: int = 2025) -> dict[str, object]:
     """Generate a synthetic city with every installed app's generator, progress in rows.
 

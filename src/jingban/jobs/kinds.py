@@ -3,7 +3,12 @@
 An app declares a kind in the module its plugin names in ``jobs`` (imported when the jobs app is
 ready)::
 
-    @job_kind("ltc.settle.month", label=_("Monthly LTC settlement"), capability="ltc.pay.run")
+    @job_kind(
+        "ltc.settle.month",
+        label=_("Monthly LTC settlement"),
+        capability="ltc.pay.run",
+        labels={"month": _("Month"), "region": _("Region"), "persons": _("Persons")},
+    )
     def run(ctx: JobContext, month: str, region: str = "") -> dict[str, object]:
         ...
         ctx.progress(done, total, message=_("Persons"))
@@ -13,7 +18,9 @@ The function runs inside one database transaction that also records the run's su
 make all its changes through the database (no file written half-way that a retry would find),
 must not commit on its own, and must not touch ``ctx.run``. Its keyword parameters are the job's
 parameters; ints, floats, bools and strings given as text (the command line) are converted. It
-returns a JSON-able dict of figures, shown on the run's page.
+returns a JSON-able dict of figures, shown on the run's page under the labels the kind declares
+(``labels``, for parameters and figures alike). A kind that cannot run in some state of the
+system declares ``unavailable``: it is then not offered, and starting it is refused.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ import inspect
 import time
 import typing
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django.core.exceptions import ImproperlyConfigured
@@ -94,6 +101,22 @@ class JobKind:
     function: JobFunction
     # Needed, besides Cap.JOB_RUN, to start or retry a run of this kind.
     capability: str | None = None
+    # The names of the job's parameters and of its result's figures, in the user's language:
+    # the run's page shows these, never the keys.
+    labels: Mapping[str, Message] = field(default_factory=dict, hash=False, compare=False)
+    # Why the job cannot run now (a synthetic city when one is loaded), or None when it can:
+    # a kind that cannot run is not offered, and starting it is refused with this reason.
+    unavailable: Callable[[], Message | None] | None = field(
+        default=None, hash=False, compare=False
+    )
+
+    def label_for(self, key: str) -> str:
+        """The label of a parameter or result figure; the key itself when none is declared."""
+        label = self.labels.get(key)
+        return str(label) if label is not None else key
+
+    def why_unavailable(self) -> Message | None:
+        return self.unavailable() if self.unavailable is not None else None
 
     def parameters(self) -> dict[str, inspect.Parameter]:
         """The job's parameters: the function's keyword parameters after the context."""
@@ -166,12 +189,19 @@ _KINDS: dict[str, JobKind] = {}
 
 
 def job_kind(
-    name: str, *, label: str | Promise, capability: str | None = None
+    name: str,
+    *,
+    label: str | Promise,
+    capability: str | None = None,
+    labels: Mapping[str, Message] | None = None,
+    unavailable: Callable[[], Message | None] | None = None,
 ) -> Callable[[JobFunction], JobFunction]:
-    """Declare ``function`` as the job kind ``name`` (a dotted code, ``app.thing.verb``)."""
+    """Declare ``function`` as the job kind ``name`` (a dotted code, ``app.thing.verb``), with
+    the labels of its parameters and result figures, and the check that says when it cannot
+    run (see ``JobKind``)."""
 
     def declare(function: JobFunction) -> JobFunction:
-        register(JobKind(name, label, function, capability))
+        register(JobKind(name, label, function, capability, dict(labels or {}), unavailable))
         return function
 
     return declare

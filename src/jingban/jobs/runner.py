@@ -148,7 +148,7 @@ def _column(name: str) -> str:
     return field.column
 
 
-def error_text(exc: BaseException) -> str:
+def error_text(exc: BaseException, kind: str = "") -> str:
     """What the run's page and the action log show of an error.
 
     A domain error's own message: written by our services, in the user's language, naming only
@@ -159,8 +159,14 @@ def error_text(exc: BaseException) -> str:
     """
     if isinstance(exc, DomainError):
         parts = [str(exc.message)]
+        declared = get_kind(kind)
         for name, messages in exc.fields.items():
-            parts += [f"{name}: {message}" for message in messages]
+            # A parameter by its label in the user's language, as the run's page shows it.
+            shown = declared.label_for(name) if declared is not None else name
+            parts += [
+                gettext("%(field)s: %(message)s") % {"field": shown, "message": message}
+                for message in messages
+            ]
         text = "\n".join(parts)
     elif isinstance(exc, KeyboardInterrupt):
         text = gettext("Interrupted before it finished.")
@@ -255,7 +261,7 @@ def _run_and_record(
 
 def _record_failure(run: JobRun, exc: BaseException) -> None:
     """Mark the run failed (in the caller's transaction, which holds the run's lock)."""
-    text = error_text(exc)
+    text = error_text(exc, run.kind)
     # Neither the traceback nor an unexpected exception's text, which may quote personal data:
     # its class and the reference the run shows.
     logger.error(

@@ -30,6 +30,9 @@ def _kind_for(acting_user: User | None, name: str) -> JobKind:
         raise ValidationFailed(fields={"kind": [_("There is no job of this kind.")]})
     if not may_start(acting_user, kind):
         raise Forbidden()
+    reason = kind.why_unavailable()
+    if reason is not None:
+        raise Conflict(reason, code="job_unavailable")
     return kind
 
 

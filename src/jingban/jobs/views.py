@@ -24,23 +24,38 @@ _BADGES = {
     JobStatus.QUEUED: "badge-ended",
     JobStatus.RUNNING: "badge-suspended",
     JobStatus.SUCCEEDED: "badge-active",
-    JobStatus.FAILED: "badge-ended error",
+    JobStatus.FAILED: "badge-failed",
 }
 
 
-def _startable(user: User) -> list[JobKind]:
-    """Kinds the user may start from the list page: those that need no parameters."""
-    return [k for k in all_kinds() if may_start(user, k) and not k.needs_parameters]
+def _startable(user: User) -> tuple[list[JobKind], list[tuple[JobKind, str]]]:
+    """Kinds the user may start from the list page (those that need no parameters), and the
+    ones of them that cannot run now, each with the reason: those are not offered."""
+    offered: list[JobKind] = []
+    withheld: list[tuple[JobKind, str]] = []
+    if not user.can(Cap.JOB_RUN):
+        return offered, withheld
+    for kind in all_kinds():
+        if not may_start(user, kind) or kind.needs_parameters:
+            continue
+        reason = kind.why_unavailable()
+        if reason is None:
+            offered.append(kind)
+        else:
+            withheld.append((kind, str(reason)))
+    return offered, withheld
 
 
 def _list_context(request: AuthedRequest) -> dict[str, object]:
     runs = queries.runs_for(request.user)
     page = page_of(request, runs, PAGE_SIZE)
+    offered, withheld = _startable(request.user)
     return {
         "page_obj": page,
         "rows": [(run, _BADGES[JobStatus(run.status)]) for run in page.object_list],
         "total": page.paginator.count,
-        "startable": _startable(request.user) if request.user.can(Cap.JOB_RUN) else [],
+        "startable": offered,
+        "withheld": withheld,
     }
 
 
@@ -55,7 +70,7 @@ def run_start(request: AuthedRequest) -> HttpResponse:
     kind = request.POST.get("kind", "")
     try:
         run = services.enqueue(request.user, kind, {})
-    except ValidationFailed as err:
+    except (ValidationFailed, Conflict) as err:
         context = _list_context(request)
         context["start_errors"] = [str(m) for msgs in err.fields.values() for m in msgs] or [
             str(err.message)
@@ -65,22 +80,31 @@ def run_start(request: AuthedRequest) -> HttpResponse:
     return redirect("jobs:run_detail", pk=run.pk)
 
 
-def _result_rows(run: JobRun) -> list[tuple[str, str]]:
-    rows = []
-    for name, value in (run.result or {}).items():
-        if isinstance(value, list):
-            shown = "; ".join(
-                " · ".join(str(v) for v in item.values() if v is not None)
-                if isinstance(item, dict)
-                else str(item)
-                for item in value[:20]
-            )
-            rows.append((name, shown or "—"))
-        elif isinstance(value, bool):
-            rows.append((name, _("yes") if value else _("no")))
-        else:
-            rows.append((name, str(value)))
-    return rows
+def _label(kind: JobKind | None, key: str) -> str:
+    return kind.label_for(key) if kind is not None else key
+
+
+def _shown(kind: JobKind | None, value: object) -> str:
+    """A parameter or figure for the page: lists item by item (a problem by its description,
+    not its code), mappings with their keys labelled, yes/no for booleans."""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        items = [
+            str(item.get("detail") or " · ".join(str(v) for v in item.values() if v is not None))
+            if isinstance(item, dict)
+            else str(item)
+            for item in value[:20]
+        ]
+        return "; ".join(items) or "—"
+    if isinstance(value, dict):
+        return "; ".join(f"{_label(kind, str(k))} {_shown(kind, v)}" for k, v in value.items())
+    return str(value)
+
+
+def _labelled(kind: JobKind | None, values: dict[str, object] | None) -> list[tuple[str, str]]:
+    """The run's parameters or result figures under the labels its kind declares."""
+    return [(_label(kind, name), _shown(kind, value)) for name, value in (values or {}).items()]
 
 
 def _detail_context(request: AuthedRequest, run: JobRun) -> dict[str, object]:
@@ -88,8 +112,8 @@ def _detail_context(request: AuthedRequest, run: JobRun) -> dict[str, object]:
     return {
         "run": run,
         "badge": _BADGES[JobStatus(run.status)],
-        "params": sorted(run.params.items()),
-        "result_rows": _result_rows(run),
+        "params": _labelled(kind, dict(sorted(run.params.items()))),
+        "result_rows": _labelled(kind, run.result),
         "can_retry": run.status == JobStatus.FAILED
         and kind is not None
         and may_start(request.user, kind),

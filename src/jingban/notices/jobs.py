@@ -27,7 +27,21 @@ def _day(day: str) -> dt.date:
         raise ValidationFailed(fields={"day": [_("Enter a date as YYYY-MM-DD.")]}) from None
 
 
-@job_kind("notices.remind", label=_("Send reminders"))
+@job_kind(
+    "notices.remind",
+    label=_("Send reminders"),
+    labels={
+        "day": _("Day"),
+        "sources": _("Sources asked"),
+        "reminders": _("Reminders found"),
+        "created": _("Notices created"),
+        "already_delivered": _("Already delivered"),
+        "resolved": _("Resolved"),
+        "reopened": _("Reopened"),
+        "skipped": _("Skipped"),
+        "recipients": _("Recipients"),
+    },
+)
 def remind(ctx: JobContext, day: str = "") -> dict[str, object]:
     """Collect the reminders of every source declared by the installed apps (for ``day``,
     today by default) and record the new ones as notices. A source that fails fails the run:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from jingban.core.admin_site import ReferenceAdmin, site
+from jingban.core.models import SchemeKind
 from jingban.registry.models import SpecialGroup
 
 
@@ -21,7 +23,13 @@ class SpecialGroupAdmin(ReferenceAdmin):
 
     audit_type = "registry.special_group"
     fields = ("code", "name_zh", "name_en", "tier", "scheme_kinds")
-    list_display = ("code", "name_zh", "name_en", "tier", "scheme_kinds")
+    list_display = ("code", "name_zh", "name_en", "tier", "scheme_kind_labels")
     list_filter = ("tier",)
     search_fields = ("code", "name_zh", "name_en")
     identity_fields = ("code",)
+
+    @admin.display(description=_("relevant to schemes"))
+    def scheme_kind_labels(self, obj: SpecialGroup) -> str:
+        """The scheme kinds by their names in the user's language, not their codes."""
+        labels = dict(SchemeKind.choices)
+        return "、".join(str(labels.get(kind, kind)) for kind in obj.scheme_kinds) or "—"

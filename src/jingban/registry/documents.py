@@ -55,6 +55,7 @@ from jingban.registry.models import DocumentType
 __all__ = [
     "EARLIEST_BIRTH_DATE",
     "DocumentFacts",
+    "carries_sex_and_birth_date",
     "mask_document",
     "mask_phone",
     "normalise_phone",
@@ -99,6 +100,12 @@ class DocumentFacts:
     number: str
     birth_date: date | None
     sex: str | None
+
+
+def carries_sex_and_birth_date(document_type: str) -> bool:
+    """Whether a valid number of this document type gives its holder's sex and birth date
+    (every type but the passport), so that a form may leave those two fields empty."""
+    return document_type in DocumentType.values and document_type != DocumentType.PASSPORT
 
 
 def _number_error(message: Message) -> ValidationFailed:

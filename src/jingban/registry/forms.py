@@ -11,6 +11,7 @@ from jingban.core.forms import DomainForm, add_domain_errors
 from jingban.core.models import User
 from jingban.core.queries import regions_for
 from jingban.registry import display
+from jingban.registry.documents import carries_sex_and_birth_date
 from jingban.registry.models import (
     AgentKind,
     AgentService,
@@ -23,6 +24,8 @@ from jingban.registry.models import (
 from jingban.registry.services import AuthorisationInput, PersonInput
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+_FROM_DOCUMENT = _("From the document")
+_CHOOSE = _("— choose —")
 
 
 class PersonForm(forms.Form):
@@ -37,7 +40,7 @@ class PersonForm(forms.Form):
     sex = forms.ChoiceField(
         label=_("Sex"),
         required=False,
-        choices=[("", _("From the document")), *Sex.choices],
+        choices=[("", _FROM_DOCUMENT), *Sex.choices],
         help_text=_("Leave empty when the document number carries it."),
     )
     birth_date = forms.DateField(
@@ -69,6 +72,7 @@ class PersonForm(forms.Form):
             kwargs.setdefault("initial", self.initial_for(person))
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.person = person
+        self._offer_from_document()
         self.fields["region"].choices = [("", "—")] + [  # type: ignore[attr-defined]
             (r.code, f"{r.code} {r.name}") for r in regions_for(user).order_by("path")
         ]
@@ -92,6 +96,28 @@ class PersonForm(forms.Form):
             ) % {"masked": shown.phone}
         else:
             del self.fields["clear_phone"]
+
+    def _offer_from_document(self) -> None:
+        """ "From the document" is offered for sex and birth date only while the chosen document
+        type carries them (not for a passport). The page's script (person_form.js) switches
+        the offer when the user changes the type; the labels it needs travel as data
+        attributes."""
+        if self.is_bound:
+            chosen = str(self.data.get("document_type") or "")
+        else:
+            chosen = str(self.initial.get("document_type") or DocumentType.choices[0][0])
+        derived = carries_sex_and_birth_date(chosen)
+        self.fields["document_type"].widget.attrs["data-derived-types"] = " ".join(
+            t for t in DocumentType.values if carries_sex_and_birth_date(t)
+        )
+        sex = self.fields["sex"]
+        sex.widget.attrs.update(
+            {"data-derived-label": str(_FROM_DOCUMENT), "data-blank-label": str(_CHOOSE)}
+        )
+        sex.choices = [("", _FROM_DOCUMENT if derived else _CHOOSE), *Sex.choices]  # type: ignore[attr-defined]
+        if not derived:
+            sex.help_text = ""
+            self.fields["birth_date"].help_text = ""
 
     @classmethod
     def initial_for(cls, person: Person) -> dict[str, object]:
@@ -154,7 +180,10 @@ class MemberForm(DomainForm):
         max_length=32,
         help_text=_("The person must already be registered."),
     )
-    relation = forms.ChoiceField(label=_("Relation to the head"), choices=Relation.choices)
+    # No default: the relation is the operator's to state, never a guess the form makes.
+    relation = forms.ChoiceField(
+        label=_("Relation to the head"), choices=[("", _CHOOSE), *Relation.choices]
+    )
     joined_on = forms.DateField(label=_("Joined on"), widget=_DATE)
 
 
@@ -164,10 +193,13 @@ class LeaveForm(DomainForm):
 
 
 class AuthorisationForm(DomainForm):
-    agent_username = forms.CharField(
-        label=_("Agent's user name"),
-        max_length=150,
-        help_text=_("The agent signs in with their own account."),
+    agent = forms.CharField(
+        label=_("Agent's document number or name"),
+        max_length=100,
+        help_text=_(
+            "As on the letter of authorisation. The agent must be registered with an account: "
+            "they sign in with it to act for the person."
+        ),
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=AgentKind.choices)
     relation = forms.CharField(
@@ -192,7 +224,7 @@ class AuthorisationForm(DomainForm):
     def to_input(self) -> AuthorisationInput:
         d = self.cleaned_data
         return AuthorisationInput(
-            agent_username=d["agent_username"],
+            agent=d["agent"],
             kind=d["kind"],
             services=tuple(d["services"]),
             valid_from=d["valid_from"],

@@ -109,7 +109,15 @@ def _authorisation_examples(schema: dict[str, object]) -> None:
 class AuthorisationIn(Schema):
     model_config = ConfigDict(json_schema_extra=_authorisation_examples)  # type: ignore[typeddict-item]
 
-    agent_username: str = Field(max_length=150)
+    agent: str = Field(
+        "",
+        max_length=100,
+        description="The agent's document number or name, as on the letter of authorisation "
+        "(a number lookup is logged and limited like a search by number)",
+    )
+    agent_username: str = Field(
+        "", max_length=150, description="Or the agent's account user name, when no agent is given"
+    )
     kind: AgentKind
     services: list[AgentService] = Field(max_length=10)
     valid_from: dt.date
@@ -265,6 +273,7 @@ def authorisation_create(
     user = api_user(request, Cap.AGENT_GRANT)
     person = services.person_in_scope(user, pk)
     data = services.AuthorisationInput(
+        agent=payload.agent,
         agent_username=payload.agent_username,
         kind=payload.kind,
         services=tuple(payload.services),

@@ -181,7 +181,11 @@ PLUGIN = AppPlugin(
             related=f"{_LOG}:related_objects",
         ),
     ),
-    synth=SynthGenerator("registry", "jingban.registry.synth:generate_for_platform"),
+    synth=SynthGenerator(
+        "registry",
+        "jingban.registry.synth:generate_for_platform",
+        loaded="jingban.registry.synth:city_loaded",
+    ),
     # Fields of the action log's before/after that hold personal data, by object type, and how
     # a viewer without the reveal capability sees them: core encrypts them (ADR 0007).
     extra={

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -15,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jingban.core import queries
-from jingban.core.calendar import today
+from jingban.core.calendar import holiday_name, today
 from jingban.core.errors import DomainError, ValidationFailed
-from jingban.core.models import HolidayKind, User
+from jingban.core.models import Holiday, HolidayKind, User
 from jingban.core.roles import Cap
 from jingban.core.services.calendar import MAX_YEAR, MIN_YEAR, add_year, remove_day, set_day
 
@@ -55,6 +56,14 @@ def _parse_year(raw: str) -> int:
         return int(raw.strip())
     except ValueError:
         raise ValidationFailed(fields={"year": [_("Enter a year, e.g. 2027.")]}) from None
+
+
+def _labelled(days: Iterable[Holiday]) -> list[Holiday]:
+    """The days, each with ``label``: its name in the user's language (``holiday_name``)."""
+    shown = list(days)
+    for day in shown:
+        day.label = holiday_name(day.name)  # type: ignore[attr-defined]
+    return shown
 
 
 @login_required
@@ -116,7 +125,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
             "year": year,
             "covered": year in covered_years,
             "covered_years": covered_years,
-            "days": queries.holidays(year).order_by("date"),
+            "days": _labelled(queries.holidays(year).order_by("date")),
             "can_edit": can_edit,
             "kinds": HolidayKind.choices,
             "min_year": MIN_YEAR,

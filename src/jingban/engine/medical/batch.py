@@ -81,7 +81,8 @@ def settlement_order(line: int, claim: Claim) -> SettlementKey:
 @dataclass(frozen=True, slots=True)
 class Refusal:
     """Why one row was not settled: where, which field, a stable code, an English message and
-    the parameters a translated message needs."""
+    the parameters a translated message needs. A row with several bad columns is refused for
+    all of them: the first here, the others in ``also`` (each a refusal of the same row)."""
 
     line: int
     claim_id: str
@@ -89,6 +90,14 @@ class Refusal:
     code: str
     message: str
     params: Mapping[str, object] = default(default_factory=dict)
+    also: tuple[Refusal, ...] = ()
+
+    @property
+    def problems(self) -> tuple[Refusal, ...]:
+        """Every problem of the row, one refusal each (none with ``also``)."""
+        if not self.also:
+            return (self,)
+        return (replace(self, also=()), *self.also)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ import os
 import re
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
@@ -106,6 +106,7 @@ def _open_csv(path: Path) -> TextIO:
             f"{path}: cannot be read ({err.strerror or err})",
             path=str(path),
             error=err.strerror or str(err),
+            errno=err.errno,
         ) from err
 
 
@@ -235,8 +236,12 @@ def iter_claims(stream: TextIO, source: str = "<claims>") -> Iterator[tuple[int,
             continue
         try:
             yield line, _claim(cells)
-        except _BadField as err:
-            yield line, Refusal(line, claim_id, err.field, err.code, str(err), err.params)
+        except _BadFields as err:
+            first, *others = (
+                Refusal(line, claim_id, bad.field, bad.code, str(bad), bad.params)
+                for bad in err.fields
+            )
+            yield line, replace(first, also=tuple(others))
 
 
 def _required(cells: Mapping[str, str], name: str) -> str:
@@ -293,20 +298,30 @@ def _amount(cells: Mapping[str, str], name: str, *, required: bool) -> int:
         raise _BadField(name, err.code, str(err), value=value) from None
 
 
-def _claim(cells: Mapping[str, str]) -> Claim:
-    claim_id = _required(cells, "claim_id")
-    person_id = _required(cells, "person_id")
+class _BadFields(Exception):
+    """Every bad column of one row, in the order of ``CLAIM_COLUMNS``."""
+
+    def __init__(self, fields: list[_BadField]) -> None:
+        self.fields = fields
+        super().__init__("; ".join(str(f) for f in fields))
+
+
+_T = TypeVar("_T")
+
+
+def _visit_type(cells: Mapping[str, str]) -> VisitType | None:
     _required(cells, "visit_type")
-    visit_type = _choice(cells, "visit_type", VisitType, "claim.bad_visit_type")
-    condition = _choice(cells, "condition", Condition, "claim.bad_condition")
+    return _choice(cells, "visit_type", VisitType, "claim.bad_visit_type")
+
+
+def _level(cells: Mapping[str, str]) -> int:
     level_text = _required(cells, "hospital_level")
     if level_text not in ("1", "2", "3"):
         raise _BadField("hospital_level", "claim.bad_level", "must be 1, 2 or 3", value=level_text)
-    service_date = _date(cells, "service_date", required=True)
-    discharge_date = _date(cells, "discharge_date", required=False)
-    total = _amount(cells, "total", required=True)
-    out_of_scope = _amount(cells, "out_of_scope", required=False)
-    class_b = _amount(cells, "class_b", required=False)
+    return int(level_text)
+
+
+def _category(cells: Mapping[str, str]) -> str:
     category = cells["person_category"].strip().lower() or "general"
     if category not in PERSON_CATEGORIES:
         choices = ", ".join(PERSON_CATEGORIES)
@@ -317,13 +332,46 @@ def _claim(cells: Mapping[str, str]) -> Claim:
             value=cells["person_category"].strip(),
             choices=choices,
         )
-    cross_region = _choice(cells, "cross_region", CrossRegion, "claim.bad_cross_region", "local")
+    return category
+
+
+def _claim(cells: Mapping[str, str]) -> Claim:
+    """The claim of a row, or ``_BadFields`` naming every bad column of it (not only the
+    first): whoever fixes the file fixes the row once."""
+    bad: list[_BadField] = []
+
+    def take(parse: Callable[[], _T]) -> _T | None:
+        try:
+            return parse()
+        except _BadField as err:
+            bad.append(err)
+            return None
+
+    claim_id = take(lambda: _required(cells, "claim_id"))
+    person_id = take(lambda: _required(cells, "person_id"))
+    visit_type = take(lambda: _visit_type(cells))
+    condition = take(lambda: _choice(cells, "condition", Condition, "claim.bad_condition"))
+    level = take(lambda: _level(cells))
+    service_date = take(lambda: _date(cells, "service_date", required=True))
+    discharge_date = take(lambda: _date(cells, "discharge_date", required=False))
+    total = take(lambda: _amount(cells, "total", required=True))
+    out_of_scope = take(lambda: _amount(cells, "out_of_scope", required=False))
+    class_b = take(lambda: _amount(cells, "class_b", required=False))
+    category = take(lambda: _category(cells))
+    cross_region = take(
+        lambda: _choice(cells, "cross_region", CrossRegion, "claim.bad_cross_region", "local")
+    )
+    if bad:
+        raise _BadFields(bad)
+    assert claim_id is not None and person_id is not None and category is not None
     assert visit_type is not None and cross_region is not None and service_date is not None
+    assert level is not None and total is not None
+    assert out_of_scope is not None and class_b is not None
     return Claim(
         claim_id=claim_id,
         person_id=person_id,
         visit_type=visit_type,
-        hospital_level=int(level_text),
+        hospital_level=level,
         service_date=service_date,
         total=total,
         out_of_scope=out_of_scope,
@@ -389,7 +437,7 @@ def parse_accumulators(
 
 
 def _english(refusal: Refusal) -> str:
-    return refusal.message
+    return "; ".join(problem.message for problem in refusal.problems)
 
 
 class ResultWriter:
@@ -471,14 +519,16 @@ class ErrorWriter:
         self._writer.writerow(ERROR_COLUMNS)
 
     def write(self, refusal: Refusal) -> None:
-        self._writer.writerow(
+        """One row per problem: a row refused for three columns has three."""
+        self._writer.writerows(
             (
-                refusal.line,
-                refusal.claim_id,
-                refusal.field,
-                refusal.code,
-                self._describe(refusal),
+                problem.line,
+                problem.claim_id,
+                problem.field,
+                problem.code,
+                self._describe(problem),
             )
+            for problem in refusal.problems
         )
 
 
@@ -547,6 +597,7 @@ class AtomicFiles:
                 f"{path}: cannot be written ({err.strerror or err})",
                 path=str(path),
                 error=err.strerror or str(err),
+                errno=err.errno,
             ) from err
         self._files.append((path, temporary, stream))
         return stream

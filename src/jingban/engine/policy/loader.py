@@ -163,14 +163,18 @@ class PolicyPack:
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe loader that refuses a key written twice in one mapping: in a pack, the second
-    figure would silently win over the first."""
+    """A safe loader that refuses a key written twice in one mapping (in a pack, the second
+    figure would silently win over the first) and a date-shaped value that is no date. Each is
+    a problem at its line, collected in ``problems`` so that the rest of the pack is still
+    read and checked: one run reports every problem."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.problems: list[Problem] = []
 
 
-class _DuplicateKey(yaml.constructor.ConstructorError):
-    def __init__(self, key: object, mark: yaml.Mark) -> None:
-        self.key = key
-        super().__init__(None, None, f"key {key!r} is written twice", mark)
+def _line(mark: yaml.Mark | None) -> int | None:
+    return mark.line + 1 if mark is not None else None
 
 
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -178,23 +182,36 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in seen:
-            raise _DuplicateKey(key, key_node.start_mark)
+            loader.problems.append(
+                Problem(
+                    "",
+                    _line(key_node.start_mark),
+                    f"key {key!r} is written twice",
+                    "pack.duplicate_key",
+                    {"key": repr(key)},
+                )
+            )
         seen.add(key)
     return loader.construct_mapping(node, deep=True)
 
 
 def _construct_date(loader: _UniqueKeyLoader, node: yaml.ScalarNode) -> object:
-    """A date-shaped scalar that is no date (2025-13-01) is a problem at its line, not a crash."""
+    """A date-shaped scalar that is no date (2025-13-01) is a problem at its line, not a crash;
+    the text stands in for it, and the checks of its field are not repeated (same line)."""
     try:
         return loader.construct_yaml_timestamp(node)
-    except ValueError as err:
-        raise _BadDate(str(node.value), node.start_mark) from err
-
-
-class _BadDate(yaml.constructor.ConstructorError):
-    def __init__(self, value: str, mark: yaml.Mark) -> None:
-        self.value = value
-        super().__init__(None, None, f"{value} is not a date", mark)
+    except ValueError:
+        value = str(node.value)
+        loader.problems.append(
+            Problem(
+                "",
+                _line(node.start_mark),
+                f"{value} is not a date",
+                "pack.bad_date",
+                {"value": value},
+            )
+        )
+        return value
 
 
 _UniqueKeyLoader.add_constructor(
@@ -204,14 +221,23 @@ _UniqueKeyLoader.add_constructor(
 _UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_date)
 
 
-def _strip_notes(data: object, path: tuple[object, ...], out: list[Figure], layout: int) -> object:
-    """Replace every ``{value: …, sample: …}`` figure by its value, collecting the figures."""
+def _strip_notes(
+    data: object,
+    path: tuple[object, ...],
+    out: list[Figure],
+    layout: int,
+    errors: list[_NoteError],
+) -> object:
+    """Replace every ``{value: …, sample: …}`` figure by its value, collecting the figures. A
+    bad sample flag or note is collected in ``errors`` and the walk goes on, so that every one
+    is reported (the figure keeps its value; the bad flag or note is left out)."""
     if isinstance(data, Mapping):
         keys = set(data)
         if "value" in keys and keys <= _NOTE_KEYS:
             sample = data.get("sample", False)
             if not isinstance(sample, bool):
-                raise _NoteError(path, "sample must be true or false", "pack.sample_flag")
+                errors.append(_NoteError(path, "sample must be true or false", "pack.sample_flag"))
+                sample = False
             value = data["value"]
             note = NO_NOTE
             written = data.get("note") or data.get("source")
@@ -220,12 +246,12 @@ def _strip_notes(data: object, path: tuple[object, ...], out: list[Figure], layo
                 try:
                     note = Note(*parse_note(written, layout))
                 except LayoutProblem as err:
-                    raise _NoteError(where, str(err), err.code) from err
+                    errors.append(_NoteError(where, str(err), err.code))
             out.append(Figure(path_text(path), value, sample, note))
             return value
-        return {k: _strip_notes(v, (*path, k), out, layout) for k, v in data.items()}
+        return {k: _strip_notes(v, (*path, k), out, layout, errors) for k, v in data.items()}
     if isinstance(data, list):
-        return [_strip_notes(v, (*path, i), out, layout) for i, v in enumerate(data)]
+        return [_strip_notes(v, (*path, i), out, layout, errors) for i, v in enumerate(data)]
     if isinstance(data, (int, float)) and not isinstance(data, bool) and path not in _NOT_FIGURES:
         out.append(Figure(path_text(path), data, False))
     return data
@@ -298,27 +324,43 @@ def _check_shape(text: str) -> None:
             depth -= 1
 
 
+def _parse(text: str) -> tuple[yaml.Node | None, object, list[Problem]]:
+    """The composed document, its data and the problems met reading it (keys written twice,
+    dates that are no dates). Text that is not YAML at all raises ``yaml.YAMLError``."""
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    loader = _UniqueKeyLoader(text)
+    try:
+        data = loader.get_single_data()
+    finally:
+        loader.dispose()
+    return node, data, loader.problems
+
+
+def _with(found: list[Problem], more: list[Problem]) -> list[Problem]:
+    """``found`` and then ``more``, less those of ``more`` on a line already reported: a date
+    that is no date is not also "not a date" to the schema."""
+    lines = {p.line for p in found if p.line is not None}
+    return found + [p for p in more if p.line is None or p.line not in lines]
+
+
 def load_pack_text(text: str, *, source: str = "<text>") -> PolicyPack:
-    """Parse, validate and hash a pack. Raises ``PackError`` naming every problem found."""
+    """Parse, validate and hash a pack. Raises ``PackError`` naming every problem found: the
+    reading goes on past a key written twice, a bad date, a bad sample flag or note, so that
+    the schema still checks the rest (``PackError`` lists the first ``MAX_PROBLEMS``). Only
+    text that is not YAML, or not a pack's shape at all, stops at its first problem."""
     try:
         _check_shape(text)
-        node = yaml.compose(text, Loader=_UniqueKeyLoader)
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a safe loader)
+        node, data, found = _parse(text)
     except _Shape as err:
         raise PackError(source, [Problem("", err.line, str(err), err.code)]) from err
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(err, "problem", None) or str(err)
-        if isinstance(err, _DuplicateKey):
-            found = Problem("", line, problem, "pack.duplicate_key", {"key": repr(err.key)})
-        elif isinstance(err, _BadDate):
-            found = Problem("", line, problem, "pack.bad_date", {"value": err.value})
-        else:
-            found = Problem(
-                "", line, f"not valid YAML: {problem}", "pack.yaml", {"problem": problem}
-            )
-        raise PackError(source, [found]) from err
+        found_yaml = Problem(
+            "", line, f"not valid YAML: {problem}", "pack.yaml", {"problem": problem}
+        )
+        raise PackError(source, [found_yaml]) from err
     if not isinstance(data, dict):
         raise PackError(
             source, [Problem("", 1, "a pack is a mapping of names to values", "pack.not_mapping")]
@@ -327,14 +369,14 @@ def load_pack_text(text: str, *, source: str = "<text>") -> PolicyPack:
         layout = layout_of(data)
     except LayoutProblem as err:
         problem = Problem(err.path, line_of(node, (err.path,)), str(err), err.code, err.params)
-        raise PackError(source, [problem]) from err
+        raise PackError(source, _with(found, [problem])) from err
     figures: list[Figure] = []
-    try:
-        stripped = _strip_notes(data, (), figures, layout)
-    except _NoteError as err:
-        where = path_text(err.path)
-        problem = Problem(where, line_of(node, err.path), str(err), err.code)
-        raise PackError(source, [problem]) from err
+    note_errors: list[_NoteError] = []
+    stripped = _strip_notes(data, (), figures, layout, note_errors)
+    found = _with(
+        found,
+        [Problem(path_text(e.path), line_of(node, e.path), str(e), e.code) for e in note_errors],
+    )
     assert isinstance(stripped, dict)
     try:
         plain = upgrade(stripped, layout)
@@ -342,11 +384,14 @@ def load_pack_text(text: str, *, source: str = "<text>") -> PolicyPack:
         # Without its family the rules cannot be checked; the header still can.
         problem = Problem(err.path, line_of(node, (err.path,)), str(err), err.code, err.params)
         header = header_problems(stripped, node, layout, skip={err.path})
-        raise PackError(source, [problem, *header]) from err
+        raise PackError(source, _with(found, [problem, *header])) from err
     try:
         rules = PACK_RULES.validate_python(plain, context={"layout": layout})
     except ValidationError as err:
-        raise PackError(source, validation_problems(err, plain, node, layout)) from err
+        problems = _with(found, validation_problems(err, plain, node, layout))
+        raise PackError(source, problems) from err
+    if found:
+        raise PackError(source, found)
     return PolicyPack(
         rules=rules,
         hash=content_hash(_stringify_keys(data)),

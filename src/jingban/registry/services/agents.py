@@ -18,21 +18,75 @@ from jingban.core.roles import Cap
 from jingban.registry import queries
 from jingban.registry.documents import normalise_phone
 from jingban.registry.models import AgentAuthorisation, AgentKind, AgentService, Person
+from jingban.registry.services import probes
 
 #: The longest an authorisation may run. Guardianship by court order may be longer; it is
 #: renewed like any other (sample: no source fixes a limit; the bureau sets it).
 MAX_AUTHORISATION_DAYS = 5 * 366
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AuthorisationInput:
-    agent_username: str
+    """The agent is named by ``agent``, the agent's own document number or name as the counter
+    sees them on the letter of authorisation (the form), or by ``agent_username``, the account's
+    user name (the API and the demo). ``agent`` wins when both are given."""
+
     kind: str
     services: tuple[str, ...]
     valid_from: dt.date
     valid_to: dt.date
     basis: str
     relation: str = ""
+    agent: str = ""
+    agent_username: str = ""
+
+
+def _agent_by_person(acting_user: User, text: str) -> tuple[User | None, Message | None]:
+    """The account of the person the counter names as agent: by whole document number (a
+    lookup logged and limited like a number search, for a user who may not reveal numbers),
+    or else by exact name. The person must be registered in the user's area and have an
+    account to sign in with."""
+    term = probes.number_term(text)
+    if term is not None:
+        try:
+            person = probes.find_by_number(acting_user, term)
+        except probes.LookupThrottled as err:
+            return None, err.message
+        if person is None:
+            return None, _("No person registered in your area holds this document number.")
+        candidates = [person]
+    else:
+        name = " ".join(text.split())
+        candidates = list(
+            queries.persons_for(acting_user)
+            .filter(name=name, account__isnull=False)
+            .select_related("account")[:2]
+        )
+        if not candidates:
+            return None, _(
+                "No person registered in your area with an account has this name. Enter the "
+                "agent's document number."
+            )
+        if len(candidates) > 1:
+            return None, _("More than one person has this name. Enter the agent's document number.")
+    account = candidates[0].account
+    if account is None or not account.is_active:
+        return None, _(
+            "This person has no account to sign in with. An agent acts with their own "
+            "account: open one for them first."
+        )
+    return account, None
+
+
+def _agent_for(acting_user: User, data: AuthorisationInput) -> tuple[User | None, Message | None]:
+    if data.agent.strip():
+        return _agent_by_person(acting_user, data.agent)
+    if data.agent_username.strip():
+        agent = User.objects.filter(username=data.agent_username.strip(), is_active=True).first()
+        if agent is None:
+            return None, _("No active account has this user name.")
+        return agent, None
+    return None, _("Enter the agent's document number or name.")
 
 
 def _authorisation_snapshot(auth: AgentAuthorisation) -> dict[str, object]:
@@ -56,9 +110,9 @@ def grant_authorisation(
     account."""
     require_capability(acting_user, Cap.AGENT_GRANT)
     errors: dict[str, list[Message]] = {}
-    agent = User.objects.filter(username=data.agent_username.strip(), is_active=True).first()
+    agent, problem = _agent_for(acting_user, data)
     if agent is None:
-        errors["agent"] = [_("No active account has this user name.")]
+        errors["agent"] = [problem or _("No active account has this user name.")]
     elif not agent.can(Cap.AGENT_ACT):
         errors["agent"] = [_("This account cannot act as an agent.")]
     elif person.account_id == agent.pk:

@@ -22,7 +22,12 @@ from jingban.core.permissions import require_capability
 from jingban.core.roles import Cap
 from jingban.core.services.reference import digest_rows
 from jingban.registry import queries
-from jingban.registry.documents import mask_document, normalise_phone, parse_document
+from jingban.registry.documents import (
+    carries_sex_and_birth_date,
+    mask_document,
+    normalise_phone,
+    parse_document,
+)
 from jingban.registry.models import (
     Enrollment,
     EnrollmentStatus,
@@ -101,20 +106,25 @@ def _validate(data: PersonInput, *, acting_user: User, existing: Person | None) 
             for message in messages:
                 add(field, message)
 
+    # When the number should carry the sex and birth date but does not parse, its error is the
+    # only one to show: the two fields were rightly left empty, and asking for them would send
+    # the user to fill in what the corrected number will give.
+    number_failed = facts is None and carries_sex_and_birth_date(data.document_type)
     sex = data.sex
     birth_date = data.birth_date
     if facts is not None and facts.sex:
         if sex and sex != facts.sex:
             add("sex", _("The sex does not match the one the document number carries."))
         sex = facts.sex
-    if sex not in {"M", "F"}:
+    if sex not in {"M", "F"} and not (number_failed and not sex):
         add("sex", _("Choose the person's sex."))
     if facts is not None and facts.birth_date:
         if birth_date and birth_date != facts.birth_date:
             add("birth_date", _("The birth date does not match the one in the document number."))
         birth_date = facts.birth_date
     if birth_date is None:
-        add("birth_date", _("Enter the birth date."))
+        if not number_failed:
+            add("birth_date", _("Enter the birth date."))
     elif birth_date > today:
         add("birth_date", _("The birth date is in the future."))
     elif birth_date < EARLIEST_BIRTH:

@@ -26,7 +26,7 @@ from jingban.registry.synth.generate import TABLES, generate_frames, generate_ta
 if TYPE_CHECKING:
     from jingban.core.models import User
 
-__all__ = ["TABLES", "SynthResult", "generate_city", "generate_for_platform"]
+__all__ = ["TABLES", "SynthResult", "city_loaded", "generate_city", "generate_for_platform"]
 
 
 @dataclass(frozen=True)
@@ -240,6 +240,21 @@ def generate_city(
         table_digests=tables,
         phases=phases,
     )
+
+
+def city_loaded() -> bool:
+    """Whether a synthetic city was loaded into this registry: its load writes one summary row
+    per table to the action log (``registry.household.imported``, the reason naming the city).
+    A second city would collide with the first's households (see ``load``)."""
+    from jingban.core.models import ActionLog
+
+    return ActionLog.objects.filter(
+        action="registry.household.imported", reason__startswith=_reason_prefix()
+    ).exists()
+
+
+def _reason_prefix() -> str:
+    return _reason(0, 0).split(":", 1)[0] + ":"
 
 
 def generate_for_platform(ctx: SynthContext) -> SynthOutcome:

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from jingban.core.calendar import CalendarNotCovered, is_working_day
+from jingban.core.calendar import CalendarNotCovered, holiday_name, is_working_day
 from jingban.core.errors import DomainError
 from jingban.core.models import Holiday
 from jingban.core.services.calendar import seed_from_chinese_calendar
@@ -85,5 +85,8 @@ class Command(BaseCommand):
         else:
             message = _("%(date)s is not a working day.") % {"date": day.isoformat()}
         if entry is not None and entry.name:
-            message = f"{message} ({entry.name})"
+            message = _("%(answer)s (%(holiday)s)") % {
+                "answer": message,
+                "holiday": holiday_name(entry.name),
+            }
         self.stdout.write(message)

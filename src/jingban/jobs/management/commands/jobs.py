@@ -31,7 +31,7 @@ from rich.table import Table
 from jingban.core.errors import DomainError
 from jingban.core.models import User
 from jingban.jobs import queries, runner, services
-from jingban.jobs.kinds import all_kinds
+from jingban.jobs.kinds import all_kinds, get_kind
 from jingban.jobs.models import JobRun, JobStatus
 
 POLL_SECONDS = 0.5
@@ -229,9 +229,11 @@ class Command(BaseCommand):
             )
         if run.status == JobStatus.SUCCEEDED:
             self.stdout.write(self.style.SUCCESS(_("Run #%(id)s succeeded.") % {"id": run.pk}))
+            kind = get_kind(run.kind)
             for name, value in (run.result or {}).items():
                 shown = len(value) if isinstance(value, list) else value
-                self.stdout.write(f"  {name}: {json.dumps(shown, ensure_ascii=False)}")
+                label = kind.label_for(name) if kind is not None else name
+                self.stdout.write(f"  {label}: {json.dumps(shown, ensure_ascii=False)}")
 
 
 def _show(

@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from jingban.core import file_errors
 from jingban.core.errors import DomainError
 from jingban.core.models import User
 from jingban.core.pack_problems import problem_line
@@ -156,7 +157,8 @@ class Command(BaseCommand):
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as err:
             raise CommandError(
-                _("Cannot read %(file)s: %(error)s") % {"file": file, "error": err},
+                _("Cannot read %(file)s: %(error)s")
+                % {"file": file, "error": file_errors.describe(err)},
                 returncode=EXIT_PROBLEM,
             ) from None
         row = services.import_pack_text(text, source=path.name, acting_user=user)
