@@ -239,6 +239,8 @@ def test_the_person_page_lists_materials(personas: Personas) -> None:
     assert link in operator and "证明.pdf" in operator
     assert _upload_url(person) in operator and 'enctype="multipart/form-data"' in operator
     assert link in assessor and _upload_url(person) not in assessor  # may view, not upload
+    # The type reads as a reader names it, never as a MIME type.
+    assert "<td>PDF 文件</td>" in operator and "application/pdf" not in operator
 
 
 def test_the_web_root_holds_no_uploaded_file(personas: Personas, files_dir: Path) -> None:

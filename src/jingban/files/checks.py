@@ -35,6 +35,19 @@ ACCEPTED: tuple[AcceptedType, ...] = (
     AcceptedType("image/jpeg", "JPEG", (".jpg", ".jpeg")),
     AcceptedType("image/png", "PNG", (".png",)),
 )
+# What a list of materials calls each type, in the reader's language (never the MIME type).
+_KIND_LABELS = {
+    "application/pdf": _("PDF document"),
+    "image/jpeg": _("JPEG image"),
+    "image/png": _("PNG image"),
+}
+
+
+def kind_label(content_type: str) -> str:
+    """A stored file's type as a reader names it; an unknown type (stored before a type was
+    dropped from ``ACCEPTED``) as its short form."""
+    label = _KIND_LABELS.get(content_type)
+    return str(label) if label is not None else content_type.rsplit("/", 1)[-1].upper()
 
 
 def max_bytes() -> int:

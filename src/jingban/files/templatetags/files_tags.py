@@ -35,3 +35,9 @@ def object_files(context: dict[str, Any], object_type: str, object_id: object) -
         "limit_mb": f"{checks.max_bytes() / 1048576:g}",
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.filter
+def file_kind(content_type: str) -> str:
+    """``{{ file.content_type|file_kind }}``: PDF 文件 rather than application/pdf."""
+    return checks.kind_label(content_type)
