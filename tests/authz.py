@@ -47,3 +47,6 @@ class Route:
     # False for reference data without a region: "out of scope" is then an absent object,
     # which is 404 for every role, admin included.
     regional: bool = True
+    # A POST route whose GET is the page that asks for confirmation (approve, discard …): the
+    # GET answers 200 to the same roles, and is a page like any other (measured at 360 px).
+    confirm: bool = False

@@ -134,10 +134,12 @@ def stops_for(personas: Personas, role: str) -> list[Stop]:
     """Every GET route of the matrix the role may open, with its object in the role's scope."""
     stops = []
     for name, route in sorted(PAGES.items()):
-        if route.method != "get" or role not in route.allowed:
+        if (route.method != "get" and not route.confirm) or role not in route.allowed:
             continue
         target = route.target(personas, True) if route.target else None
-        stops.append(Stop(name, reverse(name, args=_args(target)), route.ok))
+        stops.append(
+            Stop(name, reverse(name, args=_args(target)), 200 if route.confirm else route.ok)
+        )
     if personas.user(role).can(Cap.REFERENCE_ADMIN):
         for key, url in sorted(_admin_routes(personas).items()):
             if _admin_expects(key) == 200:
@@ -244,7 +246,7 @@ def test_the_routes_include_every_get_page_of_the_matrix(personas: Personas) -> 
     seed_from_chinese_calendar([2025], acting_user=None)  # the admin's calendar year to open
     routes = {name for name, _route in _walk(get_resolver().url_patterns)}
     pages = {name for name in routes if not name.startswith(("api:", ADMIN_FAMILY))} - PUBLIC
-    posted = {name for name, route in PAGES.items() if route.method != "get"}
+    posted = {name for name, route in PAGES.items() if route.method != "get" and not route.confirm}
     walked = {role: stops_for(personas, role) for role in ROLES}
     names = {stop.route for stops in walked.values() for stop in stops}
     assert {name for name in names if not name.startswith(ADMIN_FAMILY)} == pages - posted

@@ -200,6 +200,7 @@ PAGES: dict[str, Route] = {
         data={"approve-note": "matrix"},
         ok=302,
         regional=False,
+        confirm=True,
     ),
     "packs:version_reject": Route(
         POLICY_APPROVERS,
@@ -208,9 +209,10 @@ PAGES: dict[str, Route] = {
         data={"reject-note": "matrix"},
         ok=302,
         regional=False,
+        confirm=True,
     ),
     "packs:version_discard": Route(
-        POLICY_EDITORS, pack_draft, method="post", ok=302, regional=False
+        POLICY_EDITORS, pack_draft, method="post", ok=302, regional=False, confirm=True
     ),
 }
 # Downloads of lists (CSV, xlsx): the list's own capability and core.export.download.
@@ -402,8 +404,15 @@ def test_page_matrix(personas: Personas, name: str) -> None:
     failures = []
     for role, client, in_scope, target in _cases(personas, route):
         url = reverse(name, args=_args(target))
-        response = _call(client, route.method, url, route.data, json_body=False)
         expected = _expectation(route, role, in_scope)
+        if route.confirm:
+            # The confirmation page, asked before the POST acts: the same roles, the same
+            # scope, but a page (200).
+            shown = client.get(url).status_code
+            wanted = 200 if expected == route.ok else expected
+            if shown != wanted:
+                failures.append((role, in_scope, f"GET {shown}", wanted))
+        response = _call(client, route.method, url, route.data, json_body=False)
         if response.status_code != expected:
             failures.append((role, in_scope, response.status_code, expected))
     assert not failures, failures
