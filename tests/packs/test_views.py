@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -295,3 +296,21 @@ def test_the_pack_file_is_downloaded_as_stored(personas: Personas) -> None:
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="{PACK_ID}.v2.yaml"'
     assert response.content.decode() == _shipped().content
+
+
+@pytest.mark.django_db
+def test_the_scheme_reads_by_name_not_by_code() -> None:
+    from django.utils import translation
+
+    from jingban.core.models import Scheme, SchemeKind
+
+    row = PackVersion(scheme="resident_medical")
+    with translation.override("zh-hans"):
+        expected = (
+            str(Scheme.objects.get(code="resident_medical"))
+            if Scheme.objects.filter(code="resident_medical").exists()
+            else str(SchemeKind.RESIDENT_MEDICAL.label)
+        )
+        assert row.scheme_label() == expected
+        assert "resident_medical" not in expected and expected
+    assert PackVersion(scheme="no_such_scheme").scheme_label() == "no_such_scheme"

@@ -147,6 +147,18 @@ class PackVersion(models.Model):
     def title(self, language: str) -> str:
         return self.title_en if language.startswith("en") else self.title_zh
 
+    def scheme_label(self) -> str:
+        """The scheme by name (a scheme of the registry, else the kind of scheme the code
+        names); a code no scheme knows stays as written."""
+        from jingban.core.models import Scheme, SchemeKind
+
+        scheme = Scheme.objects.filter(code=self.scheme).first()
+        if scheme is not None:
+            return str(scheme)
+        if self.scheme in SchemeKind.values:
+            return str(SchemeKind(self.scheme).label)
+        return self.scheme
+
     def region_label(self) -> str:
         """The region by name with its code; 000000 is the whole country."""
         if self.region == NATIONWIDE:
