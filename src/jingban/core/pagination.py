@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar
 from django.core.paginator import Page, Paginator
 from django.db.models import F, Model, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 
 PAGE_SIZE = 50
@@ -53,9 +54,19 @@ class KeysetPage(Generic[_M]):
         return self.next_cursor is not None or self.previous_cursor is not None
 
 
-def _keyed(items: QuerySet[_M], keys: Sequence[Any]) -> tuple[QuerySet[_M], list[str]]:
-    names = [f"_key{index}" for index in range(len(keys))]
-    return items.annotate(**dict(zip(names, keys, strict=True))), [*names, "pk"]
+def _keyed(
+    items: QuerySet[_M], keys: Sequence[Any], *, sparse: bool = False
+) -> tuple[QuerySet[_M], list[str]]:
+    """``items`` with the sort keys and the id annotated as ``_key0`` … ``_keyid``. ``sparse``
+    hides the keys from the indexes (``COALESCE(k, k)`` sorts like ``k``): for a few matches the
+    planner should find them all by the search's indexes and sort them, not walk a sort index
+    hoping to meet them early — matches are often clustered (one district's numbers, registered
+    together), and the walk then reads most of the table."""
+    exprs = [*keys, F("pk")]
+    if sparse:
+        exprs = [Coalesce(k, k) if not isinstance(k, str) else Coalesce(F(k), F(k)) for k in exprs]
+    names = [*(f"_key{index}" for index in range(len(keys))), "_keyid"]
+    return items.annotate(**dict(zip(names, exprs, strict=True))), names
 
 
 def keyset_page(
@@ -67,16 +78,20 @@ def keyset_page(
     after: int | None = None,
     before: int | None = None,
     key_source: QuerySet[_M] | None = None,
+    sparse: bool = False,
 ) -> KeysetPage[_M]:
     """A page of ``items`` in the order of ``keys`` (expressions, all ascending or all
     descending), then the primary key: the first page, or the one after the row ``after``, or
     the one before the row ``before``. The cursor row's key is read from ``key_source`` (the
-    caller's scope; default ``items``); a cursor not found there gives the first page."""
-    keyed, names = _keyed(items, keys)
+    caller's scope; default ``items``); a cursor not found there gives the first page. Pass
+    ``sparse`` when few rows match (see ``_keyed``; ``counted`` tells)."""
+    keyed, names = _keyed(items, keys, sparse=sparse)
     cursor = after if after is not None else before
     bound: list[Any] | None = None
     if cursor is not None:
-        source, _names = _keyed(key_source if key_source is not None else items, keys)
+        source, _names = _keyed(
+            key_source if key_source is not None else items, keys, sparse=sparse
+        )
         row = source.filter(pk=cursor).values_list(*names).first()
         bound = list(row) if row is not None else None
     forward = before is None or bound is None
@@ -114,9 +129,11 @@ def _bound_of(keyed: QuerySet[_M], names: list[str], pk: int) -> list[Any]:
     return list(keyed.filter(pk=pk).values_list(*names).get())
 
 
-def counted(items: QuerySet[Any], cap: int = COUNT_CAP) -> tuple[int, bool]:
-    """How many ``items`` there are, and whether that is exact. Up to ``cap`` rows are counted;
-    beyond, the planner's estimate is given (at least ``cap + 1``), as "about N"."""
+def counted(items: QuerySet[Any], cap: int | None = None) -> tuple[int, bool]:
+    """How many ``items`` there are, and whether that is exact. Up to ``cap`` (default
+    ``COUNT_CAP``) rows are counted; beyond, the planner's estimate is given (at least
+    ``cap + 1``), as "about N"."""
+    cap = COUNT_CAP if cap is None else cap
     bare = items.order_by()
     found = bare[: cap + 1].count()
     if found <= cap:

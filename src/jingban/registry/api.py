@@ -215,6 +215,7 @@ def _page(
             size=PAGE_SIZE,
             after=cursor,
             key_source=queries.persons_for(user),
+            sparse=exact,
         )
         rows, next_cursor = found.object_list, found.next_cursor
     else:

@@ -83,6 +83,7 @@ def person_list(request: AuthedRequest) -> HttpResponse:
         except LookupThrottled as err:
             throttled, status = str(err.message), err.status
     sort, descending = parse_sort(sort_code)
+    total, exact = counted(persons)
     page = keyset_page(
         persons,
         keys=sort.keys,
@@ -91,10 +92,10 @@ def person_list(request: AuthedRequest) -> HttpResponse:
         after=after,
         before=before,
         key_source=queries.persons_for(user),
+        sparse=exact,
     )
     if after is None and before is None:
         number = 1
-    total, exact = counted(persons) if page.object_list or number > 1 else (0, True)
     context = {
         "form": form,
         "page": page,
