@@ -256,7 +256,7 @@ def test_the_special_group_filter(personas: Personas) -> None:
 
 
 def _order(personas: Personas, sort: str) -> list[int]:
-    response = personas.client("wang").post(LIST, {"sort": sort})
+    response = personas.client("wang").post(LIST, {"sort": "name", "resort": sort})
     return [row["person"].pk for row in response.context["rows"]]
 
 

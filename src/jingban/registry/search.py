@@ -415,6 +415,8 @@ class PersonSearchForm(forms.Form):
     status = forms.ChoiceField(label=_("Enrollment status"), required=False)
     group = forms.ChoiceField(label=_("Special group"), required=False)
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
+    # A column header's button: a new sort order (the hidden ``sort`` keeps the current one).
+    resort = forms.CharField(required=False, widget=forms.HiddenInput)
     cursor = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, data: object = None, *, user: User) -> None:

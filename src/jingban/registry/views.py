@@ -72,7 +72,7 @@ def person_list(request: AuthedRequest) -> HttpResponse:
     if form.is_bound and valid:
         term = form.cleaned_data["q"]
         filters = form.filters()
-        sort_code = form.cleaned_data.get("sort") or DEFAULT_SORT
+        sort_code = form.cleaned_data.get("resort") or form.cleaned_data.get("sort") or DEFAULT_SORT
         after, before, number = _cursor(form.cleaned_data.get("cursor") or "")
     elif not valid:
         status = 400
