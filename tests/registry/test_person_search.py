@@ -147,6 +147,26 @@ def test_a_masked_phone_beyond_its_shown_digits_is_not_matched_against_phones(
     assert person.pk in _found(personas, "wang", term)
 
 
+def test_passports_are_matched_only_by_what_their_masked_form_shows(personas: Personas) -> None:
+    holder = services.register_person(
+        services.PersonInput(
+            document_type="passport",
+            document_number="EA1234567",
+            name="STONE ANNA",
+            region_code="320505001",
+            sex="F",
+            birth_date=dt.date(1985, 4, 2),
+        ),
+        acting_user=personas.user("admin"),
+    )
+    assert mask_document("passport", "EA1234567") == "EA*****67"
+    assert holder.pk in _found(personas, "li", "EA*****67")
+    assert holder.pk not in _found(personas, "li", "EA123*")
+    assert holder.pk not in _found(personas, "li", "4567")
+    assert holder.pk in _found(personas, "wang", "EA123*")
+    assert holder.pk in _found(personas, "wang", "4567")
+
+
 def test_a_whole_phone_is_a_logged_lookup_for_a_viewer_without_reveal(
     personas: Personas,
 ) -> None:
@@ -338,7 +358,7 @@ def test_the_api_pages_by_cursor(personas: Personas, monkeypatch: pytest.MonkeyP
     cursor = first["next_cursor"]
     while cursor is not None:
         page = client.post(
-            "/api/v1/persons/search", {"cursor": cursor}, content_type="application/json"
+            "/api/v1/persons/search", {"q": "", "cursor": cursor}, content_type="application/json"
         ).json()
         seen.extend(r["id"] for r in page["results"])
         cursor = page["next_cursor"]

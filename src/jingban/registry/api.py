@@ -7,7 +7,7 @@ from dataclasses import asdict
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from pydantic import ConfigDict
+from pydantic import ConfigDict, StrictInt
 
 from jingban.core.api_errors import errors
 from jingban.core.errors import Forbidden, NotFound
@@ -144,12 +144,11 @@ class SearchIn(Schema):
     # The term's length and characters are checked by the search, with a translated message
     # on "q" (400), like every other way the term can be wrong.
     q: str = Field(
-        "",
         description="A name or part of one; a whole document number, its first digits, its last "
         "four or its masked form (110101********1234); a phone or its last four digits",
     )
     page: int = Field(1, ge=1, description="Without a cursor: the page by number (slow deep)")
-    cursor: int | None = Field(
+    cursor: StrictInt | None = Field(
         None, description="`next_cursor` of the page before: the page after it (fast at any depth)"
     )
     sort: str = Field(

@@ -18,7 +18,8 @@ search by the parts a masked number shows — up to six characters at the start 
 number (its place-of-issue code), up to four at its end, up to four at the end of a phone — and
 by a whole number, which is a lookup (logged and limited, ``services.probes``). A term that
 would constrain any hidden character otherwise is refused with a message: narrowing a prefix
-digit by digit would spell out the birth date. Sorting is by what is shown, for every viewer:
+digit by digit would spell out the birth date. A passport's masked form shows two characters at
+each end, so longer pieces are not matched against passports for such a viewer. Sorting is by what is shown, for every viewer:
 the document column sorts by place-of-issue code, the age column by birth year.
 """
 
@@ -54,6 +55,7 @@ from jingban.core.roles import Cap
 from jingban.core.scope import is_unrestricted, scheme_codes
 from jingban.registry.documents import mask_document, mask_phone
 from jingban.registry.models import (
+    DocumentType,
     Enrollment,
     EnrollmentStatus,
     GroupMembership,
@@ -67,6 +69,7 @@ MAX_TERM = 50
 SHOWN_PREFIX = 6
 SHOWN_SUFFIX = 4
 SHOWN_PHONE_PREFIX = 3
+SHOWN_PASSPORT = 2
 SHOWN_PHONE_SUFFIX = 4
 #: Shortest run of digits searched as the start or end of a number.
 MIN_DIGITS = 4
@@ -108,6 +111,9 @@ class Term:
     # Masked: whether the visible parts are matched against phones too (a viewer without the
     # reveal capability sees a mobile's first three digits, not six).
     match_phone: bool = True
+    # A viewer without the reveal capability: a passport's masked form shows two characters at
+    # each end, so longer pieces are not matched against passports.
+    shown_only: bool = False
 
     def shown(self) -> str:
         """The term as the page may repeat it: numbers masked as lists mask them."""
@@ -159,7 +165,14 @@ def parse_term(text: str, *, may_reveal: bool) -> Term:
         ):
             raise _refused(_HIDDEN)
         phone = may_reveal or len(pieces[0]) <= SHOWN_PHONE_PREFIX
-        return Term(text, TermKind.MASKED, number=compact, pieces=pieces, match_phone=phone)
+        return Term(
+            text,
+            TermKind.MASKED,
+            number=compact,
+            pieces=pieces,
+            match_phone=phone,
+            shown_only=not may_reveal,
+        )
     if not _NUMBER_CHARS.fullmatch(compact) or not re.search(r"[0-9]", compact):
         return Term(text, TermKind.NAME)
     if _ID_WHOLE.fullmatch(compact) or _PASSPORT.fullmatch(compact):
@@ -193,6 +206,7 @@ def parse_term(text: str, *, may_reveal: bool) -> Term:
         as_prefix=compact.isdigit(),
         as_suffix=short,
         as_phone_suffix=short and compact.isdigit(),
+        shown_only=True,
     )
 
 
@@ -234,19 +248,28 @@ def term_filter(qs: QuerySet[Person], term: Term) -> QuerySet[Person]:
     if term.kind is TermKind.MASKED:
         start, *middle, end = term.pieces
         inner = [p for p in middle if p]
-        condition = _masked_document(start, inner, end)
+        condition = _masked_document(start, inner, end) & _passports(term, start, end)
         if term.match_phone and "".join(term.pieces).isdigit():
             condition |= _masked_phone(start, inner, end)
         return found.filter(condition)
     # Digits: the start of a document number, or the end of one or of a phone.
     condition = Q(pk__in=[])
+    passports = _passports(term, term.number, term.number)
     if term.as_prefix:
-        condition |= Q(document_number__startswith=term.number)
+        condition |= Q(document_number__startswith=term.number) & passports
     if term.as_suffix:
-        condition |= Q(document_reversed__startswith=term.number[::-1])
+        condition |= Q(document_reversed__startswith=term.number[::-1]) & passports
     if term.as_phone_suffix:
         condition |= Q(phone_reversed__startswith=term.number[::-1]) & ~Q(phone="")
     return found.filter(condition)
+
+
+def _passports(term: Term, start: str, end: str) -> Q:
+    """Leaves passports out when the pieces are longer than their masked form shows."""
+    shown = SHOWN_PASSPORT
+    if term.shown_only and (len(start) > shown or len(end) > shown):
+        return ~Q(document_type=DocumentType.PASSPORT)
+    return Q()
 
 
 def _masked_document(start: str, inner: list[str], end: str) -> Q:
