@@ -19,8 +19,9 @@ number (its place-of-issue code), up to four at its end, up to four at the end o
 by a whole number, which is a lookup (logged and limited, ``services.probes``). A term that
 would constrain any hidden character otherwise is refused with a message: narrowing a prefix
 digit by digit would spell out the birth date. A passport's masked form shows two characters at
-each end, so longer pieces are not matched against passports for such a viewer. Sorting is by what is shown, for every viewer:
-the document column sorts by place-of-issue code, the age column by birth year.
+each end, so longer pieces are not matched against passports for such a viewer. Sorting is by
+what is shown, for every viewer: the document column sorts by place-of-issue code, the age
+column by birth year.
 """
 
 from __future__ import annotations
