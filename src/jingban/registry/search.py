@@ -457,6 +457,8 @@ class PersonSearchForm(forms.Form):
             (s.code, str(s)) for s in self.schemes.values()
         ]
         this_year = local_today().year
+        # Enrollment is by year: this year unless the user picks another (or any).
+        self.fields["year"].initial = this_year
         self._choice("year").choices = [("", _("Any year"))] + [
             (y, str(y)) for y in range(this_year + 1, this_year - 6, -1)
         ]
