@@ -431,7 +431,7 @@ class PersonSearchForm(forms.Form):
         required=False,
         # The limit is checked by ``clean_text`` with its own message; the browser stops earlier.
         widget=forms.TextInput(
-            attrs={"type": "search", "autocomplete": "off", "maxlength": MAX_TERM}
+            attrs={"id": "q", "type": "search", "autocomplete": "off", "maxlength": MAX_TERM}
         ),
     )
     scheme = forms.ChoiceField(label=_("Scheme"), required=False)
