@@ -9,8 +9,8 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models import F, Func, Q, TextField, Value
-from django.db.models.functions import ExtractYear, Replace, Reverse, Substr
+from django.db.models import F, Func, Q, Value
+from django.db.models.functions import ExtractYear, Lower, Replace, Reverse, Substr
 from django.utils.translation import gettext_lazy as _
 
 from jingban.core.models import SchemeKind
@@ -69,7 +69,7 @@ class Person(models.Model):
         ]
         # The search's and the list's indexes (registry/search.py; migration 0006): a sort key
         # with the id for keyset paging, the start and the end of a number for partial search,
-        # and the two-character pieces of a name for part-of-name search.
+        # and the characters of a name for part-of-name search.
         indexes: ClassVar = [
             models.Index(F("name"), F("id"), name="person_name_id"),
             models.Index(Substr("document_number", 1, 6), F("id"), name="person_doc_prefix_id"),
@@ -95,8 +95,8 @@ class Person(models.Model):
                 condition=~Q(phone=""),
             ),
             GinIndex(
-                Func(F("name"), function="registry_name_grams", output_field=TextField()),
-                name="person_name_grams",
+                Func(Lower("name"), Value(None), function="string_to_array"),
+                name="person_name_chars",
             ),
         ]
 

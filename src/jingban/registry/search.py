@@ -44,7 +44,7 @@ from django.db.models import (
     TextField,
     Value,
 )
-from django.db.models.functions import ExtractYear, Replace, Reverse, Substr
+from django.db.models.functions import ExtractYear, Lower, Replace, Reverse, Substr
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -212,21 +212,23 @@ def parse_term(text: str, *, may_reveal: bool) -> Term:
 
 
 # The expressions the registry's indexes are built on (migration 0006): keep them identical.
-def name_grams(expression: F | Value) -> Func:
-    return Func(expression, function="registry_name_grams", output_field=ArrayField(TextField()))
+def name_chars() -> Func:
+    """The characters of the name, lower-cased: ``string_to_array(lower(name), NULL)``."""
+    return Func(
+        Lower("name"),
+        Value(None),
+        function="string_to_array",
+        output_field=ArrayField(TextField()),
+    )
 
 
 def phone_digits() -> Replace:
     return Replace(F("phone"), Value("-"), Value(""))
 
 
-def grams_of(text: str) -> list[str]:
-    """The grams a name containing ``text`` must have: its two-character pieces (or the one
-    character of a one-character term), lower-cased, as ``registry_name_grams`` makes them."""
-    text = text.lower()
-    if len(text) == 1:
-        return [text]
-    return sorted({text[i : i + 2] for i in range(len(text) - 1)})
+def chars_of(text: str) -> list[str]:
+    """The characters a name containing ``text`` must hold, lower-cased, as the index has them."""
+    return sorted(set(text.lower()))
 
 
 def term_filter(qs: QuerySet[Person], term: Term) -> QuerySet[Person]:
@@ -234,8 +236,8 @@ def term_filter(qs: QuerySet[Person], term: Term) -> QuerySet[Person]:
     if term.kind is TermKind.EMPTY:
         return qs
     if term.kind is TermKind.NAME:
-        grams = {"name_grams__contains": grams_of(term.text)}  # text[] @> text[]: the index
-        return qs.alias(name_grams=name_grams(F("name"))).filter(name__icontains=term.text, **grams)
+        chars = {"name_chars__contains": chars_of(term.text)}  # text[] @> text[]: the index
+        return qs.alias(name_chars=name_chars()).filter(name__icontains=term.text, **chars)
     if term.kind is TermKind.DOCUMENT:
         return qs.filter(document_number=term.number)
     if term.kind is TermKind.PHONE:

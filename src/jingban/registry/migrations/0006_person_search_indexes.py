@@ -1,29 +1,16 @@
 """Indexes of the person search and list (registry/search.py, docs/adr/0011-finding-people.md).
 
-``registry_name_grams(name)``: the one- and two-character pieces of a name, lower-cased, for a
-GIN index that finds a part of a name. pg_trgm's trigrams would not do: a Chinese name has two
-or three characters, and a two-character part has no trigram to look up. The function is plain
-SQL, so no extension is needed.
+A GIN index on the characters of a name (``string_to_array(lower(name), NULL)``) finds a part
+of a name: the name must hold every character of the term, then ``LIKE`` checks their order.
+pg_trgm's trigrams would not do: a Chinese name has two or three characters, and a two-character
+part has no trigram to look up. Characters need no extension and build in well under a second
+at a million persons (two-character pieces from a SQL function took 12 s).
 """
 
 import django.contrib.postgres.indexes
 import django.db.models.functions.datetime
 import django.db.models.functions.text
 from django.db import migrations, models
-
-NAME_GRAMS = """
-CREATE OR REPLACE FUNCTION registry_name_grams(value text) RETURNS text[]
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-    SELECT coalesce(array_agg(DISTINCT gram), '{}')
-    FROM (
-        SELECT substr(lower(value), i, 1) AS gram
-        FROM generate_series(1, char_length(value)) AS i
-        UNION ALL
-        SELECT substr(lower(value), i, 2)
-        FROM generate_series(1, char_length(value) - 1) AS i
-    ) AS grams
-$$
-"""
 
 
 class Migration(migrations.Migration):
@@ -33,7 +20,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(NAME_GRAMS, "DROP FUNCTION IF EXISTS registry_name_grams(text)"),
         migrations.AddIndex(
             model_name='person',
             index=models.Index(models.F('name'), models.F('id'), name='person_name_id'),
@@ -89,6 +75,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='person',
-            index=django.contrib.postgres.indexes.GinIndex(models.Func(models.F('name'), function='registry_name_grams', output_field=models.TextField()), name='person_name_grams'),
+            index=django.contrib.postgres.indexes.GinIndex(models.Func(django.db.models.functions.text.Lower('name'), models.Value(None), function='string_to_array'), name='person_name_chars'),
         ),
     ]
