@@ -41,7 +41,13 @@ def test_a_page_past_the_end_is_empty_however_far(personas: Personas) -> None:
     for page in (2, 10**20):
         response = client.get("/api/v1/persons", {"page": page}, **auth)
         assert response.status_code == 200
-        assert response.json() == {"count": Person.objects.count(), "page": page, "results": []}
+        assert response.json() == {
+            "count": Person.objects.count(),
+            "count_exact": True,
+            "page": page,
+            "results": [],
+            "next_cursor": None,
+        }
 
 
 def test_a_body_that_is_not_json_gets_the_one_error_shape(personas: Personas) -> None:

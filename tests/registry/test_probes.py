@@ -81,8 +81,13 @@ def test_names_short_suffixes_and_revealers_are_not_lookups(personas: Personas) 
     li.post(reverse("registry:person_list"), {"q": person.document_number[-4:]})
     personas.client("wang").post(reverse("registry:person_list"), {"q": person.document_number})
     assert _rows(LOOKED_UP) == []
-    # A longer tail says more than the masked number shows: it is a lookup.
-    li.post(reverse("registry:person_list"), {"q": person.document_number[-8:]})
+    # A longer tail says more than the masked number shows: refused, not searched.
+    refused = li.post(reverse("registry:person_list"), {"q": person.document_number[-8:]})
+    assert refused.status_code == 400
+    assert "只能使用掩码号码显示的部分" in refused.content.decode()
+    assert refused.context["rows"] == []
+    # The whole number is a lookup.
+    li.post(reverse("registry:person_list"), {"q": person.document_number})
     assert len(_rows(LOOKED_UP)) == 1
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jingban.core import exports
+from jingban.core.errors import ValidationFailed
 from jingban.core.roles import Cap
 from jingban.core.views.access import AuthedRequest, requires
 from jingban.registry import display, services
@@ -45,7 +46,8 @@ def person_export(request: AuthedRequest, fmt: str) -> HttpResponse:
     try:
         # A number search is logged and limited here as on the list page.
         rows = services.search_persons(user, query).order_by("id")
-    except LookupThrottled as err:
+    except (LookupThrottled, ValidationFailed) as err:
+        # Throttled, or a term that cannot be searched (too long, a NUL byte, hidden digits).
         return HttpResponse(
             str(err.message), status=err.status, content_type="text/plain; charset=utf-8"
         )

@@ -283,11 +283,3 @@ class RevealForm(DomainForm):
         max_length=200,
         help_text=_('Required for "Other"; for example the case number.'),
     )
-
-
-class SearchForm(forms.Form):
-    """The person search. It is posted, never sent in the address: search terms are personal
-    data (names, document numbers) and addresses end up in server and proxy logs."""
-
-    q = forms.CharField(label=_("Search by name or document number"), required=False, max_length=50)
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)

@@ -7,7 +7,10 @@ from typing import ClassVar
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models import F, Func, Q, Value
+from django.db.models.functions import ExtractYear, Lower, Replace, Reverse, Substr
 from django.utils.translation import gettext_lazy as _
 
 from jingban.core.models import SchemeKind
@@ -62,6 +65,38 @@ class Person(models.Model):
         constraints: ClassVar = [
             models.UniqueConstraint(
                 fields=["document_type", "document_number"], name="person_document_unique"
+            ),
+        ]
+        # The search's and the list's indexes (registry/search.py; migration 0006): a sort key
+        # with the id for keyset paging, the start and the end of a number for partial search,
+        # and the characters of a name for part-of-name search.
+        indexes: ClassVar = [
+            models.Index(F("name"), F("id"), name="person_name_id"),
+            models.Index(Substr("document_number", 1, 6), F("id"), name="person_doc_prefix_id"),
+            models.Index(ExtractYear("birth_date"), F("id"), name="person_birth_year_id"),
+            models.Index(F("region"), F("id"), name="person_region_id"),
+            models.Index(
+                fields=["document_number"],
+                name="person_document_pattern",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(
+                OpClass(Reverse("document_number"), name="text_pattern_ops"),
+                name="person_document_reversed",
+            ),
+            models.Index(
+                OpClass(Replace("phone", Value("-"), Value("")), name="text_pattern_ops"),
+                name="person_phone_digits",
+                condition=~Q(phone=""),
+            ),
+            models.Index(
+                OpClass(Reverse(Replace("phone", Value("-"), Value(""))), name="text_pattern_ops"),
+                name="person_phone_reversed",
+                condition=~Q(phone=""),
+            ),
+            GinIndex(
+                Func(Lower("name"), Value(None), function="string_to_array"),
+                name="person_name_chars",
             ),
         ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from jingban.core.models import User
+from jingban.core.pagination import about, counted
 from jingban.registry import queries as registry_queries
 from jingban.registry.documents import mask_document
 
@@ -12,9 +13,13 @@ HOME_LIST_SIZE = 10
 
 
 def recent_persons(user: User) -> Mapping[str, object] | None:
+    """The ten last registered and how many there are: counted exactly up to ``COUNT_CAP``,
+    estimated beyond (counting a million rows on every home page cost most of its time)."""
     persons = registry_queries.persons_for(user).order_by("-id")
+    total, exact = counted(persons)
     return {
-        "persons_total": persons.count(),
+        "persons_total": total if exact else about(total),
+        "persons_exact": exact,
         "persons": [
             (p, mask_document(p.document_type, p.document_number)) for p in persons[:HOME_LIST_SIZE]
         ],

@@ -15,12 +15,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jingban.core.errors import ValidationFailed
-from jingban.core.pagination import page_of
+from jingban.core.pagination import about, counted, keyset_page
 from jingban.core.roles import Cap
 from jingban.core.views.access import AuthedRequest, requires
 from jingban.registry import display, log_objects, queries, services
-from jingban.registry.forms import PersonForm, RevealForm, SearchForm
+from jingban.registry.forms import PersonForm, RevealForm
 from jingban.registry.models import Person
+from jingban.registry.search import (
+    DEFAULT_SORT,
+    SORTS,
+    Filters,
+    PersonSearchForm,
+    Term,
+    TermKind,
+    described,
+    parse_sort,
+)
 from jingban.registry.services.probes import LookupThrottled
 
 PAGE_SIZE = 25
@@ -31,39 +41,79 @@ def _row(person: Person) -> dict[str, object]:
     return {"person": person, "document": shown.document, "phone": shown.phone, "age": shown.age}
 
 
+def _cursor(value: str) -> tuple[int | None, int | None, int]:
+    """A page button's value: ``n<id>.<page>`` (the page after row id) or ``p<id>.<page>`` (the
+    page before it). Anything else is the first page."""
+    direction, _sep, rest = value.partition(":")
+    pk, _dot, number = rest.partition(".")
+    if direction not in {"n", "p"} or not pk.isdigit() or not number.isdigit():
+        return None, None, 1
+    cursor, page = int(pk), max(int(number), 1)
+    return (cursor, None, page) if direction == "n" else (None, cursor, page)
+
+
 @require_http_methods(["GET", "POST"])
 @requires(Cap.PERSON_VIEW)
 def person_list(request: AuthedRequest) -> HttpResponse:
-    """The persons in scope. A search is posted (its terms never appear in an address), and
-    its pages are posted too; a plain GET lists everyone in scope, page by page."""
+    """The persons in scope, found by a term and filters, sorted, a page at a time (keyset
+    paging: each page seeks from a row of the one before). The search is posted, its pages and
+    sort orders too: its terms never appear in an address."""
     user = request.user
-    form = SearchForm(request.POST if request.method == "POST" else None)
-    query = ""
+    form = PersonSearchForm(request.POST if request.method == "POST" else None, user=user)
     status = 200
     throttled = ""
-    if form.is_bound and form.is_valid():
-        query = form.cleaned_data.get("q") or ""
-        number = form.cleaned_data.get("page") or 1
-    else:
-        number = request.GET.get("page") or 1
-    try:
-        persons = services.search_persons(user, query).order_by("id")
-    except LookupThrottled as err:
-        throttled, status = str(err.message), err.status
-        persons = queries.persons_for(user).none()
-    page = page_of(request, persons, PAGE_SIZE, number=number)
+    term = Term("", TermKind.EMPTY)
+    filters = Filters()
+    sort_code = DEFAULT_SORT
+    after: int | None = None
+    before: int | None = None
+    number = 1
+    valid = not form.is_bound or form.is_valid()
+    if form.is_bound and valid:
+        term = form.cleaned_data["q"]
+        filters = form.filters()
+        sort_code = form.cleaned_data.get("resort") or form.cleaned_data.get("sort") or DEFAULT_SORT
+        after, before, number = _cursor(form.cleaned_data.get("cursor") or "")
+    elif not valid:
+        status = 400
+    persons = queries.persons_for(user).none()
+    if valid:
+        try:
+            persons = services.search_persons(user, term, filters)
+        except LookupThrottled as err:
+            throttled, status = str(err.message), err.status
+    sort, descending = parse_sort(sort_code)
+    total, exact = counted(persons)
+    page = keyset_page(
+        persons,
+        keys=sort.keys,
+        descending=descending,
+        size=PAGE_SIZE,
+        after=after,
+        before=before,
+        key_source=queries.persons_for(user),
+        sparse=exact,
+    )
+    if after is None and before is None:
+        number = 1
     context = {
-        "page_obj": page,
+        "form": form,
+        "page": page,
+        "number": number,
         "rows": [_row(p) for p in page.object_list],
-        "query": query,
-        "searched": request.method == "POST",
+        "sort": sort_code if sort_code.lstrip("-") in SORTS else DEFAULT_SORT,
+        "sorts": SORTS,
+        "searched": form.is_bound,
+        "described": described(term, filters),
         "throttled": throttled,
-        "total": page.paginator.count,
+        "total": total if exact else about(total),
+        "exact": exact,
+        "total_shown": f"{about(total):,}",
         "can_create": user.can(Cap.PERSON_CREATE),
     }
     if request.htmx:
-        # htmx swaps only successful answers; the refusal is in the fragment.
-        return render(request, "registry/_person_rows.html", context)
+        # htmx swaps only successful answers; a refusal is in the fragment.
+        return render(request, "registry/_person_search_parts.html", context)
     return render(request, "registry/person_list.html", context, status=status)
 
 

@@ -4,6 +4,7 @@ person only within one valid today, and every refusal is logged."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -41,12 +42,17 @@ class AuthorisationInput:
     agent_username: str = ""
 
 
+# A document number as the counter types it (spaces removed, upper case): letters and digits,
+# at least one digit; anything else names the agent by name.
+_NUMBER_TERM = re.compile(r"(?=.*[0-9])[0-9A-Z]{5,32}")
+
 def _agent_by_person(acting_user: User, text: str) -> tuple[User | None, Message | None]:
     """The account of the person the counter names as agent: by whole document number (a
     lookup logged and limited like a number search, for a user who may not reveal numbers),
     or else by exact name. The person must be registered in the user's area and have an
     account to sign in with."""
-    term = probes.number_term(text)
+    compact = text.replace(" ", "").strip().upper()
+    term = compact if _NUMBER_TERM.fullmatch(compact) else None
     if term is not None:
         try:
             person = probes.find_by_number(acting_user, term)

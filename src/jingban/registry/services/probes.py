@@ -6,9 +6,11 @@ than a missing object would.
   (``registry.access.refused``), as an agent's attempts are (``registry.agent.refused``).
 - Registering a document whose holder is registered outside the user's scope answers a neutral
   message and is logged (``registry.person.registration_refused``).
-- A search by a document number, by a user who may not reveal full numbers, confirms a person's
-  identity without a reveal: it is logged (``registry.person.looked_up``, the number masked and
-  as a keyed digest, never in clear) and limited to ``LOOKUPS_PER_MINUTE`` per user.
+- A search by a whole document or phone number, by a user who may not reveal full numbers,
+  confirms a person's identity without a reveal: it is logged (``registry.person.looked_up``,
+  the number masked and as a keyed digest, never in clear) and limited to
+  ``LOOKUPS_PER_MINUTE`` per user. A part of a number that says more than a masked number shows
+  is refused (``registry.search``).
 
 Each log row carries the region path of the object it names, so it is visible only to those who
 may see that region (and to an administrator without a region); a row about an object that does
@@ -20,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -35,7 +36,7 @@ from jingban.core.errors import DomainError, NotFound
 from jingban.core.models import User
 from jingban.core.roles import Cap
 from jingban.registry import queries
-from jingban.registry.documents import mask_document
+from jingban.registry.documents import mask_document, mask_phone
 from jingban.registry.models import (
     AgentAuthorisation,
     DocumentType,
@@ -43,6 +44,7 @@ from jingban.registry.models import (
     HouseholdMember,
     Person,
 )
+from jingban.registry.search import Filters, Term, may_reveal, parse_term, term_filter
 
 #: Document-number searches a user without the reveal capability may run in a minute.
 LOOKUPS_PER_MINUTE = 10
@@ -50,9 +52,6 @@ _LOOKUP_WINDOW = dt.timedelta(minutes=1)
 # pg_advisory_xact_lock(class, user id): one user's lookups are counted one at a time, across
 # processes, so that concurrent searches cannot slip past the limit together.
 _LOOKUP_LOCK_CLASS = 0x6A62_6C6B
-# More characters than the four a masked number shows at its end: a search by them tells the
-# user something the masked number does not.
-_NUMBER_TERM = re.compile(r"(?=.*[0-9])[0-9A-Z]{5,32}")
 
 
 class LookupThrottled(DomainError):
@@ -146,13 +145,6 @@ def registration_refused(user: User, holder: Person) -> None:
         )
 
 
-def number_term(query: str) -> str | None:
-    """The search term as a document number (spaces removed, upper case), or None when it is
-    a name or too short to say more than a masked number shows."""
-    compact = query.replace(" ", "").strip().upper()
-    return compact if _NUMBER_TERM.fullmatch(compact) else None
-
-
 def term_digest(term: str) -> str:
     """A keyed digest of a searched number: the same number always gives the same digest, so
     an auditor holding the number can find its lookups; the log alone does not give it back."""
@@ -161,6 +153,8 @@ def term_digest(term: str) -> str:
 
 
 def _masked_term(term: str) -> str:
+    if term.isdigit() and len(term) in range(10, 13) and term[0] in "01":
+        return mask_phone(term)
     kind = DocumentType.RESIDENT_ID if len(term) == 18 else DocumentType.PASSPORT
     return mask_document(kind, term)
 
@@ -189,13 +183,19 @@ def _lookup(user: User, term: str, found: QuerySet[Person]) -> None:
         )
 
 
-def search_persons(user: User, query: str) -> QuerySet[Person]:
-    """``queries.search_persons``; a document-number search by a user without the reveal
-    capability is first counted against the limit (``LookupThrottled``) and logged."""
-    found = queries.search_persons(user, query)
-    term = number_term(query)
-    if term is not None and not user.can(Cap.PERSON_REVEAL):
-        _lookup(user, term, found)
+def search_persons(
+    user: User, query: str | Term, filters: Filters | None = None
+) -> QuerySet[Person]:
+    """The persons in scope that ``query`` finds (``search.parse_term``; raises
+    ``ValidationFailed`` for a term that cannot be searched), narrowed by ``filters``. A search
+    by a whole number by a user without the reveal capability is first counted against the
+    limit (``LookupThrottled``) and logged."""
+    term = query if isinstance(query, Term) else parse_term(query, may_reveal=may_reveal(user))
+    found = term_filter(queries.persons_for(user), term)
+    if filters is not None:
+        found = filters.apply(found)
+    if term.lookup:
+        _lookup(user, term.number, found)
     return found
 
 
