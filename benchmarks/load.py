@@ -38,7 +38,6 @@ import os
 import secrets
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -47,7 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-import psycopg
+from scratch import admin_connection, percentile
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jingban.settings")
 # The server under test must read the session this process writes: same key on both sides.
@@ -58,18 +57,6 @@ os.environ["JINGBAN_PII_KEY"] = secrets.token_urlsafe(40)
 LOAD_DATABASE = "jingban_load"
 HOST = "127.0.0.1"  # never anything but loopback
 SERVERS = ["serve", "runserver", "gunicorn", "gunicorn-gthread", "granian"]
-
-
-def _admin_connection() -> psycopg.Connection[tuple[object, ...]]:
-    from jingban import devdb
-
-    return psycopg.connect(
-        host=str(devdb.socket_dir()),
-        port=devdb.PORT,
-        user=devdb.SUPERUSER,
-        dbname="postgres",
-        autocommit=True,
-    )
 
 
 def _prepare_database(persons: int, fresh: bool) -> bool:
@@ -83,7 +70,7 @@ def _prepare_database(persons: int, fresh: bool) -> bool:
         sys.exit("benchmarks/load.py runs on the embedded server only; unset DATABASE_URL")
     started = devdb.start()
     name = sql.Identifier(LOAD_DATABASE)
-    with _admin_connection() as conn:
+    with admin_connection() as conn:
         if fresh:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
         exists = conn.execute(
@@ -328,12 +315,6 @@ def _request(path: str, headers: dict[str, str]) -> bytes:
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
 
-def _percentile(values: list[float], share: float) -> float:
-    if len(values) < 2:
-        return values[0] if values else float("nan")
-    return statistics.quantiles(values, n=100, method="inclusive")[round(share * 100) - 1]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--server", nargs="+", choices=SERVERS, default=["serve"])
@@ -435,8 +416,8 @@ def main() -> None:
                                 str(clients),
                                 f"{count:,}",
                                 f"{count / out.seconds:,.1f}",
-                                f"{_percentile(out.latencies, 0.50) * 1000:,.0f}",
-                                f"{_percentile(out.latencies, 0.99) * 1000:,.0f}",
+                                f"{percentile(out.latencies, 0.50) * 1000:,.0f}",
+                                f"{percentile(out.latencies, 0.99) * 1000:,.0f}",
                                 f"{cpu * 1000 / max(count, 1):,.1f}",
                                 errors or "-",
                             )

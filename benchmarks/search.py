@@ -29,7 +29,7 @@ import sys
 import time
 from collections.abc import Callable
 
-import psycopg
+from scratch import admin_connection, drop_database, percentile
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jingban.settings")
 
@@ -47,18 +47,6 @@ LIST_PAGE = 25
 API_PAGE = 50
 
 
-def _admin_connection() -> psycopg.Connection[tuple[object, ...]]:
-    from jingban import devdb
-
-    return psycopg.connect(
-        host=str(devdb.socket_dir()),
-        port=devdb.PORT,
-        user=devdb.SUPERUSER,
-        dbname="postgres",
-        autocommit=True,
-    )
-
-
 def _database(*, reuse: bool) -> tuple[bool, bool]:
     """Point Django at the scratch database, recreated unless reused. Returns whether this
     process started the server and whether the database was kept from an earlier run."""
@@ -70,7 +58,7 @@ def _database(*, reuse: bool) -> tuple[bool, bool]:
         sys.exit("benchmarks/search.py runs on the embedded server only; unset DATABASE_URL")
     started = devdb.start()
     name = sql.Identifier(BENCH_DATABASE)
-    with _admin_connection() as conn:
+    with admin_connection() as conn:
         exists = conn.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE]
         ).fetchone()
@@ -90,14 +78,6 @@ def _database(*, reuse: bool) -> tuple[bool, bool]:
     return started, bool(exists and reuse)
 
 
-def _drop_database() -> None:
-    from psycopg import sql
-
-    with _admin_connection() as conn:
-        name = sql.Identifier(BENCH_DATABASE)
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-
-
 def _timed(runs: int, request: Callable[[int], int]) -> list[float]:
     """Milliseconds of ``runs`` calls of ``request(i)`` (after two unmeasured ones); each must
     answer 200."""
@@ -113,10 +93,6 @@ def _timed(runs: int, request: Callable[[int], int]) -> list[float]:
         if status != 200:
             raise SystemExit(f"answered {status}")
     return times
-
-
-def _p95(times: list[float]) -> float:
-    return statistics.quantiles(times, n=20, method="inclusive")[-1]
 
 
 def main() -> None:
@@ -207,7 +183,7 @@ def main() -> None:
         print(f"  {'scenario':<38} {'p50 ms':>8} {'p95 ms':>8}  before   p95 ≤ {TARGET_MS:.0f} ms")
         for name, request in scenarios.items():
             times = _timed(args.runs, request)
-            p50, p95 = statistics.median(times), _p95(times)
+            p50, p95 = statistics.median(times), percentile(times, 0.95)
             before = BEFORE_MS.get(name)
             ratio = f"{before:6.0f} ({before / p95:4.1f}×)" if before and full else " " * 14
             verdict = "met" if p95 <= TARGET_MS else "NOT met"
@@ -219,7 +195,7 @@ def main() -> None:
 
         connections.close_all()
         if not args.keep:
-            _drop_database()
+            drop_database(BENCH_DATABASE)
         if started:
             from jingban import devdb
 

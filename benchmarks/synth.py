@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import psycopg
+from scratch import admin_connection, drop_database
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jingban.settings")
 
@@ -29,26 +29,6 @@ BENCH_DATABASE = "jingban_bench"
 
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
-
-
-def _admin_connection() -> psycopg.Connection[tuple[object, ...]]:
-    from jingban import devdb
-
-    return psycopg.connect(
-        host=str(devdb.socket_dir()),
-        port=devdb.PORT,
-        user=devdb.SUPERUSER,
-        dbname="postgres",
-        autocommit=True,
-    )
-
-
-def _drop_database() -> None:
-    from psycopg import sql
-
-    with _admin_connection() as conn:
-        name = sql.Identifier(BENCH_DATABASE)
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
 
 
 def _fresh_database() -> bool:
@@ -61,8 +41,8 @@ def _fresh_database() -> bool:
     if os.environ.get("DATABASE_URL"):
         sys.exit("benchmarks/synth.py runs on the embedded server only; unset DATABASE_URL")
     started = devdb.start()
-    _drop_database()
-    with _admin_connection() as conn:
+    drop_database(BENCH_DATABASE)
+    with admin_connection() as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DATABASE)))
     from django.conf import settings
 
@@ -83,7 +63,7 @@ PEAK_TARGET_MB = 2048
 def _server_facts() -> tuple[str, int]:
     """The embedded server's settings that matter to a bulk load, and its WAL bytes so far."""
     names = ["wal_level", "max_wal_size", "fsync", "shared_buffers"]
-    with _admin_connection() as conn:
+    with admin_connection() as conn:
         values = [
             f"{name}={conn.execute('SELECT current_setting(%s)', [name]).fetchone()[0]}"  # type: ignore[index]
             for name in names
@@ -178,7 +158,7 @@ def main() -> None:
 
         connections.close_all()
         if not args.keep:
-            _drop_database()
+            drop_database(BENCH_DATABASE)
         if started:
             from jingban import devdb
 

@@ -42,6 +42,9 @@ def test_a_nul_byte_in_a_page_query_is_400(personas: Personas) -> None:
     for query in ("q=%00", "q=%E7%8E%8B%00", "page=1&q=a%00b"):
         response = client.get(reverse("registry:person_list") + "?" + query)
         assert response.status_code == 400, query
+        # A page in the user's language that says what is wrong, not Django's bare English.
+        page = response.content.decode()
+        assert "请求无效" in page and "控制字符" in page and "Bad Request" not in page
     assert client.get(reverse("registry:person_list") + "?q=%E7%8E%8B").status_code == 200
     api = client.get("/api/v1/persons?q=%00")
     assert api.status_code == 400 and api.json()["code"] == "invalid"
