@@ -115,7 +115,7 @@ def test_pack_versions_with_the_lists_filter(personas: Personas) -> None:
     draft = packs_services.import_pack_text(pack_text(3), acting_user=personas.user("admin"))
     client = personas.client("sun")
     everything = read_csv(client.get(reverse("packs:version_export_csv")))
-    assert everything[0][:3] == ["政策包编号", "版本", "标题"]
+    assert everything[0][:3] == ["政策包编号", "版本", "名称"]
     assert len(everything) - 1 == PackVersion.objects.count()
     drafts = read_xlsx(client.get(reverse("packs:version_export_xlsx") + "?status=draft"))
     assert drafts[1:] == [
