@@ -327,7 +327,7 @@ def test_the_section_is_marked_and_detail_pages_have_breadcrumbs(
     page.set_viewport_size({"width": 1280, "height": HEIGHT})
     sign_in(page, "admin", personas.world.passwords["admin"])
     nav = page.locator("nav.site-nav")
-    crumbs = page.get_by_role("navigation", name="面包屑")
+    crumbs = page.get_by_role("navigation", name="导航路径")
 
     page.goto("/persons/")
     expect(nav.locator("[aria-current]")).to_have_count(1)

@@ -73,7 +73,7 @@ def _crumbs(crumb: str, path: str, namespace: str = "registry") -> str:
 
 def test_breadcrumbs_name_home_the_section_and_the_page() -> None:
     html = _crumbs("王<小>明", "/persons/7/")
-    assert 'aria-label="面包屑"' in html
+    assert 'aria-label="导航路径"' in html
     assert html.index('href="/"') < html.index('href="/persons/"') < html.index("王&lt;小&gt;明")
     assert '<span aria-current="page">王&lt;小&gt;明</span>' in html
     assert html.count("<li>") == 3
