@@ -46,6 +46,7 @@ class AuthorisationInput:
 # at least one digit; anything else names the agent by name.
 _NUMBER_TERM = re.compile(r"(?=.*[0-9])[0-9A-Z]{5,32}")
 
+
 def _agent_by_person(acting_user: User, text: str) -> tuple[User | None, Message | None]:
     """The account of the person the counter names as agent: by whole document number (a
     lookup logged and limited like a number search, for a user who may not reveal numbers),
