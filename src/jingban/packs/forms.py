@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +13,12 @@ from jingban.core.errors import DomainError
 from jingban.core.forms import add_domain_errors
 from jingban.engine.codes import CATEGORY_LABELS, PERSON_CATEGORIES
 from jingban.engine.money import MoneyError, parse_yuan
+from jingban.engine.policy.meta import (
+    CONDITION_LABELS,
+    CROSS_REGION_LABELS,
+    HOSPITAL_LEVEL_LABELS,
+    VISIT_TYPE_LABELS,
+)
 from jingban.packs.models import PackStatus
 from jingban.packs.services import MAX_CONTENT, MAX_NOTE
 
@@ -108,35 +117,34 @@ class FilterForm(forms.Form):
     )
 
 
-VISIT_TYPES = [
-    ("inpatient", _("Inpatient")),
-    ("outpatient_general", _("Outpatient pooling")),
-    ("outpatient_two_diseases", _("Two diseases (hypertension, diabetes)")),
-    ("outpatient_chronic", _("Chronic and special outpatient care")),
-    ("outpatient_dialysis", _("Special outpatient care (dialysis)")),
-    ("maternity_natural", _("Childbirth (natural)")),
-    ("maternity_cesarean", _("Childbirth (caesarean)")),
-    ("accident_outpatient", _("Accident outpatient care")),
-]
-CONDITIONS = [("", _("None")), ("hypertension", _("Hypertension")), ("diabetes", _("Diabetes"))]
-LEVELS = [("1", _("Level 1 and below")), ("2", _("Level 2")), ("3", _("Level 3"))]
+def _labelled(labels: Mapping[Any, tuple[str, str]]) -> list[tuple[str, str]]:
+    """Codes of the engine with their labels in the active language, from the one bilingual
+    list the pack pages use too (engine/policy/meta.py, engine/codes.py)."""
+    chinese = (get_language() or "").startswith("zh")
+    return [
+        (str(getattr(code, "value", code)), pair[0 if chinese else 1])
+        for code, pair in labels.items()
+    ]
+
+
+def _visit_types() -> list[tuple[str, str]]:
+    return _labelled(VISIT_TYPE_LABELS)
+
+
+def _conditions() -> list[tuple[str, str]]:
+    return [("", str(_("None"))), *_labelled(CONDITION_LABELS)]
+
+
+def _levels() -> list[tuple[str, str]]:
+    return _labelled(HOSPITAL_LEVEL_LABELS)
 
 
 def _person_categories() -> list[tuple[str, str]]:
-    """The engine's person categories (one list for the engine and the registry), labelled in
-    the active language."""
-    chinese = (get_language() or "").startswith("zh")
-    return [(code, CATEGORY_LABELS[code][0 if chinese else 1]) for code in PERSON_CATEGORIES]
+    return _labelled({code: CATEGORY_LABELS[code] for code in PERSON_CATEGORIES})
 
 
-CROSS_REGION = [
-    ("local", _("Local treatment")),
-    ("filed_long_term", _("Long-term residence elsewhere (filed)")),
-    ("referral", _("Referral")),
-    ("emergency", _("Emergency")),
-    ("filed_temporary", _("Other temporary treatment (filed)")),
-    ("unfiled", _("Treatment elsewhere without filing")),
-]
+def _cross_region() -> list[tuple[str, str]]:
+    return _labelled(CROSS_REGION_LABELS)
 
 
 class _YuanField(forms.CharField):
@@ -161,10 +169,10 @@ class _YuanField(forms.CharField):
 class TrialForm(forms.Form):
     """A made-up claim to settle (试算)."""
 
-    visit_type = forms.ChoiceField(label=_("Visit type"), choices=VISIT_TYPES)
-    condition = forms.ChoiceField(label=_("Condition"), choices=CONDITIONS, required=False)
+    visit_type = forms.ChoiceField(label=_("Visit type"), choices=_visit_types)
+    condition = forms.ChoiceField(label=_("Condition"), choices=_conditions, required=False)
     hospital_level = forms.TypedChoiceField(
-        label=_("Hospital level"), choices=LEVELS, coerce=int, initial="3"
+        label=_("Hospital level"), choices=_levels, coerce=int, initial="3"
     )
     service_date = forms.DateField(label=_("Service date"))
     discharge_date = forms.DateField(label=_("Discharge date"), required=False)
@@ -175,5 +183,5 @@ class TrialForm(forms.Form):
         label=_("Person category"), choices=_person_categories, initial="general"
     )
     cross_region = forms.ChoiceField(
-        label=_("Cross-region status"), choices=CROSS_REGION, initial="local"
+        label=_("Cross-region status"), choices=_cross_region, initial="local"
     )
