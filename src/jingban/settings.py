@@ -47,6 +47,11 @@ INSTALLED_APPS = [
     "jingban.files",
     "jingban.documents",
     "jingban.notices",
+    "jingban.providers",
+    "jingban.workforce",
+    "jingban.directory",
+    "jingban.desk",
+    "jingban.public",
     # A deployment's own apps (JINGBAN_EXTRA_APPS): each joins through its plugin module.
     *env_list("JINGBAN_EXTRA_APPS"),
     # The demo world stays last: it uses every app above and nothing uses it.

@@ -89,6 +89,12 @@ class OrganisationKind(models.TextChoices):
     INSURER = "insurer", _("Contracted insurer")
     HOSPITAL = "hospital", _("Hospital")
     CARE_INSTITUTION = "care_institution", _("Care institution")
+    # 基层医疗机构: a township health centre, a community health service centre, a nursing home
+    # with a long-term care zone.
+    PRIMARY = "primary", _("Primary care institution")
+    PHARMACY = "pharmacy", _("Designated pharmacy")
+    # 评估机构: the institution assessors and assessment experts belong to.
+    ASSESSMENT = "assessment", _("Assessment institution")
 
 
 class Organisation(models.Model):

@@ -177,6 +177,17 @@ class Routes:
 
 
 @dataclass(frozen=True)
+class PublicPage:
+    """A page for anyone, without signing in, listed on the public index (``/public/``): a
+    title, a line saying what it is for, and its route (under ``/public/``)."""
+
+    label: Label
+    url_name: str
+    description: Label = ""
+    order: int = 500
+
+
+@dataclass(frozen=True)
 class ApiRouter:
     """A django-ninja router (``module:attribute``) mounted under ``/api/v1`` + ``prefix``."""
 
@@ -247,6 +258,13 @@ class AppPlugin:
     object_types: tuple[ObjectType, ...] = ()
     # Whom the action log can be filtered by (a person), and the entries about them.
     log_subjects: tuple[LogSubject, ...] = ()
+    # Pages for anyone (no sign-in), listed on the public index.
+    public_pages: tuple[PublicPage, ...] = ()
+    # A callable ``(admin: User, users: Mapping[str, User]) -> None`` (``module:function``)
+    # that adds the app's part of the demo world (``jingban demo``, and the tests' personas):
+    # a few fixed, named rows beside the synthetic city, idempotent (a second run adds nothing).
+    # ``users`` are the demo accounts by username.
+    demo: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -361,6 +379,16 @@ def api_routers() -> list[ApiRouter]:
 
 def job_modules() -> list[str]:
     return [plugin.jobs for plugin in plugins() if plugin.jobs]
+
+
+def public_pages() -> list[PublicPage]:
+    pages = [page for plugin in plugins() for page in plugin.public_pages]
+    return sorted(pages, key=lambda p: p.order)
+
+
+def demo_builders() -> list[str]:
+    """The apps' demo-world builders, in ``INSTALLED_APPS`` order."""
+    return [plugin.demo for plugin in plugins() if plugin.demo]
 
 
 def header_templates() -> list[str]:

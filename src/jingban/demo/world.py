@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from jingban.core import synthetic
+from jingban.core import plugins, synthetic
 from jingban.core.models import Organisation, Region, Scheme, User
 from jingban.core.roles import Role
 from jingban.core.services import accounts, reference
@@ -245,6 +245,8 @@ def build_world(
         import_shipped_packs(acting_user=admin)
         if not Person.objects.exists():
             _load_persons(persons, seed, year, admin, users["chen"])
+        for builder in plugins.demo_builders():
+            plugins.load(builder)(admin, users)
     return World(
         admin=admin,
         users=users,

@@ -2,7 +2,14 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from jingban.core.plugins import ActionCode, AppPlugin, Capability, ObjectType, Routes
+from jingban.core.plugins import (
+    ActionCode,
+    AppPlugin,
+    Capability,
+    ObjectType,
+    PublicPage,
+    Routes,
+)
 from jingban.core.roles import Role
 
 PLUGIN = AppPlugin(
@@ -23,4 +30,12 @@ PLUGIN = AppPlugin(
         ObjectType("documents.document", _("issued document"), model="documents.IssuedDocument"),
     ),
     urls=Routes("", "jingban.documents.urls"),
+    public_pages=(
+        PublicPage(
+            _("Verify a document"),
+            "documents:verify",
+            _("Check that a document issued by the medical insurance bureau is genuine."),
+            order=900,
+        ),
+    ),
 )

@@ -1,0 +1,5 @@
+"""What the desk app brings to the platform."""
+
+from jingban.core.plugins import AppPlugin
+
+PLUGIN = AppPlugin(app="desk")

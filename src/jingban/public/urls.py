@@ -1,0 +1,8 @@
+from django.urls import path
+
+from jingban.public import views
+
+app_name = "public"
+urlpatterns = [
+    path("", views.index, name="index"),
+]
