@@ -26,15 +26,23 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 _started_embedded = False
 
 
+def _is_xdist_worker(config: pytest.Config) -> bool:
+    """True in a pytest-xdist worker process (``-n 2``): the controller owns the server."""
+    return hasattr(config, "workerinput")
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
+    """The embedded server is started once, by the controller (or the only process), before any
+    worker starts: each worker then makes its own test database on it (``test_jingban_gw0`` …)."""
     global _started_embedded
-    if not os.environ.get("DATABASE_URL"):
-        _started_embedded = devdb.start()
-        devdb.ensure_database("jingban")
+    if os.environ.get("DATABASE_URL") or _is_xdist_worker(session.config):
+        return
+    _started_embedded = devdb.start()
+    devdb.ensure_database("jingban")
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if _started_embedded:
+    if _started_embedded and not _is_xdist_worker(session.config):
         devdb.stop()
 
 

@@ -51,7 +51,7 @@ def test_an_app_added_through_installed_apps_brings_everything_it_declares() -> 
         check=False,
     )
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
-    assert "6 passed" in done.stdout, done.stdout[-2000:]
+    assert "8 passed" in done.stdout, done.stdout[-2000:]
 
 
 def test_every_installed_app_with_a_plugin_is_collected() -> None:

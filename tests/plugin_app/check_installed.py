@@ -71,3 +71,21 @@ def test_the_job_kind(personas: Personas) -> None:
     runner.execute(run.pk)
     run.refresh_from_db()
     assert run.status == JobStatus.SUCCEEDED and run.result == {"greetings": 1}
+
+
+def test_the_public_page_is_listed_on_the_public_index() -> None:
+    from django.test import Client
+
+    body = Client().get("/public/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'href="/plugin-app/public/">首页</a>' in body
+    assert Client().get("/plugin-app/public/").content == b"public greeting"
+
+
+def test_the_demo_builder_runs_once_per_world(personas: Personas) -> None:
+    from jingban.core.models import Organisation
+    from jingban.demo.world import build_world
+
+    demo = Organisation.objects.get(code="PLUGIN-APP-DEMO")
+    assert demo.name == "demo for wang"
+    build_world(persons=24, seed=7, var_dir=None)
+    assert Organisation.objects.filter(code="PLUGIN-APP-DEMO").count() == 1

@@ -8,6 +8,7 @@ from jingban.core.plugins import (
     HomePanel,
     NavEntry,
     ObjectType,
+    PublicPage,
     Routes,
 )
 
@@ -32,6 +33,8 @@ PLUGIN = AppPlugin(
     urls=Routes("plugin-app/", "tests.plugin_app.urls"),
     api_routers=(ApiRouter("/plugin-app", "tests.plugin_app.api:router"),),
     jobs="tests.plugin_app.jobs",
+    public_pages=(PublicPage(_("Home"), "plugin_app:public_greeting", order=1),),
+    demo="tests.plugin_app.views:build_demo",
     # The action log names and links the app's objects without a change to core.
     object_types=(
         ObjectType(

@@ -1,7 +1,7 @@
 from collections.abc import Mapping, Sequence
 
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 
 from jingban.core.actionlog import log_action
 from jingban.core.models import User
@@ -21,6 +21,21 @@ def greetings(request: AuthedRequest) -> HttpResponse:
             )
         return HttpResponse("sent", status=201)
     return HttpResponse("plugin greetings page")
+
+
+def public_greeting(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("public greeting")
+
+
+def build_demo(admin: User, users: Mapping[str, User]) -> None:
+    """The app's demo rows: one organisation named after the operator, once."""
+    from jingban.core.models import Organisation, Region
+
+    region = Region.objects.get(code="320500")
+    Organisation.objects.get_or_create(
+        code="PLUGIN-APP-DEMO",
+        defaults={"name": f"demo for {users['wang'].username}", "kind": "bureau", "region": region},
+    )
 
 
 def panel(user: User) -> Mapping[str, object]:
