@@ -6,10 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
+import pytest_django
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from jingban import devdb
+from jingban.demo.world import build_world
 
 # Fixed example budgets so a CI run takes the same time every time.
 hypothesis_settings.register_profile(
@@ -56,6 +58,91 @@ pytest_plugins = ["tests.personas"]
 
 
 @pytest.fixture(scope="session")
+def django_db_setup(
+    django_db_setup: None,
+    django_db_blocker: pytest_django.DjangoDbBlocker,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """The test database, with the tests' demo world built once and committed: building it
+    for every test was most of the suite's time. Each test's transaction is rolled back, so
+    every test starts from the same world (``tests/personas.py``)."""
+    from django.test import override_settings
+
+    from tests.personas import FAST_HASHERS, WORLD_SIZE
+
+    anchors = tmp_path_factory.mktemp("session-world") / "anchors.log"
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHERS, AUDIT_ANCHOR_FILE=anchors),
+    ):
+        _PRISTINE.update(_table_rows())
+        build_world(**WORLD_SIZE, var_dir=None)
+
+
+# The rows a new installation holds before anything is done in it (content types, permissions,
+# what the migrations write), table by table: ``empty_database`` puts them back.
+_PRISTINE: dict[str, tuple[list[str], list[tuple[object, ...]]]] = {}
+
+
+def _table_rows() -> dict[str, tuple[list[str], list[tuple[object, ...]]]]:
+    from django.db import connection
+
+    found = {}
+    with connection.cursor() as cursor:
+        for table in connection.introspection.django_table_names(
+            only_existing=True, include_views=False
+        ):
+            cursor.execute(f'SELECT * FROM "{table}"')
+            rows = cursor.fetchall()
+            if rows:
+                found[table] = ([c.name for c in cursor.description], rows)
+    return found
+
+
+@pytest.fixture
+def empty_database(db: None) -> None:
+    """This test starts from a new installation's database, without the session's world: every
+    table is emptied and given back what the migrations put in it, inside the test's
+    transaction, so the world is back for the next test."""
+    from django.db import connection
+
+    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE")
+        for table, (columns, rows) in _PRISTINE.items():
+            names = ", ".join(f'"{c}"' for c in columns)
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+
+
+def _flushes(item: pytest.Item) -> bool:
+    """A test whose database is emptied after it (``transaction=True``, a live server)."""
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
+        return True
+    names = getattr(item, "fixturenames", ())
+    return "transactional_db" in names or "live_server" in names
+
+
+_world_flushed = False
+
+
+@pytest.fixture(autouse=True)
+def _empty_database_for_transactional_tests(request: pytest.FixtureRequest) -> None:
+    """A test that commits starts, as it always did, from an empty database: the first one
+    empties the session's world (they run after the others, see below)."""
+    global _world_flushed
+    if _world_flushed or not _flushes(request.node):
+        return
+    from django.core.management import call_command
+
+    request.getfixturevalue("django_db_blocker")
+    with request.getfixturevalue("django_db_blocker").unblock():
+        call_command("flush", interactive=False, verbosity=0)
+    _world_flushed = True
+
+
+@pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
     """Two test runs on one server can keep apart with JINGBAN_TEST_DB_SUFFIX=anything."""
     from django.conf import settings as django_settings
@@ -67,11 +154,12 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Browser tests run last: Playwright's synchronous API keeps an event loop running in the
-    main thread for the rest of the session, which code that starts its own loop (the job
+    """Tests that commit run after the others, since the first of them empties the session's
+    world; browser tests run last: Playwright's synchronous API keeps an event loop running in
+    the main thread for the rest of the session, which code that starts its own loop (the job
     worker's ``asyncio.run``) cannot share; and the quick tests report first."""
 
     def is_browser(item: pytest.Item) -> bool:
         return item.get_closest_marker("browser") is not None or "browser" in item.path.parts
 
-    items.sort(key=is_browser)
+    items.sort(key=lambda item: (is_browser(item), _flushes(item)))

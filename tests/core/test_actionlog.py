@@ -92,6 +92,7 @@ def _found(report: Report) -> set[tuple[str, int | None]]:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 def test_clean_chain_verifies() -> None:
     _chain(5)
     _log(6)  # committed-but-unsealed rows are counted, not a problem
@@ -103,6 +104,7 @@ def test_clean_chain_verifies() -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 def test_empty_chain_verifies() -> None:
     report = verify()
 
@@ -111,6 +113,7 @@ def test_empty_chain_verifies() -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 def test_anchored_chain_verifies(django_capture_on_commit_callbacks: Callable[..., Any]) -> None:
     _anchored_chain(django_capture_on_commit_callbacks, (3, 2))
 
@@ -123,6 +126,7 @@ def test_anchored_chain_verifies(django_capture_on_commit_callbacks: Callable[..
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 def test_stored_form_round_trips_timestamps() -> None:
     """jsonb reorders keys and the sealer reads ``at`` back from timestamptz: the hash covers the
     stored form, so a whole-second UTC time and one in another zone verify alike."""
@@ -161,6 +165,7 @@ json_values = st.recursive(
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 @hypothesis_settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(payload=st.dictionaries(json_text, json_values, max_size=5))
 def test_any_json_payload_seals_and_verifies(payload: dict[str, Any]) -> None:
@@ -174,6 +179,7 @@ def test_any_json_payload_seals_and_verifies(payload: dict[str, Any]) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 @pytest.mark.parametrize(
     ("column", "value"),
     [("after", json.dumps({**AFTER, "amount_fen": 1})), ("reason", "无")],
@@ -186,6 +192,7 @@ def test_modified_middle_row_is_detected(column: str, value: str) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 def test_deleted_middle_row_is_detected() -> None:
     _chain(5)
     _tamper("DELETE FROM core_actionlog WHERE seq = 3")
@@ -194,6 +201,7 @@ def test_deleted_middle_row_is_detected() -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 @pytest.mark.parametrize("removed", [1, 3])
 def test_deleted_tail_is_caught_by_the_head(removed: int) -> None:
     _chain(5)
@@ -206,6 +214,7 @@ def test_deleted_tail_is_caught_by_the_head(removed: int) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 @pytest.mark.parametrize(("removed", "anchors_lost"), [(1, {5}), (3, {3, 5})])
 def test_deleted_tail_is_caught_by_the_anchor_file_alone(
     django_capture_on_commit_callbacks: Callable[..., Any], removed: int, anchors_lost: set[int]
@@ -220,6 +229,7 @@ def test_deleted_tail_is_caught_by_the_anchor_file_alone(
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 def test_emptied_log_and_head_are_caught_by_the_anchor_file(
     django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
@@ -235,6 +245,7 @@ def test_emptied_log_and_head_are_caught_by_the_anchor_file(
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 def test_deleted_head_is_detected_and_stops_sealing() -> None:
     _chain(3)
     ActionLogHead.objects.all().delete()
@@ -256,6 +267,7 @@ def _insert_forged(seq: int, prev_hash: str) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 def test_forged_row_inserted_in_the_middle_is_detected() -> None:
     _chain(5)
     # Make room at position 3 (twice, so the unique index never sees two rows at one position).
@@ -275,6 +287,7 @@ def test_forged_row_inserted_in_the_middle_is_detected() -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 def test_forged_row_appended_is_detected() -> None:
     _chain(5)
     _insert_forged(6, _row(5)["hash"])
@@ -283,6 +296,7 @@ def test_forged_row_appended_is_detected() -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 @pytest.mark.parametrize("with_hashes", [True, False])
 def test_swapped_rows_are_detected(with_hashes: bool) -> None:
     _chain(5)
@@ -307,6 +321,7 @@ def test_swapped_rows_are_detected(with_hashes: bool) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 def test_triggers_refuse_update_and_delete_of_sealed_rows() -> None:
     entries = _chain(3)
     unsealed = _log(4)
@@ -330,6 +345,7 @@ def test_triggers_refuse_update_and_delete_of_sealed_rows() -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 def test_log_bulk_writes_one_row_with_count_and_digest() -> None:
     before = ActionLog.objects.count()
 
@@ -415,6 +431,7 @@ def english() -> Iterator[None]:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 @pytest.mark.usefixtures("english")
 def test_command_verify_passes_then_fails_after_tampering() -> None:
     _chain(4)
@@ -444,6 +461,7 @@ def test_command_verify_passes_then_fails_after_tampering() -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 @pytest.mark.usefixtures("english")
 def test_command_seal_seals_pending_rows() -> None:
     _log(1)

@@ -20,7 +20,7 @@ from jingban.core.actionlog import authenticity, log_action, log_bulk, seal_pend
 from jingban.core.actionlog.writing import seal
 from jingban.core.models import ActionLog, ActionLogHead
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_database")]
 
 _INSERT = """
     INSERT INTO core_actionlog

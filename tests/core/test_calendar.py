@@ -29,7 +29,7 @@ from jingban.core.services.calendar import (
     set_day,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_database")]
 
 # chinese-calendar 1.11.0 for 2025: 28 holiday dates (weekends inside holiday periods included)
 # and 5 adjusted working days.

@@ -47,7 +47,7 @@ def test_a_second_city_is_neither_offered_nor_started(personas: Personas) -> Non
     assert "已有一座模拟城市" in posted.content.decode()
 
 
-def test_synth_job_on_an_empty_registry(db, settings) -> None:
+def test_synth_job_on_an_empty_registry(empty_database, settings) -> None:
     from jingban.core.roles import Role
     from jingban.core.services.accounts import create_account
 
@@ -71,7 +71,7 @@ def test_synth_job_on_an_empty_registry(db, settings) -> None:
 
 
 @pytest.mark.parametrize(("params", "field"), [({"persons": 0}, "persons"), ({"seed": -1}, "seed")])
-def test_synth_job_checks_its_parameters(db, settings, params, field: str) -> None:
+def test_synth_job_checks_its_parameters(empty_database, settings, params, field: str) -> None:
     from jingban.core.roles import Role
     from jingban.core.services.accounts import create_account
 

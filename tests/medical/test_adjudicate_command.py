@@ -515,6 +515,7 @@ def test_overlapping_public_packs_are_a_usage_error(adjudicate, tmp_path: Path, 
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 def test_a_pack_id_the_database_lacks_falls_back_to_the_shipped_file_in_auto_mode(
     tmp_path: Path,
 ) -> None:

@@ -163,7 +163,7 @@ SHIPPED_SPECS = [
 ]
 
 
-def test_sync_records_the_shipped_packs_once(db, tmp_path: Path) -> None:
+def test_sync_records_the_shipped_packs_once(empty_database, tmp_path: Path) -> None:
     create_account(username="root", password="root-pass-123", role=Role.ADMIN, acting_user=None)
     out = _policy("sync", "--user", "root")
     for spec in SHIPPED_SPECS:
@@ -179,7 +179,7 @@ def _step_3_packs() -> PackRegistry:
 
 
 def test_a_database_holding_the_old_versions_accepts_the_new_ones(
-    db, monkeypatch: pytest.MonkeyPatch
+    empty_database: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     create_account(username="root", password="root-pass-123", role=Role.ADMIN, acting_user=None)
     with monkeypatch.context() as patched:
@@ -203,7 +203,7 @@ def test_a_database_holding_the_old_versions_accepts_the_new_ones(
 
 
 def test_a_number_taken_here_is_left_to_the_version_that_holds_it(
-    db, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    empty_database: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """A site that drafted its own @2 before jingban shipped one keeps it: the shipped @2 is
     reported and not recorded (a number never names two texts)."""

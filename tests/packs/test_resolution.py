@@ -72,7 +72,7 @@ def test_auto_falls_back_to_the_files_for_an_id_the_database_lacks(
         resolve_specs(["files-only-2025"], "database")  # type: ignore[arg-type]
 
 
-def test_an_empty_database_falls_back_in_auto_mode_only(db) -> None:
+def test_an_empty_database_falls_back_in_auto_mode_only(empty_database) -> None:
     (pack,) = resolve_specs([PACK_ID])
     assert pack.source == f"{PACK_ID}.v2.yaml"
     with pytest.raises(UnknownPack):

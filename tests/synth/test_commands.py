@@ -26,6 +26,7 @@ def _jingban(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 def test_synth_loads_and_reports_counts_digest_and_speed() -> None:
     out = StringIO()
     call_command("synth", "--persons", "300", "--seed", "9", stdout=out)
@@ -44,6 +45,7 @@ def test_synth_writes_parquet_without_touching_the_registry(tmp_path: Path) -> N
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 @pytest.mark.parametrize("persons", ["0", "-3"])
 def test_synth_refuses_too_few_persons(persons: str, tmp_path: Path) -> None:
     before = (Person.objects.count(), Household.objects.count(), ActionLog.objects.count())
@@ -55,6 +57,7 @@ def test_synth_refuses_too_few_persons(persons: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 def test_synth_refuses_a_second_city() -> None:
     call_command("synth", "--persons", "100", "--seed", "1", stdout=StringIO())
     count = Person.objects.count()

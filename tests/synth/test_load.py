@@ -69,6 +69,7 @@ def _indexes() -> set[tuple[str, str]]:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 def test_load_writes_every_row_with_its_references_and_one_log_row_per_table() -> None:
     result = generate_city(PERSONS, SEED)
     for name, model in TABLES.items():
@@ -100,6 +101,7 @@ def test_load_writes_every_row_with_its_references_and_one_log_row_per_table() -
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 def test_the_load_writes_no_history_but_leaves_it_on(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     generate_city(300, SEED)
@@ -126,6 +128,7 @@ def test_the_load_writes_no_history_but_leaves_it_on(settings) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 def test_a_second_city_is_refused_and_nothing_changes() -> None:
     generate_city(500, SEED)
     before = _counts()
@@ -138,6 +141,7 @@ def test_a_second_city_is_refused_and_nothing_changes() -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 def test_a_collision_the_quick_check_misses_rolls_everything_back() -> None:
     frames = generate_frames(3_000, SEED)
     middle = frames["persons"].row(1_500, named=True)
@@ -160,6 +164,7 @@ def test_a_collision_the_quick_check_misses_rolls_everything_back() -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 def test_without_superuser_rights_the_foreign_keys_check_every_row(monkeypatch) -> None:
     monkeypatch.setattr(load, "_superuser", lambda cursor: False)
     result = generate_city(400, SEED)
@@ -174,6 +179,7 @@ def test_without_superuser_rights_the_foreign_keys_check_every_row(monkeypatch) 
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 def test_a_large_load_rebuilds_the_indexes_it_set_aside(monkeypatch) -> None:
     monkeypatch.setattr(load, "_REBUILD_FROM", 1)
     before = _indexes()
@@ -215,6 +221,7 @@ def test_parquet_files_hold_the_same_city(tmp_path: Path) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 def test_a_large_initial_load_truncates_only_empty_tables_and_keeps_every_row(
     monkeypatch,
 ) -> None:
@@ -267,6 +274,7 @@ def test_a_large_initial_load_truncates_only_empty_tables_and_keeps_every_row(
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 def test_an_initial_load_into_an_empty_registry_truncates_all_five_tables(monkeypatch) -> None:
     monkeypatch.setattr(load, "_REBUILD_FROM", 1)
     truncated: list[set[str]] = []
@@ -292,6 +300,7 @@ def test_an_initial_load_into_an_empty_registry_truncates_all_five_tables(monkey
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 def test_rows_written_earlier_in_the_transaction_do_not_block_setting_indexes_aside(
     monkeypatch, settings
 ) -> None:
@@ -310,6 +319,7 @@ def test_rows_written_earlier_in_the_transaction_do_not_block_setting_indexes_as
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 def test_a_generator_failure_midway_rolls_the_load_back(monkeypatch) -> None:
     # The tables are written while the later ones are still drawn: a failure while drawing the
     # enrollments comes after households and persons were copied, and undoes them (the
