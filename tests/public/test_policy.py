@@ -128,3 +128,11 @@ def test_a_bad_question_gets_a_clear_error(
     assert f'id="id_{field}_error"' in body
     assert message in body
     assert "data-path=" not in body
+
+
+@pytest.mark.django_db
+def test_an_installation_without_regions_says_nothing_is_published() -> None:
+    status, body = _get("/public/policy/")
+    assert status == 200
+    assert "尚未公布任何政策" in body
+    assert "errorlist" not in body

@@ -39,8 +39,15 @@ def _query(request: HttpRequest) -> dict[str, str]:
 def policy_page(request: HttpRequest) -> HttpResponse:
     """政策解读: the figures of the packs in force, in plain words, for a region, scheme and day.
     A bad question is answered with the form and its errors (400), never with a guess."""
-    form = PolicyQueryForm(_query(request))
+    asked = _query(request)
+    form = PolicyQueryForm(asked)
     context: dict[str, object] = {"form": form}
+    if not request.GET and not (asked["region"] and asked["scheme"]):
+        # An installation without regions or schemes yet: nothing to explain, and no error
+        # for a question the visitor did not ask.
+        context["form"] = PolicyQueryForm(initial=asked)
+        context["nothing_published"] = True
+        return render(request, "public/policy.html", context)
     if not form.is_valid():
         return render(request, "public/policy.html", context, status=400)
     data = form.cleaned_data
