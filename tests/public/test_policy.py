@@ -136,3 +136,19 @@ def test_an_installation_without_regions_says_nothing_is_published() -> None:
     assert status == 200
     assert "尚未公布任何政策" in body
     assert "errorlist" not in body
+
+
+@pytest.mark.django_db
+def test_the_chinese_page_shows_no_english_and_the_english_one_is_complete(
+    personas: Personas,
+) -> None:
+    from tests.core.test_english import visible_latin
+
+    _status, body = _get(IN_2025)
+    assert visible_latin(body) == []
+    client = Client()
+    client.cookies["jingban_language"] = "en"
+    english = client.get(IN_2025).content.decode()
+    assert "Level 3 hospitals" in english
+    assert "Sample data" in english
+    assert "The settlement engine works with exactly these figures." in english
