@@ -27,7 +27,9 @@ def test_a_visitor_on_a_phone_reads_the_inpatient_ratio_in_care_mode(
 
     page.get_by_role("button", name="大字（关怀模式）").click()
     expect(page.locator("body")).to_have_class("care")
-    expect(page.get_by_role("button", name="大字（关怀模式）")).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_role("button", name="大字（关怀模式）")).to_have_attribute(
+        "aria-pressed", "true"
+    )
 
     page.get_by_role("navigation", name="公共服务").get_by_role("link", name="政策解读").click()
     page.wait_for_url("**/public/policy/")
