@@ -152,3 +152,12 @@ def test_the_chinese_page_shows_no_english_and_the_english_one_is_complete(
     assert "Level 3 hospitals" in english
     assert "Sample data" in english
     assert "The settlement engine works with exactly these figures." in english
+
+
+@pytest.mark.django_db
+def test_a_sample_period_is_marked(personas: Personas) -> None:
+    _status, body = _get(IN_2025)
+    facts = re.search(r"依据《江苏医惠保1号》.*?</p>", body, re.S)
+    assert facts and "2026-12-31" in facts.group(0) and "示例数据" in facts.group(0)
+    medical = re.search(r"依据《示例城乡居民基本医疗保险（2025年度）》.*?</p>", body, re.S)
+    assert medical and "badge-sample" not in medical.group(0)

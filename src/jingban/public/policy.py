@@ -116,6 +116,8 @@ class PackFacts:
     end: dt.date
     region: str
     sample_figures: int
+    # The period itself may be a sample (a product's end kept open until its terms are known).
+    period_sample: bool = False
 
     @classmethod
     def of(cls, pack: PolicyPack, language: str) -> PackFacts:
@@ -127,6 +129,7 @@ class PackFacts:
             end=rules.effective.end,
             region=region_name(rules.region),
             sample_figures=len(pack.samples),
+            period_sample=any(f.path.startswith("effective") for f in pack.samples),
         )
 
 
