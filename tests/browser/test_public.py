@@ -51,6 +51,11 @@ def test_a_visitor_on_a_phone_reads_the_inpatient_ratio_in_care_mode(
     expect(deductible.locator(".badge-sample")).to_have_text("示例数据")
     expect(page.locator(".pack-facts").first).to_contain_text("结算引擎正是按这些数字结算的")
 
-    # Nothing scrolls sideways on the phone in care mode.
+    # Nothing scrolls sideways on the phone, in care mode and back in normal mode.
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], width
+    page.get_by_role("button", name="大字（关怀模式）").click()
+    expect(page.locator("body")).not_to_have_class("care")
+    expect(page.locator("[data-path='benefits.inpatient.ratio_by_level.3']")).to_have_text("65%")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], width
