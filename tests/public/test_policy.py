@@ -161,3 +161,22 @@ def test_a_sample_period_is_marked(personas: Personas) -> None:
     assert facts and "2026-12-31" in facts.group(0) and "示例数据" in facts.group(0)
     medical = re.search(r"依据《示例城乡居民基本医疗保险（2025年度）》.*?</p>", body, re.S)
     assert medical and "badge-sample" not in medical.group(0)
+
+
+@pytest.mark.django_db
+def test_a_tampered_pack_is_never_explained(
+    personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jingban.packs.queries import PackTampered
+    from jingban.public import policy
+
+    row = PackVersion.objects.get(pack_id="sample-resident-2025", version=2)
+
+    def tampered() -> None:
+        raise PackTampered(row, "the stored text hashes to something else")
+
+    monkeypatch.setattr(policy, "registry", tampered)
+    status, body = _get(IN_2025)
+    assert status == 503
+    assert "暂时无法显示政策" in body
+    assert "data-path=" not in body
