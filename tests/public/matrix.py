@@ -1,3 +1,3 @@
 """The public app's routes: pages for anyone, without signing in."""
 
-PUBLIC = {"public:index"}
+PUBLIC = {"public:index", "public:policy"}
