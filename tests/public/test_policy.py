@@ -131,6 +131,7 @@ def test_a_bad_question_gets_a_clear_error(
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 def test_an_installation_without_regions_says_nothing_is_published() -> None:
     status, body = _get("/public/policy/")
     assert status == 200
