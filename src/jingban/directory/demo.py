@@ -40,8 +40,11 @@ SEED_REGIONS = (
 
 
 def ensure_regions(acting_user: User | None) -> None:
-    known = set(Region.objects.filter(code__in=[r.code for r in SEED_REGIONS]).values_list(
-        "code", flat=True))
+    known = set(
+        Region.objects.filter(code__in=[r.code for r in SEED_REGIONS]).values_list(
+            "code", flat=True
+        )
+    )
     missing = [r for r in SEED_REGIONS if r.code not in known]
     if missing:
         reference.import_regions(missing, acting_user=acting_user)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jingban.core.forms import DomainForm
 from jingban.core.models import Region, User
@@ -21,34 +22,42 @@ class RegionChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 
 class EntryForm(DomainForm):
-    organisation_name = forms.CharField(label=_("Organisation"), max_length=200)
-    name = forms.CharField(label=_("Department or window"), max_length=200)
-    kind = forms.ChoiceField(label=_("Kind"), choices=EntryKind.choices)
+    organisation_name = forms.CharField(
+        label=pgettext_lazy("directory", "Organisation"), max_length=200
+    )
+    name = forms.CharField(label=pgettext_lazy("directory", "Department or window"), max_length=200)
+    kind = forms.ChoiceField(label=pgettext_lazy("directory", "Kind"), choices=EntryKind.choices)
     business_lines = forms.MultipleChoiceField(
-        label=_("Business lines"),
+        label=pgettext_lazy("directory", "Business lines"),
         choices=BusinessLine.choices,
         widget=forms.CheckboxSelectMultiple,
     )
     phones = forms.CharField(
-        label=_("Phone numbers"),
+        label=pgettext_lazy("directory", "Phone numbers"),
         max_length=300,
         help_text=_(
             "As written in China: 0411-83709172, 65006161 (without area code), 13812345678, "
             "12345. Separate several numbers with 、 or a comma."
         ),
     )
-    address = forms.CharField(label=_("Address"), max_length=300, required=False)
-    opening_hours = forms.CharField(label=_("Opening hours"), max_length=200, required=False)
+    address = forms.CharField(
+        label=pgettext_lazy("directory", "Address"), max_length=300, required=False
+    )
+    opening_hours = forms.CharField(
+        label=pgettext_lazy("directory", "Opening hours"), max_length=200, required=False
+    )
     region = RegionChoice(label=_("Region"), queryset=Region.objects.none(), required=False)
     place_name = forms.CharField(
-        label=_("Place"),
+        label=pgettext_lazy("directory", "Place"),
         max_length=100,
         required=False,
         help_text=_("As citizens name it (大连市, 全国); the region's name when left empty."),
     )
-    note = forms.CharField(label=_("Services"), max_length=500, required=False)
+    note = forms.CharField(
+        label=pgettext_lazy("directory", "Services"), max_length=500, required=False
+    )
     source = forms.CharField(
-        label=_("Source"),
+        label=pgettext_lazy("directory", "Source"),
         max_length=300,
         required=False,
         help_text=_("Where the numbers were taken from, shown with the entry."),
@@ -94,7 +103,7 @@ class EntryForm(DomainForm):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label=_("File"),
+        label=pgettext_lazy("directory", "File"),
         help_text=_(
             "CSV or Excel (xlsx), with the columns of the list's download. Every row is "
             "checked first: if one is wrong, nothing is imported."

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from jingban.core.actionlog import log_bulk
 from jingban.core.errors import ValidationFailed
@@ -52,20 +52,36 @@ def _lines_cell(entry: Entry) -> str:
 
 
 COLUMNS: tuple[FileColumn, ...] = (
-    FileColumn("organisation", gettext_lazy("Organisation"), "organisation_name",
-               lambda e: e.organisation_name),
-    FileColumn("name", gettext_lazy("Department or window"), "name", lambda e: e.name),
-    FileColumn("kind", gettext_lazy("Kind"), "kind", lambda e: e.get_kind_display()),
-    FileColumn("lines", gettext_lazy("Business lines"), "business_lines", _lines_cell),
-    FileColumn("phones", gettext_lazy("Phone numbers"), "phones", lambda e: e.phones),
-    FileColumn("address", gettext_lazy("Address"), "address", lambda e: e.address),
-    FileColumn("hours", gettext_lazy("Opening hours"), "opening_hours",
-               lambda e: e.opening_hours),
-    FileColumn("region", gettext_lazy("Region code"), "region",
-               lambda e: e.region.code if e.region else ""),
-    FileColumn("place", gettext_lazy("Place"), "place_name", lambda e: e.place_name),
-    FileColumn("services", gettext_lazy("Services"), "note", lambda e: e.note),
-    FileColumn("source", gettext_lazy("Source"), "source", lambda e: e.source),
+    FileColumn(
+        "organisation",
+        pgettext_lazy("directory", "Organisation"),
+        "organisation_name",
+        lambda e: e.organisation_name,
+    ),
+    FileColumn(
+        "name", pgettext_lazy("directory", "Department or window"), "name", lambda e: e.name
+    ),
+    FileColumn("kind", pgettext_lazy("directory", "Kind"), "kind", lambda e: e.get_kind_display()),
+    FileColumn(
+        "lines", pgettext_lazy("directory", "Business lines"), "business_lines", _lines_cell
+    ),
+    FileColumn("phones", pgettext_lazy("directory", "Phone numbers"), "phones", lambda e: e.phones),
+    FileColumn("address", pgettext_lazy("directory", "Address"), "address", lambda e: e.address),
+    FileColumn(
+        "hours",
+        pgettext_lazy("directory", "Opening hours"),
+        "opening_hours",
+        lambda e: e.opening_hours,
+    ),
+    FileColumn(
+        "region",
+        pgettext_lazy("directory", "Region code"),
+        "region",
+        lambda e: e.region.code if e.region else "",
+    ),
+    FileColumn("place", pgettext_lazy("directory", "Place"), "place_name", lambda e: e.place_name),
+    FileColumn("services", pgettext_lazy("directory", "Services"), "note", lambda e: e.note),
+    FileColumn("source", pgettext_lazy("directory", "Source"), "source", lambda e: e.source),
 )
 REQUIRED = ("organisation", "name", "lines", "phones")
 
@@ -129,11 +145,15 @@ def read_table(content: bytes, filename: str) -> list[list[str]]:
     """The rows of a CSV (UTF-8, with or without a byte-order mark, or GB18030 as older Excel
     writes it) or xlsx file, as text cells; the first row is the header."""
     if len(content) > MAX_BYTES:
-        raise ImportRefused([RowProblem(0, _("File"), _("The file is larger than 5 MB."))])
+        raise ImportRefused(
+            [RowProblem(0, pgettext("directory", "File"), _("The file is larger than 5 MB."))]
+        )
     if filename.lower().endswith(".xlsx"):
         return _read_xlsx(content)
     if not filename.lower().endswith(".csv"):
-        raise ImportRefused([RowProblem(0, _("File"), _("Upload a .csv or .xlsx file."))])
+        raise ImportRefused(
+            [RowProblem(0, pgettext("directory", "File"), _("Upload a .csv or .xlsx file."))]
+        )
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = content.decode(encoding)
@@ -141,7 +161,13 @@ def read_table(content: bytes, filename: str) -> list[list[str]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise ImportRefused([RowProblem(0, _("File"), _("The file's text encoding is unknown."))])
+        raise ImportRefused(
+            [
+                RowProblem(
+                    0, pgettext("directory", "File"), _("The file's text encoding is unknown.")
+                )
+            ]
+        )
     return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
 
 
@@ -152,7 +178,11 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is no workbook
         raise ImportRefused(
-            [RowProblem(0, _("File"), _("This is not an Excel (xlsx) workbook."))]
+            [
+                RowProblem(
+                    0, pgettext("directory", "File"), _("This is not an Excel (xlsx) workbook.")
+                )
+            ]
         ) from None
     try:
         sheet = workbook.worksheets[0]
@@ -177,21 +207,31 @@ def _cell_text(value: object) -> str:
 def parse_table(rows: list[list[str]]) -> tuple[list[tuple[int, EntryInput]], list[RowProblem]]:
     """The entries of a table (header first) and the problems of each row that has any."""
     if not rows or not any(rows[0]):
-        return [], [RowProblem(1, _("Header"), _("The file is empty."))]
+        return [], [RowProblem(1, pgettext("directory", "Header"), _("The file is empty."))]
     headers = _header_map()
     keys = [headers.get(cell.strip().lower(), "") for cell in rows[0]]
     labels = {c.key: str(c.label) for c in COLUMNS}
     missing = [labels[key] for key in REQUIRED if key not in keys]
     if missing:
         return [], [
-            RowProblem(1, _("Header"), _("Missing columns: %(c)s.") % {"c": "、".join(missing)})
+            RowProblem(
+                1,
+                pgettext("directory", "Header"),
+                _("Missing columns: %(c)s.") % {"c": "、".join(missing)},
+            )
         ]
     if len(rows) - 1 > MAX_ROWS:
-        return [], [RowProblem(0, _("File"), _("At most %(n)d rows.") % {"n": MAX_ROWS})]
+        return [], [
+            RowProblem(0, pgettext("directory", "File"), _("At most %(n)d rows.") % {"n": MAX_ROWS})
+        ]
     kinds = _choice_map(EntryKind.choices)
     lines = _choice_map(BusinessLine.choices)
-    region_codes = {cell for row in rows[1:] for k, cell in zip(keys, row, strict=False)
-                    if k == "region" and cell}
+    region_codes = {
+        cell
+        for row in rows[1:]
+        for k, cell in zip(keys, row, strict=False)
+        if k == "region" and cell
+    }
     regions = {r.code: r for r in Region.objects.filter(code__in=region_codes)}
     entries: list[tuple[int, EntryInput]] = []
     problems: list[RowProblem] = []
@@ -203,8 +243,9 @@ def parse_table(rows: list[list[str]]) -> tuple[list[tuple[int, EntryInput]], li
         kind_text = cells.get("kind", "")
         kind = kinds.get(kind_text.lower(), "") if kind_text else EntryKind.DEPARTMENT
         if not kind:
-            row_problems.append(RowProblem(number, labels["kind"], _("Unknown kind “%(v)s”.")
-                                           % {"v": kind_text}))
+            row_problems.append(
+                RowProblem(number, labels["kind"], _("Unknown kind “%(v)s”.") % {"v": kind_text})
+            )
         line_values = []
         text = cells.get("lines", "")
         for separator in _LIST_SEPARATORS:
@@ -212,8 +253,11 @@ def parse_table(rows: list[list[str]]) -> tuple[list[tuple[int, EntryInput]], li
         for part in filter(None, (p.strip() for p in text.split("\n"))):
             value = lines.get(part.lower())
             if value is None:
-                row_problems.append(RowProblem(number, labels["lines"],
-                                               _("Unknown business line “%(v)s”.") % {"v": part}))
+                row_problems.append(
+                    RowProblem(
+                        number, labels["lines"], _("Unknown business line “%(v)s”.") % {"v": part}
+                    )
+                )
             else:
                 line_values.append(value)
         region = None
@@ -221,8 +265,11 @@ def parse_table(rows: list[list[str]]) -> tuple[list[tuple[int, EntryInput]], li
         if code:
             region = regions.get(code)
             if region is None:
-                row_problems.append(RowProblem(number, labels["region"],
-                                               _("No region has the code “%(v)s”.") % {"v": code}))
+                row_problems.append(
+                    RowProblem(
+                        number, labels["region"], _("No region has the code “%(v)s”.") % {"v": code}
+                    )
+                )
         data = EntryInput(
             name=cells.get("name", ""),
             organisation_name=cells.get("organisation", ""),
@@ -261,13 +308,22 @@ def import_entries(
         for field, messages in errors.items():
             problems += [RowProblem(number, _field_label(field), m) for m in messages]
         if acting_user is not None and not queries.region_in_scope(acting_user, data.region):
-            problems.append(RowProblem(number, _field_label("region"),
-                                       _("You may file entries only for places in your own "
-                                         "region.")))
+            problems.append(
+                RowProblem(
+                    number,
+                    _field_label("region"),
+                    _("You may file entries only for places in your own region."),
+                )
+            )
         key = (values["organisation_name"], values["name"])
         if key in seen:
-            problems.append(RowProblem(number, _field_label("name"),
-                                       _("The same entry as row %(n)d.") % {"n": seen[key]}))
+            problems.append(
+                RowProblem(
+                    number,
+                    _field_label("name"),
+                    _("The same entry as row %(n)d.") % {"n": seen[key]},
+                )
+            )
         seen[key] = number
         checked.append((number, values))
     if problems:
@@ -280,8 +336,17 @@ def import_entries(
     }
     new: list[Entry] = []
     changed: list[Entry] = []
-    fields = ["kind", "business_lines", "phones", "address", "opening_hours", "region",
-              "place_name", "note", "source"]
+    fields = [
+        "kind",
+        "business_lines",
+        "phones",
+        "address",
+        "opening_hours",
+        "region",
+        "place_name",
+        "note",
+        "source",
+    ]
     for _number, values in checked:
         found = existing.get((values["organisation_name"], values["name"]))
         if found is None:
@@ -318,5 +383,7 @@ def import_file(content: bytes, filename: str, *, acting_user: User | None) -> I
     if problems:
         raise ImportRefused(problems)
     if not entries:
-        raise ImportRefused([RowProblem(2, _("File"), _("The file has no rows."))])
+        raise ImportRefused(
+            [RowProblem(2, pgettext("directory", "File"), _("The file has no rows."))]
+        )
     return import_entries(entries, acting_user=acting_user, description=filename[:100])

@@ -8,6 +8,7 @@ from typing import ClassVar
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jingban.core.models import Region
 
@@ -15,23 +16,29 @@ from jingban.core.models import Region
 class BusinessLine(models.TextChoices):
     """业务类别: what a citizen calls about. An entry serves one or several lines."""
 
-    ENROLMENT = "enrolment", _("Enrolment")  # 参保
-    CONTRIBUTION = "contribution", _("Contributions")  # 缴费
-    PERSONAL_ACCOUNT = "personal_account", _("Personal accounts")  # 个人账户
-    CROSS_REGION = "cross_region", _("Medical care in another region")  # 异地就医
-    REVIEW = "review", _("Claim review")  # 审核
-    SETTLEMENT = "settlement", _("Settlement")  # 结算
-    LTC = "ltc", _("Long-term care insurance")  # 长护
-    AUDIT = "audit", _("Fund audit")  # 稽核
-    COMPLAINTS = "complaints", _("Complaints and reports")  # 投诉举报
-    POLICY = "policy", _("Policy enquiries")  # 政策咨询
-    GENERAL = "general", _("General services")  # 综合经办
+    ENROLMENT = "enrolment", pgettext_lazy("directory", "Enrolment")  # 参保
+    CONTRIBUTION = "contribution", pgettext_lazy("directory", "Contributions")  # 缴费
+    PERSONAL_ACCOUNT = (
+        "personal_account",
+        pgettext_lazy("directory", "Personal accounts"),
+    )  # 个人账户
+    CROSS_REGION = (
+        "cross_region",
+        pgettext_lazy("directory", "Medical care in another region"),
+    )  # 异地就医
+    REVIEW = "review", pgettext_lazy("directory", "Claim review")  # 审核
+    SETTLEMENT = "settlement", pgettext_lazy("directory", "Settlement")  # 结算
+    LTC = "ltc", pgettext_lazy("directory", "Long-term care insurance")  # 长护
+    AUDIT = "audit", pgettext_lazy("directory", "Fund audit")  # 稽核
+    COMPLAINTS = "complaints", pgettext_lazy("directory", "Complaints and reports")  # 投诉举报
+    POLICY = "policy", pgettext_lazy("directory", "Policy enquiries")  # 政策咨询
+    GENERAL = "general", pgettext_lazy("directory", "General services")  # 综合经办
 
 
 class EntryKind(models.TextChoices):
-    DEPARTMENT = "department", _("Department")
-    WINDOW = "window", _("Service window")
-    HOTLINE = "hotline", _("Hotline")
+    DEPARTMENT = "department", pgettext_lazy("directory", "Department")
+    WINDOW = "window", pgettext_lazy("directory", "Service window")
+    HOTLINE = "hotline", pgettext_lazy("directory", "Hotline")
 
 
 class Entry(models.Model):
@@ -52,10 +59,10 @@ class Entry(models.Model):
     )
     business_lines = ArrayField(
         models.CharField(max_length=30, choices=BusinessLine.choices),
-        verbose_name=_("business lines"),
+        verbose_name=pgettext_lazy("directory", "business lines"),
         default=list,
     )
-    phones = models.CharField(_("phone numbers"), max_length=300)
+    phones = models.CharField(pgettext_lazy("directory", "phone numbers"), max_length=300)
     address = models.CharField(_("address"), max_length=300, blank=True)
     opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
     region = models.ForeignKey(
@@ -66,10 +73,10 @@ class Entry(models.Model):
         related_name="directory_entries",
         verbose_name=_("region"),
     )
-    place_name = models.CharField(_("place"), max_length=100, blank=True)
-    note = models.CharField(_("services"), max_length=500, blank=True)
+    place_name = models.CharField(pgettext_lazy("directory", "place"), max_length=100, blank=True)
+    note = models.CharField(pgettext_lazy("directory", "services"), max_length=500, blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("directory", "active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

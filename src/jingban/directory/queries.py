@@ -42,8 +42,16 @@ class Search:
 
     def as_filters(self) -> dict[str, str]:
         """The search as recorded with an export: no personal data in a directory search."""
-        return {k: v for k, v in (("line", self.line), ("place", self.place),
-                                   ("q", self.text), ("status", self.status)) if v}
+        return {
+            k: v
+            for k, v in (
+                ("line", self.line),
+                ("place", self.place),
+                ("q", self.text),
+                ("status", self.status),
+            )
+            if v
+        }
 
 
 def _place_filter(place: str) -> Q:

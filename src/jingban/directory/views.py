@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jingban.core import exports
@@ -39,11 +39,15 @@ def entry_list(request: AuthedRequest) -> HttpResponse:
     search = queries.Search.from_query(request.GET, staff=True)
     rows = queries.search_entries(search)
     page = page_of(request, rows, PAGE_SIZE)
-    editable = set(
-        queries.editable_entries(request.user)
-        .filter(pk__in=[e.pk for e in page.object_list])
-        .values_list("pk", flat=True)
-    ) if request.user.can(EDIT) else set()
+    editable = (
+        set(
+            queries.editable_entries(request.user)
+            .filter(pk__in=[e.pk for e in page.object_list])
+            .values_list("pk", flat=True)
+        )
+        if request.user.can(EDIT)
+        else set()
+    )
     context = _search_context(request, search) | {
         "page_obj": page,
         "editable": editable,
@@ -53,8 +57,9 @@ def entry_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "directory/entry_list.html", context)
 
 
-EXPORT_COLUMNS = tuple(exports.Column(c.key, c.label, c.cell) for c in imports.COLUMNS) + (
-    exports.Column("active", gettext_lazy("Active"), lambda e: e.active),
+EXPORT_COLUMNS = (
+    *(exports.Column(c.key, c.label, c.cell) for c in imports.COLUMNS),
+    exports.Column("active", pgettext_lazy("directory", "Active"), lambda e: e.active),
 )
 
 
@@ -87,16 +92,16 @@ def entry_create(request: AuthedRequest) -> HttpResponse:
             messages.success(request, _("Added %(entry)s to the directory.") % {"entry": entry})
             return redirect("directory:entry_list")
     status = 400 if request.method == "POST" else 200
-    return render(request, "directory/entry_form.html", {"form": form, "entry": None},
-                  status=status)
+    return render(
+        request, "directory/entry_form.html", {"form": form, "entry": None}, status=status
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @requires(EDIT)
 def entry_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     entry = queries.entry_for_edit(request.user, pk)
-    form = EntryForm(request.POST or None, user=request.user,
-                     initial=EntryForm.initial_for(entry))
+    form = EntryForm(request.POST or None, user=request.user, initial=EntryForm.initial_for(entry))
     if request.method == "POST" and form.is_valid():
         try:
             services.update_entry(entry, form.entry_input(), acting_user=request.user)
@@ -106,8 +111,9 @@ def entry_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Saved %(entry)s.") % {"entry": entry})
             return redirect("directory:entry_list")
     status = 400 if request.method == "POST" else 200
-    return render(request, "directory/entry_form.html", {"form": form, "entry": entry},
-                  status=status)
+    return render(
+        request, "directory/entry_form.html", {"form": form, "entry": entry}, status=status
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -149,8 +155,7 @@ def entry_import(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = imports.import_file(upload.read(), upload.name or "",
-                                         acting_user=request.user)
+            result = imports.import_file(upload.read(), upload.name or "", acting_user=request.user)
         except imports.ImportRefused as err:
             problems = err.problems
             summary = str(err.message)
@@ -158,8 +163,11 @@ def entry_import(request: AuthedRequest) -> HttpResponse:
             messages.success(
                 request,
                 _("Imported: %(created)d new, %(updated)d changed, %(unchanged)d unchanged.")
-                % {"created": result.created, "updated": result.updated,
-                   "unchanged": result.unchanged},
+                % {
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                },
             )
             return redirect("directory:entry_list")
     status = 400 if request.method == "POST" else 200
@@ -177,6 +185,7 @@ def public_search(request: HttpRequest) -> HttpResponse:
     search = queries.Search.from_query(request.GET)
     page = page_of(request, queries.search_entries(search), PAGE_SIZE)
     return render(
-        request, "directory/public_search.html",
+        request,
+        "directory/public_search.html",
         _search_context(request, search) | {"page_obj": page},
     )
