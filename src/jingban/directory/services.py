@@ -143,7 +143,7 @@ def create_entry(data: EntryInput, *, acting_user: User) -> Entry:
 @transaction.atomic
 def update_entry(entry: Entry, data: EntryInput, *, acting_user: User) -> Entry:
     """Change an entry; the log keeps what changed, before and after."""
-    entry = Entry.objects.select_for_update().select_related("region").get(pk=entry.pk)
+    entry = Entry.objects.select_for_update(of=("self",)).select_related("region").get(pk=entry.pk)
     values = _validated(data, acting_user=acting_user, exclude=entry.pk)
     before = _snapshot(entry)
     for field, value in values.items():
@@ -168,7 +168,7 @@ def update_entry(entry: Entry, data: EntryInput, *, acting_user: User) -> Entry:
 @transaction.atomic
 def set_active(entry: Entry, active: bool, *, acting_user: User) -> Entry:
     """Deactivate an entry (the public no longer sees it) or bring it back."""
-    entry = Entry.objects.select_for_update().select_related("region").get(pk=entry.pk)
+    entry = Entry.objects.select_for_update(of=("self",)).select_related("region").get(pk=entry.pk)
     if entry.active == active:
         raise DomainError(
             _("This entry is active already.") if active else _("This entry is inactive already.")
