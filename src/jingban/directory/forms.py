@@ -16,7 +16,7 @@ from jingban.directory.models import BusinessLine, Entry, EntryKind
 from jingban.directory.services import EntryInput
 
 
-class RegionChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+class RegionChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Region) -> str:
         return obj.name
 
@@ -65,7 +65,9 @@ class EntryForm(DomainForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = queries.regions_for(user)
+        region = self.fields["region"]
+        assert isinstance(region, RegionChoice)
+        region.queryset = queries.regions_for(user)
         self.fields["phones"].widget.attrs.update({"inputmode": "tel", "autocomplete": "off"})
 
     @staticmethod

@@ -14,14 +14,13 @@ from jingban.core.plugins import (
 )
 from jingban.core.roles import Role
 
-VIEW = "directory.entry.view"
 EDIT = "directory.entry.edit"
 IMPORT = "directory.entry.import"
 
 PLUGIN = AppPlugin(
     app="directory",
+    # Every signed-in user reads the directory (it is public): no capability to view it.
     capabilities=(
-        Capability(VIEW, _("View the department directory"), set(Role)),
         Capability(
             EDIT,
             _("Add and change directory entries of one's region"),
@@ -29,7 +28,7 @@ PLUGIN = AppPlugin(
         ),
         Capability(IMPORT, _("Import the department directory from a file"), {Role.ADMIN}),
     ),
-    navigation=(NavEntry(_("Department directory"), "directory:entry_list", VIEW, order=850),),
+    navigation=(NavEntry(_("Department directory"), "directory:entry_list", order=850),),
     actions=(
         ActionCode("directory.entry.created", _("added a directory entry")),
         ActionCode("directory.entry.changed", _("changed a directory entry")),

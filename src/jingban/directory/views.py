@@ -17,7 +17,7 @@ from jingban.core.views.access import AuthedRequest, requires
 from jingban.directory import imports, queries, services
 from jingban.directory.forms import EntryForm, ImportForm
 from jingban.directory.models import BusinessLine, Entry
-from jingban.directory.plugin import EDIT, IMPORT, VIEW
+from jingban.directory.plugin import EDIT, IMPORT
 
 PAGE_SIZE = 25
 
@@ -34,7 +34,7 @@ def _search_context(request: HttpRequest, search: queries.Search) -> dict[str, o
 
 
 @require_GET
-@requires(VIEW)
+@requires()
 def entry_list(request: AuthedRequest) -> HttpResponse:
     search = queries.Search.from_query(request.GET, staff=True)
     rows = queries.search_entries(search)
@@ -64,7 +64,7 @@ EXPORT_COLUMNS = (
 
 
 @require_GET
-@requires(VIEW)
+@requires()
 def entry_export(request: AuthedRequest, fmt: str) -> HttpResponse:
     """The list as filtered, in the import's column layout (plus whether each is active)."""
     search = queries.Search.from_query(request.GET, staff=True)
