@@ -188,14 +188,38 @@ def test_deactivation_asks_first_and_hides_the_entry_from_the_public(personas: P
     entry = Entry.objects.get(name="虎丘区医保服务站")
     client = personas.client("wang")
     url = reverse("directory:entry_deactivate", args=[entry.pk])
-    assert "确定" in client.get(url).content.decode() or client.get(url).status_code == 200
-    Entry.objects.get(pk=entry.pk).active is True  # noqa: B015 - a GET changes nothing
-    assert Entry.objects.get(pk=entry.pk).active
+    asked = client.get(url)
+    assert asked.status_code == 200 and "确定停用该条目" in asked.content.decode()
+    assert Entry.objects.get(pk=entry.pk).active  # asking changes nothing
     assert client.post(url).status_code == 302
     assert not Entry.objects.get(pk=entry.pk).active
     public = Client().get(reverse("directory:public_search"), {"q": "虎丘"})
     assert "虎丘区医保服务站" not in public.content.decode()
     assert ActionLog.objects.filter(action="directory.entry.deactivated").count() == 1
+    # Staff still see it, marked inactive, and bring it back.
+    listed = client.get(reverse("directory:entry_list"), {"status": "inactive"})
+    assert "虎丘区医保服务站" in listed.content.decode() and "已停用" in listed.content.decode()
+    again = reverse("directory:entry_reactivate", args=[entry.pk])
+    assert client.post(again).status_code == 302
+    assert Entry.objects.get(pk=entry.pk).active
+
+
+def test_the_log_names_an_entry_and_an_export_is_logged(personas: Personas) -> None:
+    from jingban.directory.log import describe_entries
+
+    entry = Entry.objects.get(name="结算部")
+    assert describe_entries(None, [str(entry.pk), "x"], reveal=False) == {
+        str(entry.pk): "大连市医疗保障局 结算部"
+    }
+    client = personas.client("sun")
+    response = client.get(reverse("directory:entry_export_xlsx"), {"place": "大连"})
+    assert response.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert rows[0][:2] == ("机构", "部门或窗口") and len(rows) == 4
+    logged = ActionLog.objects.filter(action="core.export.downloaded").latest("pk")
+    assert logged.after["list"] == "directory.entry" and logged.after["rows"] == 3
+    assert personas.client("kangning").get(reverse("directory:entry_export_csv")).status_code == 403
 
 
 def test_the_public_page_searches_without_signing_in(personas: Personas) -> None:

@@ -40,6 +40,7 @@ PLUGIN = AppPlugin(
         ObjectType(
             "directory.entry",
             _("directory entry"),
+            describe="jingban.directory.log:describe_entries",
             model="directory.Entry",
             url_name="directory:entry_edit",
             capability=EDIT,

@@ -70,7 +70,7 @@ def entry_export(request: AuthedRequest, fmt: str) -> HttpResponse:
     search = queries.Search.from_query(request.GET, staff=True)
     return exports.export_response(
         request,
-        list_name="directory.entries",
+        list_name="directory.entry",
         rows=queries.search_entries(search),
         columns=EXPORT_COLUMNS,
         fmt=fmt,
