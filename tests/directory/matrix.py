@@ -36,3 +36,5 @@ PAGES = {
     "directory:entry_export_xlsx": Route(EXPORTERS),
 }
 PUBLIC = {"directory:public_search"}
+
+API = {("GET", "/api/v1/directory"): Route(EVERYONE)}

@@ -241,3 +241,15 @@ def test_the_import_page_shows_the_report(personas: Personas) -> None:
     html = response.content.decode()
     assert "import-report" in html and '<td class="num">3</td>' in html
     assert not Entry.objects.filter(organisation_name="测试医保局").exists()
+
+
+def test_the_api_searches_like_the_page(personas: Personas) -> None:
+    response = personas.client("chen").get(
+        "/api/v1/directory", {"line": "cross_region", "place": "大连"}
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 1
+    assert body["results"][0]["phones"] == ["0411-83709182"]
+    assert body["results"][0]["region"] == "210200"
+    assert Client().get("/api/v1/directory").status_code in (401, 403)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jingban.core.plugins import (
     ActionCode,
+    ApiRouter,
     AppPlugin,
     Capability,
     NavEntry,
@@ -47,6 +48,7 @@ PLUGIN = AppPlugin(
         ),
     ),
     urls=Routes("", "jingban.directory.urls"),
+    api_routers=(ApiRouter("/directory", "jingban.directory.api:router"),),
     public_pages=(
         PublicPage(
             _("Department directory"),
