@@ -253,3 +253,21 @@ def test_the_api_searches_like_the_page(personas: Personas) -> None:
     assert body["results"][0]["phones"] == ["0411-83709182"]
     assert body["results"][0]["region"] == "210200"
     assert Client().get("/api/v1/directory").status_code in (401, 403)
+
+
+def test_a_file_without_a_required_column_or_of_another_type_is_refused(
+    personas: Personas,
+) -> None:
+    admin = personas.user("admin")
+    with translation.override("en"), pytest.raises(imports.ImportRefused) as caught:
+        imports.import_file(
+            "organisation,name,lines\n测试,科,policy\n".encode(), "d.csv", acting_user=admin
+        )
+    assert [(p.row, p.field) for p in caught.value.problems] == [(1, "Header")]
+    assert "Phone numbers" in caught.value.problems[0].message
+    with pytest.raises(imports.ImportRefused):
+        imports.import_file(b"PK\x03\x04 not really", "d.xlsx", acting_user=admin)
+    with pytest.raises(imports.ImportRefused):
+        imports.import_file(b"a,b", "d.txt", acting_user=admin)
+    with pytest.raises(imports.ImportRefused):
+        imports.check_size(imports.MAX_BYTES + 1)

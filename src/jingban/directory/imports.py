@@ -141,13 +141,18 @@ def _choice_map(choices: Sequence[tuple[str, Any]]) -> dict[str, str]:
     return found
 
 
-def read_table(content: bytes, filename: str) -> list[list[str]]:
-    """The rows of a CSV (UTF-8, with or without a byte-order mark, or GB18030 as older Excel
-    writes it) or xlsx file, as text cells; the first row is the header."""
-    if len(content) > MAX_BYTES:
+def check_size(size: int) -> None:
+    """Refuse a file over the limit (before it is read, when its size is known)."""
+    if size > MAX_BYTES:
         raise ImportRefused(
             [RowProblem(0, pgettext("directory", "File"), _("The file is larger than 5 MB."))]
         )
+
+
+def read_table(content: bytes, filename: str) -> list[list[str]]:
+    """The rows of a CSV (UTF-8, with or without a byte-order mark, or GB18030 as older Excel
+    writes it) or xlsx file, as text cells; the first row is the header."""
+    check_size(len(content))
     if filename.lower().endswith(".xlsx"):
         return _read_xlsx(content)
     if not filename.lower().endswith(".csv"):

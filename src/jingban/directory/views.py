@@ -155,6 +155,7 @@ def entry_import(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
+            imports.check_size(upload.size or 0)  # before the file is read into memory
             result = imports.import_file(upload.read(), upload.name or "", acting_user=request.user)
         except imports.ImportRefused as err:
             problems = err.problems
