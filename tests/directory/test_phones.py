@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.utils import translation
+from hypothesis import given
+from hypothesis import strategies as st
 
 from jingban.directory.phones import PhoneError, clean_phones, parse_phones, tel_href
 
@@ -65,3 +67,41 @@ def test_tel_links_dial_digits_only() -> None:
     assert tel_href("0411-83709182") == "tel:041183709182"
     assert tel_href("0411-83709172转801") == "tel:041183709172,801"
     assert tel_href("12393") == "tel:12393"
+
+
+_AREA = st.sampled_from(["010", "021", "025", "0411", "0512", "0514", "0755", "0912"])
+
+
+@st.composite
+def _landline(draw: st.DrawFn) -> str:
+    area = draw(_AREA)
+    length = 8 if area.startswith(("01", "02")) else draw(st.sampled_from([7, 8]))
+    first = draw(st.sampled_from("23456789"))
+    rest = draw(st.text("0123456789", min_size=length - 1, max_size=length - 1))
+    return f"{area}-{first}{rest}"
+
+
+_MOBILE = st.builds(
+    lambda second, rest: f"1{second}{rest}",
+    st.sampled_from("3456789"),
+    st.text("0123456789", min_size=9, max_size=9),
+)
+_NUMBER = st.one_of(_landline(), _MOBILE, st.sampled_from(["12345", "12393", "12333"]))
+
+
+@given(st.lists(_NUMBER, min_size=1, max_size=5), st.sampled_from(["、", ",", "；", "，"]))
+def test_stored_numbers_read_back_unchanged(numbers: list[str], separator: str) -> None:
+    stored = clean_phones(separator.join(numbers))
+    assert stored.split("、") == numbers
+    assert clean_phones(stored) == stored
+
+
+@given(_landline())
+def test_a_landline_without_its_leading_zero_or_with_a_digit_more_is_refused(
+    number: str,
+) -> None:
+    with pytest.raises(PhoneError):
+        parse_phones(number[1:])
+    if len(number.split("-")[1]) == 8:  # 7 digits may grow to 8; 8 may not grow to 9
+        with pytest.raises(PhoneError):
+            parse_phones(number + "0")
