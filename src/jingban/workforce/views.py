@@ -7,9 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -132,16 +131,16 @@ def caregiver_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "phone": mask_phone(caregiver.phone),
             "qualifications": caregiver.qualifications.all(),
             "may_edit": may_edit,
-            "qualification_form": QualificationForm(for_caregiver=True) if may_edit else None,
         },
     )
 
 
 @requires(CAREGIVER_VIEW)
 def my_caregiver_record(request: AuthedRequest) -> HttpResponse:
+    """A caregiver's own record; anyone else (no record of their own) goes to the list."""
     own = queries.own_caregiver(request.user)
     if own is None:
-        raise Http404
+        return redirect("workforce:caregiver_list")
     return redirect("workforce:caregiver_detail", pk=own.pk)
 
 
@@ -468,8 +467,6 @@ def draw_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @requires(DRAW_VIEW)
 def draw_replay(request: AuthedRequest, pk: int) -> HttpResponse:
     draw = queries.draw_for(request.user, pk)
-    if not request.user.can(DRAW_VIEW):
-        raise PermissionDenied
     outcome = services.replay(draw, acting_user=request.user)
     labels = dict(AssessorClass.choices)
     by_id = queries.assessors_by_id([i for v in outcome.redrawn.values() for i in v])
