@@ -217,7 +217,7 @@ def test_replay_gives_the_same_draw_and_a_changed_pool_is_detected(world) -> Non
 
 def test_a_different_pool_draws_differently_for_some_seed() -> None:
     pool = {"assessor": list(range(1, 11))}
-    changed = {"assessor": list(range(1, 10)) + [11]}
+    changed = {"assessor": [*list(range(1, 10)), 11]}
     results = [
         services.pick(str(s), pool, {"assessor": 3})
         != services.pick(str(s), changed, {"assessor": 3})

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jingban.core.forms import DomainForm
-from jingban.core.models import User
+from jingban.core.models import Organisation, User
 from jingban.registry.documents import mask_document
 from jingban.registry.models import DocumentType
 from jingban.workforce import queries, services
@@ -54,7 +54,9 @@ class CaregiverForm(_StaffForm):
         required=False,
         help_text=_("A mobile number or a landline with its area code."),
     )
-    employer = forms.ModelChoiceField(label=_("Employer"), queryset=None, empty_label=None)  # type: ignore[arg-type]
+    employer: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        label=_("Employer"), queryset=Organisation.objects.none(), empty_label=None
+    )
     training_hours = forms.IntegerField(label=_("Training hours"), min_value=0, initial=0)
     hired_on = forms.DateField(label=_("Hired on"), required=False, widget=_DATE)
     field_order = ("name", "document_type", "document_number", "phone", "employer", "status")
@@ -83,9 +85,9 @@ class CaregiverForm(_StaffForm):
 class AssessorForm(_StaffForm):
     klass = forms.ChoiceField(label=_("Class"), choices=AssessorClass.choices)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
-    organisation = forms.ModelChoiceField(
+    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
         label=_("Assessment institution"),
-        queryset=None,  # type: ignore[arg-type]
+        queryset=Organisation.objects.none(),
         empty_label=None,
     )
     field_order = ("name", "klass", "document_type", "document_number", "phone", "organisation")
@@ -116,7 +118,7 @@ class QualificationForm(DomainForm):
     kind = forms.ChoiceField(label=_("Qualification"))
     level = forms.TypedChoiceField(
         label=_("Level"),
-        choices=[("", _("No level"))] + list(QualificationLevel.choices),
+        choices=[("", _("No level")), *list(QualificationLevel.choices)],
         coerce=int,
         empty_value=None,
         required=False,
@@ -143,7 +145,9 @@ class QualificationForm(DomainForm):
 
 
 class AffiliationForm(DomainForm):
-    organisation = forms.ModelChoiceField(label=_("Care institution"), queryset=None)  # type: ignore[arg-type]
+    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        label=_("Care institution"), queryset=Organisation.objects.none()
+    )
     kind = forms.ChoiceField(label=_("Tie"), choices=AffiliationKind.choices)
     valid_from = forms.DateField(label=_("From"), widget=_DATE)
     valid_until = forms.DateField(label=_("Until"), required=False, widget=_DATE)
@@ -172,9 +176,9 @@ class DrawForm(DomainForm):
         max_length=32,
         help_text=_("The whole number. Looking a person up by number is recorded."),
     )
-    care_institution = forms.ModelChoiceField(
+    care_institution: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
         label=_("Applicant's care institution"),
-        queryset=None,  # type: ignore[arg-type]
+        queryset=Organisation.objects.none(),
         required=False,
         empty_label=_("None (care at home without an institution)"),
     )
@@ -184,9 +188,9 @@ class DrawForm(DomainForm):
     experts = forms.IntegerField(
         label=_("Assessment experts needed"), min_value=0, max_value=10, initial=1
     )
-    previous_assessor = forms.ModelChoiceField(
+    previous_assessor: forms.ModelChoiceField[Assessor] = forms.ModelChoiceField(
         label=_("Assessor of the applicant's last assessment"),
-        queryset=None,  # type: ignore[arg-type]
+        queryset=Assessor.objects.none(),
         required=False,
         empty_label=_("None"),
     )

@@ -93,7 +93,8 @@ def employers_for(user: User, kinds: Sequence[str]) -> QuerySet[Organisation]:
 
 
 def assessors_by_id(ids: Sequence[int]) -> dict[int, Assessor]:
-    """Assessors named by a draw, whatever the viewer's scope of assessors (the draw is in scope)."""
+    """Assessors named by a draw, whatever the viewer's scope of assessors (the draw is in
+    scope)."""
     return {
         a.pk: a for a in Assessor.objects.select_related("organisation").filter(pk__in=list(ids))
     }

@@ -46,7 +46,6 @@ from jingban.workforce.models import (
     Caregiver,
     Draw,
     Qualification,
-    QualificationKind,
     StaffStatus,
 )
 
@@ -176,9 +175,10 @@ def _staff_snapshot(obj: Caregiver | Assessor) -> dict[str, object]:
 def _duplicate(
     model: type[Caregiver] | type[Assessor], doc_type: str, number: str, pk: int | None
 ) -> bool:
-    return (
-        model.objects.filter(document_type=doc_type, document_number=number).exclude(pk=pk).exists()
-    )
+    found = model.objects.filter(document_type=doc_type, document_number=number)
+    if pk is not None:
+        found = found.exclude(pk=pk)
+    return found.exists()
 
 
 def save_caregiver(
@@ -315,6 +315,7 @@ def add_qualification(
     if number and Qualification.objects.filter(kind=data.kind, certificate_number=number).exists():
         errors.add("certificate_number", _("This certificate is already recorded."))
     errors.raise_if_any()
+    assert data.issued_on is not None
     org = holder.employer if isinstance(holder, Caregiver) else holder.organisation
     with transaction.atomic():
         qualification = Qualification.objects.create(
@@ -506,9 +507,9 @@ def candidates(
             organisation=care_institution,
             valid_from__lte=day,
         )
-        for assessor_id, kind in links.values_list("assessor_id", "kind"):
+        for assessor_id, tie in links.values_list("assessor_id", "kind"):
             ties.setdefault(assessor_id, set()).add(
-                Reason.EMPLOYED if kind == AffiliationKind.EMPLOYED else Reason.CONTRACTED
+                Reason.EMPLOYED if tie == AffiliationKind.EMPLOYED else Reason.CONTRACTED
             )
     family = _household_person_ids(applicant, day)
     previous = {int(i) for i in previous_assessor_ids}
