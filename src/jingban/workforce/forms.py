@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jingban.core.forms import DomainForm
 from jingban.core.models import Organisation, User
@@ -29,7 +30,7 @@ _DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class _StaffForm(DomainForm):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=100)
     document_type = forms.ChoiceField(
         label=_("Document type"), choices=DocumentType.choices, initial=DocumentType.RESIDENT_ID
     )

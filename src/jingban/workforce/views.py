@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jingban.core import exports
@@ -90,7 +90,7 @@ def caregiver_list(request: AuthedRequest) -> HttpResponse:
 
 
 CAREGIVER_COLUMNS: tuple[exports.Column[Caregiver], ...] = (
-    exports.Column("name", gettext_lazy("Name"), lambda c: c.name),
+    exports.Column("name", pgettext_lazy("person", "Name"), lambda c: c.name),
     exports.Column(
         "document",
         gettext_lazy("Document number"),
@@ -249,7 +249,7 @@ def assessor_list(request: AuthedRequest) -> HttpResponse:
 
 
 ASSESSOR_COLUMNS: tuple[exports.Column[Assessor], ...] = (
-    exports.Column("name", gettext_lazy("Name"), lambda a: a.name),
+    exports.Column("name", pgettext_lazy("person", "Name"), lambda a: a.name),
     exports.Column("class", gettext_lazy("Class"), lambda a: a.get_klass_display()),
     exports.Column(
         "document",
