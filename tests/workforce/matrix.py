@@ -80,7 +80,6 @@ def draw(p: Personas, in_scope: bool) -> int:
 PAGES: dict[str, Route] = {
     "workforce:caregiver_list": Route(CAREGIVER_VIEWERS),
     "workforce:caregiver_create": Route(CAREGIVER_EDITORS),
-    "workforce:my_caregiver_record": Route(CAREGIVER_VIEWERS, ok=302),
     "workforce:caregiver_detail": Route(CAREGIVER_VIEWERS, caregiver),
     "workforce:caregiver_edit": Route(CAREGIVER_EDITORS, caregiver),
     "workforce:caregiver_qualification": Route(CAREGIVER_EDITORS, caregiver),

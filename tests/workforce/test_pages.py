@@ -41,7 +41,7 @@ def test_institution_staff_see_only_their_own_caregivers(personas) -> None:
     assert "别家护理员" in personas.client("wang").get("/workforce/caregivers/").content.decode()
     zhou = personas.client("zhou")
     own = Caregiver.objects.get(account=personas.user("zhou"))
-    assert zhou.get("/workforce/caregivers/mine/").url == f"/workforce/caregivers/{own.pk}/"
+    assert zhou.get(f"/workforce/caregivers/{own.pk}/").status_code == 200
     page = zhou.get("/workforce/caregivers/").content.decode()
     assert "周护理" in page and "吴秀兰" not in page
     assert zhou.get(f"/workforce/caregivers/{other.pk}/").status_code == 404

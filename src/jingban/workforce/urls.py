@@ -6,7 +6,6 @@ app_name = "workforce"
 urlpatterns = [
     path("caregivers/", views.caregiver_list, name="caregiver_list"),
     path("caregivers/new/", views.caregiver_form, name="caregiver_create"),
-    path("caregivers/mine/", views.my_caregiver_record, name="my_caregiver_record"),
     path("caregivers/<int:pk>/", views.caregiver_detail, name="caregiver_detail"),
     path("caregivers/<int:pk>/edit/", views.caregiver_form, name="caregiver_edit"),
     path(

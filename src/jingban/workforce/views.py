@@ -135,15 +135,6 @@ def caregiver_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@requires(CAREGIVER_VIEW)
-def my_caregiver_record(request: AuthedRequest) -> HttpResponse:
-    """A caregiver's own record; anyone else (no record of their own) goes to the list."""
-    own = queries.own_caregiver(request.user)
-    if own is None:
-        return redirect("workforce:caregiver_list")
-    return redirect("workforce:caregiver_detail", pk=own.pk)
-
-
 @require_http_methods(["GET", "POST"])
 @requires(CAREGIVER_EDIT)
 def caregiver_form(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
