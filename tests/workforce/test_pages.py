@@ -152,3 +152,39 @@ def test_an_operator_draws_on_the_page(personas) -> None:
     assert response.status_code == 400
     assert Draw.objects.count() == before + 1
     assert response.context["form"].non_field_errors()
+
+
+def test_the_caregiver_export_is_masked_and_filtered(personas) -> None:
+    _other_suzhou_caregiver()
+    response = personas.client("wang").get("/workforce/caregivers/export.csv?status=active")
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
+    own = Caregiver.objects.get(account=personas.user("zhou"))
+    assert "周护理" in text and "别家护理员" in text
+    assert own.document_number not in text and own.document_number[-4:] in text
+    assert own.phone not in text
+    assert ActionLog.objects.filter(action="core.export.downloaded").exists()
+
+
+def test_a_recusal_link_recorded_on_the_page_keeps_the_assessor_out(personas) -> None:
+    from jingban.registry.models import Person
+    from jingban.workforce.models import Assessor
+
+    client = personas.client("wang")
+    kangning = Organisation.objects.get(code="SZ-CARE-KN")
+    gu = Assessor.objects.get(name="顾明")
+    url = f"/workforce/assessors/{gu.pk}/links/"
+    bad = {
+        "organisation": kangning.pk,
+        "kind": "contracted",
+        "valid_from": "2025-01-01",
+        "valid_until": "2024-01-01",
+    }
+    response = client.post(url, bad)
+    assert response.status_code == 400 and "valid_until" in response.context["form"].errors
+    assert client.post(url, {**bad, "valid_until": ""}).status_code == 302
+    chen = Person.objects.get(account=personas.user("chen"))
+    draw = services.draw_assessors(chen, kangning, acting_user=personas.user("wang"))
+    reasons = {e["id"]: e["reasons"] for e in draw.excluded}
+    assert reasons[gu.pk] == ["contracted"]
+    assert gu.pk not in draw.pool["assessor"]
