@@ -23,6 +23,7 @@ ASSESSOR_EDITORS = {"admin", "wang"}
 DRAWERS = {"admin", "wang", "li"}
 DRAW_VIEWERS = VIEWERS | {"li"}
 EXPORTERS = {"admin", "wang", "sun", "zhao", "qian"}
+REVEALERS = {"wang", "sun", "zhao"}
 
 
 def _nanjing_org(kind: str) -> Organisation:
@@ -81,6 +82,9 @@ PAGES: dict[str, Route] = {
     "workforce:caregiver_list": Route(CAREGIVER_VIEWERS),
     "workforce:caregiver_create": Route(CAREGIVER_EDITORS),
     "workforce:caregiver_detail": Route(CAREGIVER_VIEWERS, caregiver),
+    "workforce:caregiver_reveal": Route(
+        REVEALERS, caregiver, method="post", data={"purpose": "identity_check"}
+    ),
     "workforce:caregiver_edit": Route(CAREGIVER_EDITORS, caregiver),
     "workforce:caregiver_qualification": Route(CAREGIVER_EDITORS, caregiver),
     "workforce:assessor_list": Route(ASSESSOR_VIEWERS),

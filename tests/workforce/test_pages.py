@@ -188,3 +188,18 @@ def test_a_recusal_link_recorded_on_the_page_keeps_the_assessor_out(personas) ->
     reasons = {e["id"]: e["reasons"] for e in draw.excluded}
     assert reasons[gu.pk] == ["contracted"]
     assert gu.pk not in draw.pool["assessor"]
+
+
+def test_the_full_number_needs_a_purpose_and_is_logged(personas) -> None:
+    own = Caregiver.objects.get(account=personas.user("zhou"))
+    url = f"/workforce/caregivers/{own.pk}/reveal/"
+    client = personas.client("zhao")
+    refused = client.post(url, {"purpose": ""})
+    assert refused.status_code == 400 and own.document_number not in refused.content.decode()
+    assert not ActionLog.objects.filter(action="workforce.document_revealed").exists()
+    shown = client.post(url, {"purpose": "audit"})
+    assert shown.status_code == 200 and own.document_number in shown.content.decode()
+    entry = ActionLog.objects.get(action="workforce.document_revealed")
+    assert entry.object_id == str(own.pk) and entry.actor == personas.user("zhao")
+    # Institution staff see their caregiver masked and may not reveal.
+    assert personas.client("kangning").post(url, {"purpose": "audit"}).status_code == 403

@@ -42,6 +42,11 @@ PLUGIN = AppPlugin(
             {Role.OPERATOR, Role.ADMIN},
         ),
         Capability(
+            "workforce.document.reveal",
+            _("Show caregivers' and assessors' full document numbers (logged)"),
+            {Role.OPERATOR, Role.REVIEWER, Role.AUDITOR},
+        ),
+        Capability(
             "workforce.draw.run",
             _("Draw assessors for an assessment"),
             {Role.OPERATOR, Role.ASSESSOR, Role.ADMIN},
@@ -66,6 +71,10 @@ PLUGIN = AppPlugin(
         ActionCode("workforce.assessor.updated", _("changed an assessor's record")),
         ActionCode("workforce.qualification.added", _("recorded a qualification")),
         ActionCode("workforce.affiliation.added", _("recorded an assessor's recusal link")),
+        ActionCode(
+            "workforce.document_revealed",
+            _("showed a caregiver's or an assessor's full document number"),
+        ),
         ActionCode("workforce.draw.made", _("drew assessors for an assessment")),
         ActionCode("workforce.draw.replayed", _("replayed an assessor draw")),
     ),

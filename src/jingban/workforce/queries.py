@@ -25,6 +25,7 @@ ASSESSOR_VIEW = "workforce.assessor.view"
 ASSESSOR_EDIT = "workforce.assessor.edit"
 DRAW_VIEW = "workforce.draw.view"
 DRAW_RUN = "workforce.draw.run"
+STAFF_REVEAL = "workforce.document.reveal"
 OWN_INSTITUTION_ROLES = {Role.INSTITUTION_STAFF}
 
 

@@ -24,16 +24,18 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from jingban.core.actionlog import log_action
 from jingban.core.calendar import today as local_today
-from jingban.core.errors import Message, ValidationFailed
+from jingban.core.errors import Forbidden, Message, ValidationFailed
 from jingban.core.models import Organisation, OrganisationKind, User
 from jingban.registry.documents import normalise_phone, parse_document
-from jingban.registry.models import HouseholdMember, Person
+from jingban.registry.models import HouseholdMember, Person, RevealPurpose
 from jingban.workforce import queries
 from jingban.workforce.models import (
     ASSESSOR_KINDS,
@@ -394,6 +396,42 @@ def add_affiliation(
             },
         )
     return link
+
+
+def reveal_document(
+    holder: Caregiver | Assessor, *, acting_user: User, purpose: str, note: str = ""
+) -> str:
+    """A caregiver's or an assessor's full document number, for a stated purpose (PIPL), as
+    the registry reveals a person's: refused without a purpose (or without a note for "other"),
+    logged with the purpose otherwise."""
+    if not acting_user.can(queries.STAFF_REVEAL):
+        raise Forbidden()
+    note = " ".join(note.split())
+    errors = _Errors()
+    if not purpose:
+        errors.add("purpose", _("Choose why you need the full number."))
+    elif purpose not in RevealPurpose.values:
+        errors.add("purpose", _("Unknown purpose."))
+    elif purpose == RevealPurpose.OTHER and not note:
+        errors.add("note", _("Say why you need the full number."))
+    if len(note) > 200:
+        errors.add("note", _("The note is longer than 200 characters."))
+    errors.raise_if_any()
+    with translation.override(settings.LANGUAGE_CODE):
+        label = str(RevealPurpose(purpose).label)
+    is_caregiver = isinstance(holder, Caregiver)
+    org = holder.employer if isinstance(holder, Caregiver) else holder.organisation
+    with transaction.atomic():
+        log_action(
+            acting_user=acting_user,
+            action="workforce.document_revealed",
+            object_type="workforce.caregiver" if is_caregiver else "workforce.assessor",
+            object_id=holder.pk,
+            region_path=org.region.path,
+            after={"purpose": purpose},
+            reason=f"{label}: {note}" if note else label,
+        )
+    return holder.document_number
 
 
 # --- The draw ---------------------------------------------------------------------------------

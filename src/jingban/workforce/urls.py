@@ -7,6 +7,7 @@ urlpatterns = [
     path("caregivers/", views.caregiver_list, name="caregiver_list"),
     path("caregivers/new/", views.caregiver_form, name="caregiver_create"),
     path("caregivers/<int:pk>/", views.caregiver_detail, name="caregiver_detail"),
+    path("caregivers/<int:pk>/reveal/", views.caregiver_reveal, name="caregiver_reveal"),
     path("caregivers/<int:pk>/edit/", views.caregiver_form, name="caregiver_edit"),
     path(
         "caregivers/<int:pk>/qualifications/",

@@ -19,6 +19,7 @@ from jingban.core.errors import ValidationFailed
 from jingban.core.pagination import page_of
 from jingban.core.views.access import AuthedRequest, requires
 from jingban.registry.documents import mask_document, mask_phone
+from jingban.registry.forms import RevealForm
 from jingban.registry.services.probes import LookupThrottled, find_by_number
 from jingban.workforce import queries, services
 from jingban.workforce.forms import (
@@ -118,21 +119,56 @@ def caregiver_export(request: AuthedRequest, fmt: str) -> HttpResponse:
     )
 
 
-@requires(CAREGIVER_VIEW)
-def caregiver_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    caregiver = queries.caregiver_for(request.user, pk)
+def _caregiver_page(
+    request: AuthedRequest,
+    caregiver: Caregiver,
+    *,
+    revealed: str = "",
+    reveal_form: RevealForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     may_edit = request.user.can(CAREGIVER_EDIT)
     return render(
         request,
         "workforce/caregiver_detail.html",
         {
             "caregiver": caregiver,
-            "document": mask_document(caregiver.document_type, caregiver.document_number),
+            "revealed": revealed,
+            "can_reveal": request.user.can(queries.STAFF_REVEAL),
+            "reveal_form": reveal_form or RevealForm(),
+            "document": revealed
+            or mask_document(caregiver.document_type, caregiver.document_number),
             "phone": mask_phone(caregiver.phone),
             "qualifications": caregiver.qualifications.all(),
             "may_edit": may_edit,
         },
+        status=status,
     )
+
+
+@requires(CAREGIVER_VIEW)
+def caregiver_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _caregiver_page(request, queries.caregiver_for(request.user, pk))
+
+
+@require_POST
+@requires(queries.STAFF_REVEAL)
+def caregiver_reveal(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The full document number, for a stated purpose, logged (as the registry's reveal)."""
+    caregiver = queries.caregiver_for(request.user, pk)
+    form = RevealForm(request.POST)
+    try:
+        number = services.reveal_document(
+            caregiver,
+            acting_user=request.user,
+            purpose=request.POST.get("purpose", ""),
+            note=request.POST.get("note", ""),
+        )
+    except ValidationFailed as error:
+        form.is_valid()
+        form.add_domain_errors(error)
+        return _caregiver_page(request, caregiver, reveal_form=form, status=400)
+    return _caregiver_page(request, caregiver, revealed=number)
 
 
 @require_http_methods(["GET", "POST"])
