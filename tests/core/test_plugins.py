@@ -63,7 +63,9 @@ def test_capabilities_are_granted_by_the_apps_that_declare_them() -> None:
     grants = plugins.role_capabilities()
     assert "registry.person.reveal" in grants["operator"]
     assert "registry.person.reveal" not in grants["assessor"]
-    assert grants["caregiver"] == {"core.organisation.view"}
+    # A caregiver sees their own institution and their own record, never persons.
+    assert "core.organisation.view" in grants["caregiver"]
+    assert "registry.person.view" not in grants["caregiver"]
     assert "core.synth.run" in grants["admin"] and "core.synth.run" not in grants["operator"]
 
 
