@@ -29,7 +29,7 @@ DAY = dt.date(2026, 3, 2)
 
 
 @pytest.fixture
-def world(db):
+def world(empty_database: None):
     province = Region.objects.create(code="320000", name="江苏省", level="province")
     city = Region.objects.create(code="320500", name="苏州市", level="city", parent=province)
     county = Region.objects.create(code="320506", name="吴中区", level="county", parent=city)
