@@ -247,7 +247,7 @@ class OutcomeRule(models.Model):
         _("working days to rectify"), null=True, blank=True
     )
     deposit_return_percent = models.PositiveSmallIntegerField(
-        _("deposit returned (%)"), null=True, blank=True
+        _("deposit returned, in percent"), null=True, blank=True
     )
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -315,7 +315,7 @@ class Check(models.Model):
         OutcomeRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     deposit_return_percent = models.PositiveSmallIntegerField(
-        _("deposit returned (%)"), null=True, blank=True
+        _("deposit returned, in percent"), null=True, blank=True
     )
     note = models.TextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(
