@@ -11,8 +11,8 @@ from jingban.providers import services
 from jingban.providers.models import (
     Agreement,
     Check,
-    Checklist,
     CheckKind,
+    Checklist,
     Institution,
     Outcome,
     OutcomeRule,
@@ -36,9 +36,11 @@ def institution(p: Personas, in_scope: bool) -> int:
 
 
 def agreement(p: Personas, in_scope: bool) -> int:
-    return Agreement.objects.filter(
-        institution__organisation__code=_institution_code(in_scope)
-    ).first().pk  # type: ignore[union-attr]
+    return (
+        Agreement.objects.filter(institution__organisation__code=_institution_code(in_scope))
+        .first()
+        .pk
+    )  # type: ignore[union-attr]
 
 
 def agreement_warning(p: Personas, in_scope: bool) -> tuple[int, str]:

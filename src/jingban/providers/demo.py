@@ -111,12 +111,12 @@ def _build(admin: User) -> None:
     schemes = {s.code: s for s in Scheme.objects.all()}
     start = dt.date(today.year - 1, 1, 1)
     end = dt.date(today.year + 1, 12, 31)
-    for code, kind, designations in INSTITUTIONS:
+    for code, fine_kind, designations in INSTITUTIONS:
         organisation = Organisation.objects.get(code=code)
         institution = Institution.objects.create(
             organisation=organisation,
-            kind=kind,
-            ltc_zone=kind != InstitutionKind.HOSPITAL_3 and code.startswith("SZ-CARE"),
+            kind=fine_kind,
+            ltc_zone=fine_kind != InstitutionKind.HOSPITAL_3 and code.startswith("SZ-CARE"),
             ltc_beds=120 if code == "SZ-CARE-KN" else (60 if code == "SZ-CARE-AK" else 0),
             ltc_beds_occupied=96 if code == "SZ-CARE-KN" else 0,
             ltc_nurses=18 if code == "SZ-CARE-KN" else 0,

@@ -95,7 +95,7 @@ class ChecklistForm(DomainForm):
     )
 
 
-class RuleForm(forms.ModelForm):  # type: ignore[type-arg]
+class RuleForm(forms.ModelForm):
     class Meta:
         model = OutcomeRule
         fields = (

@@ -343,6 +343,9 @@ class CheckScore(models.Model):
         verbose_name = _("item score")
         verbose_name_plural = _("item scores")
 
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.score}"
+
 
 class OrderState(models.TextChoices):
     OPEN = "open", _("Open")
@@ -393,3 +396,6 @@ class OrderReply(models.Model):
         ordering = ["at", "id"]
         verbose_name = _("reply")
         verbose_name_plural = _("replies")
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.at:%Y-%m-%d}"

@@ -16,7 +16,7 @@ from jingban.core.errors import Conflict
 from jingban.providers.models import AgreementState as S
 from jingban.providers.models import EventKind as E
 
-_RUNNING = {S.IN_FORCE: S.IN_FORCE, S.RECTIFYING: S.RECTIFYING}
+_RUNNING: dict[str, str] = {S.IN_FORCE: S.IN_FORCE, S.RECTIFYING: S.RECTIFYING}
 
 TRANSITIONS: dict[str, dict[str, str]] = {
     E.ACCEPTANCE: {S.APPLIED: S.ACCEPTED},  # or REFUSED, by the check's outcome

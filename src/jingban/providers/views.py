@@ -5,9 +5,10 @@ checklists and outcome rules; and the institution's own pages."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -34,6 +35,7 @@ from jingban.providers.models import (
     OPEN_ORDER_STATES,
     Agreement,
     AgreementState,
+    Checklist,
     EventKind,
     Institution,
     InstitutionKind,
@@ -45,7 +47,7 @@ DECIDE = services.DECIDE
 EDIT = services.CHECKLIST_EDIT
 
 
-def _listed(request: AuthedRequest) -> tuple[FilterForm, object]:
+def _listed(request: AuthedRequest) -> tuple[FilterForm, QuerySet[Institution]]:
     filters = FilterForm(request.GET or None)
     latest = Agreement.objects.filter(institution=OuterRef("pk")).order_by("-valid_from", "-id")
     rows = (
@@ -74,7 +76,7 @@ def _listed(request: AuthedRequest) -> tuple[FilterForm, object]:
 @requires(VIEW)
 def institution_list(request: AuthedRequest) -> HttpResponse:
     filters, rows = _listed(request)
-    page = page_of(request, rows)  # type: ignore[arg-type]
+    page = page_of(request, rows)
     return render(
         request,
         "providers/institution_list.html",
@@ -86,7 +88,7 @@ def _state_label(value: str | None) -> str:
     return str(AgreementState(value).label) if value else ""
 
 
-COLUMNS = (
+COLUMNS: tuple[exports.Column[Any], ...] = (
     exports.Column("code", gettext_lazy("Code"), lambda i: i.organisation.code),
     exports.Column("name", gettext_lazy("Name"), lambda i: i.organisation.name),
     exports.Column("kind", gettext_lazy("Institution kind"), lambda i: i.get_kind_display()),
@@ -163,7 +165,7 @@ def agreement_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     if EventKind.RENEWAL in dict(actions) and hasattr(agreement, "renewal"):
         actions = [a for a in actions if a[0] != EventKind.RENEWAL]
     checklists = queries.checklists() if user.can(MANAGE) else []
-    latest = {}
+    latest: dict[str, Checklist] = {}
     for checklist in checklists:
         latest.setdefault(checklist.code, checklist)
     return render(
