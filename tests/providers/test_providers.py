@@ -431,3 +431,22 @@ def test_suspension_asks_for_confirmation_and_a_bad_date_is_refused(world: Perso
     assert agreement.state == S.SUSPENDED
     refused = client.post(url, {"effective_on": "2026-05-02", "note": "again"})
     assert refused.status_code == 400
+
+
+def test_the_synthetic_city_has_institutions_of_every_kind_and_agreements_in_every_state(
+    world: Personas,
+) -> None:
+    from jingban.providers.models import InstitutionKind
+
+    synthetic = Institution.objects.filter(organisation__code__startswith="SYN-")
+    assert set(synthetic.values_list("kind", flat=True)) == set(InstitutionKind.values)
+    states = set(
+        Agreement.objects.filter(number__startswith="SYN-").values_list("state", flat=True)
+    )
+    assert states == set(S.values)
+    # Each synthetic agreement's last event leads to its state (the table's paths).
+    for agreement in Agreement.objects.filter(number__startswith="SYN-"):
+        last = agreement.events.order_by("effective_on", "id").last()
+        assert last is not None and last.state_after == agreement.state
+    rectifying = Agreement.objects.filter(number__startswith="SYN-", state=S.RECTIFYING)
+    assert all(a.orders.filter(state=OrderState.OPEN).exists() for a in rectifying)

@@ -11,6 +11,7 @@ from jingban.core.plugins import (
     NavEntry,
     ObjectType,
     Routes,
+    SynthGenerator,
 )
 from jingban.core.roles import Role
 
@@ -105,5 +106,11 @@ PLUGIN = AppPlugin(
     urls=Routes("institutions/", "jingban.providers.urls"),
     reminders=("jingban.providers.reminders:deadlines",),
     demo="jingban.providers.demo:build",
+    synth=SynthGenerator(
+        "providers",
+        "jingban.providers.synth:generate",
+        after=("registry",),
+        loaded="jingban.providers.synth:loaded",
+    ),
     extra={"file_owners": {"providers.check": "jingban.providers.files:visible"}},
 )
