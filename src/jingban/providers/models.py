@@ -37,7 +37,7 @@ class InstitutionKind(models.TextChoices):
 
 
 # The organisation kind (core) each finer kind belongs to.
-ORGANISATION_KIND = {
+ORGANISATION_KIND: dict[str, str] = {
     InstitutionKind.HOSPITAL_3: "hospital",
     InstitutionKind.HOSPITAL_2: "hospital",
     InstitutionKind.HOSPITAL_1: "hospital",

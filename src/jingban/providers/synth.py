@@ -36,7 +36,7 @@ from jingban.providers.models import (
 
 K = InstitutionKind
 # Persons per institution of each kind (at least one of each kind in any city).
-PERSONS_PER = {
+PERSONS_PER: dict[str, int] = {
     K.HOSPITAL_3: 200_000,
     K.HOSPITAL_2: 80_000,
     K.HOSPITAL_1: 40_000,
@@ -47,7 +47,7 @@ PERSONS_PER = {
     K.ELDER_HOME: 30_000,
     K.PHARMACY: 4_000,
 }
-NAMES = {
+NAMES: dict[str, str] = {
     K.HOSPITAL_3: "{county}人民医院",
     K.HOSPITAL_2: "{county}第{n}人民医院",
     K.HOSPITAL_1: "{county}第{n}医院",
@@ -94,7 +94,17 @@ STATE_CYCLE = [
     S.IN_FORCE,
     S.IN_FORCE,
 ]
-SCORE_BAND = {S.IN_FORCE: (85, 100), S.RECTIFYING: (60, 79), S.SUSPENDED: (30, 59)}
+SCORE_BAND: dict[str, tuple[int, int]] = {
+    S.IN_FORCE: (85, 100),
+    S.RECTIFYING: (60, 79),
+    S.SUSPENDED: (30, 59),
+}
+LEVELS: dict[str, int] = {K.HOSPITAL_3: 3, K.HOSPITAL_2: 2, K.HOSPITAL_1: 1}
+OUTCOME_OF: dict[str, str] = {
+    S.IN_FORCE: Outcome.PASS,
+    S.RECTIFYING: Outcome.RECTIFICATION,
+    S.SUSPENDED: Outcome.SUSPENSION,
+}
 CHECKLIST = [
     ("协议履行与内部管理", 25),
     ("服务质量与医疗安全", 35),
@@ -147,7 +157,7 @@ def _load(persons: int, seed: int) -> tuple[dict[str, int], str]:
             name=NAMES[kind].format(county=county.name, n=n),
             kind=ORGANISATION_KIND[kind],
             region=county,
-            hospital_level={K.HOSPITAL_3: 3, K.HOSPITAL_2: 2, K.HOSPITAL_1: 1}.get(kind),
+            hospital_level=LEVELS.get(kind),
         )
         for i, (kind, county, n) in enumerate(plan)
     )
@@ -204,11 +214,7 @@ def _load(persons: int, seed: int) -> tuple[dict[str, int], str]:
                 kind=CheckKind.EVALUATION,
                 checked_on=dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(0, 60)),
                 total_score=rng.randint(*band),
-                outcome={
-                    S.IN_FORCE: Outcome.PASS,
-                    S.RECTIFYING: Outcome.RECTIFICATION,
-                    S.SUSPENDED: Outcome.SUSPENSION,
-                }[agreement.state],
+                outcome=OUTCOME_OF[agreement.state],
             )
         )
     Check.objects.bulk_create(checks)
@@ -239,32 +245,35 @@ def _load(persons: int, seed: int) -> tuple[dict[str, int], str]:
     )
     events: list[AgreementEvent] = []
     for agreement in agreements:
-        check = by_agreement.get(agreement.pk)
+        scored = by_agreement.get(agreement.pk)
         day = agreement.applied_on
         events.append(
             AgreementEvent(
                 agreement=agreement, kind=EventKind.APPLIED, effective_on=day, state_after=S.APPLIED
             )
         )
-        before = S.APPLIED
-        for kind, after in PATHS[agreement.state]:
-            if kind == EventKind.TAKE_EFFECT:
+        before: str = S.APPLIED
+        for event_kind, after in PATHS[agreement.state]:
+            if event_kind == EventKind.TAKE_EFFECT:
                 day = agreement.valid_from
-            elif kind == EventKind.EXPIRY:
+            elif event_kind == EventKind.EXPIRY:
                 day = agreement.valid_until + dt.timedelta(days=1)
-            elif check is not None and kind in (EventKind.RECTIFICATION, EventKind.SUSPENSION):
-                day = check.checked_on
+            elif scored is not None and event_kind in (
+                EventKind.RECTIFICATION,
+                EventKind.SUSPENSION,
+            ):
+                day = scored.checked_on
             else:
                 day = day + dt.timedelta(days=20)
             events.append(
                 AgreementEvent(
                     agreement=agreement,
-                    kind=kind,
+                    kind=event_kind,
                     effective_on=day,
                     state_before=before,
                     state_after=after,
-                    check_record=check
-                    if kind in (EventKind.RECTIFICATION, EventKind.SUSPENSION)
+                    check_record=scored
+                    if event_kind in (EventKind.RECTIFICATION, EventKind.SUSPENSION)
                     else None,
                 )
             )
