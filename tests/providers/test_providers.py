@@ -450,3 +450,16 @@ def test_the_synthetic_city_has_institutions_of_every_kind_and_agreements_in_eve
         assert last is not None and last.state_after == agreement.state
     rectifying = Agreement.objects.filter(number__startswith="SYN-", state=S.RECTIFYING)
     assert all(a.orders.filter(state=OrderState.OPEN).exists() for a in rectifying)
+
+
+def test_the_daily_job_records_expired_periods(world: Personas) -> None:
+    agreement = Agreement.objects.get(institution__organisation__code="SZ-HOSP-1")
+    day_after = agreement.valid_until + dt.timedelta(days=1)
+    services.expire_due(agreement.valid_until)  # its last day: not yet
+    agreement.refresh_from_db()
+    assert agreement.state == S.IN_FORCE
+    assert services.expire_due(day_after) >= 1
+    agreement.refresh_from_db()
+    assert agreement.state == S.EXPIRED
+    assert agreement.events.order_by("id").last().effective_on == day_after  # type: ignore[union-attr]
+    assert services.expire_due(day_after) == 0

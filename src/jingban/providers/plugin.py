@@ -104,6 +104,7 @@ PLUGIN = AppPlugin(
         ),
     ),
     urls=Routes("institutions/", "jingban.providers.urls"),
+    jobs="jingban.providers.jobs",
     reminders=("jingban.providers.reminders:deadlines",),
     demo="jingban.providers.demo:build",
     synth=SynthGenerator(

@@ -375,6 +375,19 @@ def expire(agreement: Agreement, *, acting_user: User | None = None) -> Agreemen
     )
 
 
+def expire_due(today: dt.date) -> int:
+    """Record the expiry of every running period that ended before ``today`` (the daily job)."""
+    due = Agreement.objects.filter(
+        valid_until__lt=today,
+        state__in=(AgreementState.IN_FORCE, AgreementState.RECTIFYING, AgreementState.SUSPENDED),
+    ).order_by("id")
+    count = 0
+    for agreement in due:
+        expire(agreement)
+        count += 1
+    return count
+
+
 @transaction.atomic
 def renew(
     agreement: Agreement,
