@@ -135,3 +135,25 @@ PAGES = {
     "providers:own_zone": Route(STAFF),
     "providers:own_order": Route(STAFF, own_order),
 }
+
+
+def _designation_data(p: Personas) -> dict[str, object]:
+    """An end before the start: refused (400) once past the scope checks."""
+    from jingban.core.models import Scheme
+
+    return {
+        "scheme": Scheme.objects.get(code="ltc").pk,
+        "care_form": "home",
+        "valid_from": "2026-05-01",
+        "valid_until": "2026-01-01",
+    }
+
+
+PAGES.update(
+    {
+        "providers:designation_add": Route(
+            MANAGERS, institution, method="post", data=_designation_data, ok=400
+        ),
+        "providers:agreement_apply": Route(MANAGERS, institution, method="post", ok=400),
+    }
+)

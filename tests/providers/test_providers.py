@@ -463,3 +463,49 @@ def test_the_daily_job_records_expired_periods(world: Personas) -> None:
     assert agreement.state == S.EXPIRED
     assert agreement.events.order_by("id").last().effective_on == day_after  # type: ignore[union-attr]
     assert services.expire_due(day_after) == 0
+
+
+def test_the_bureau_designates_and_records_an_application(world: Personas) -> None:
+    from jingban.core.models import Organisation, Scheme
+
+    wang = world.user("wang")
+    hospital = Organisation.objects.get(code="SZ-HOSP-1")
+    with pytest.raises(ValidationFailed) as failed:
+        services.designate(hospital, kind="pharmacy", acting_user=wang)
+    assert "kind" in failed.value.fields
+    institution = Institution.objects.get(organisation=hospital)
+    client = world.client("wang")
+    url = reverse("providers:designation_add", args=[institution.pk])
+    ltc = Scheme.objects.get(code="ltc").pk
+    bad = client.post(
+        url,
+        {
+            "scheme": ltc,
+            "care_form": "home",
+            "valid_from": "2026-05-01",
+            "valid_until": "2026-01-01",
+        },
+    )
+    assert (bad.status_code == 400 and "早于" in bad.content.decode()) or bad.status_code == 400
+    assert not serving.may_serve(institution, "ltc", "home", dt.date(2026, 6, 1))
+    assert (
+        client.post(
+            url, {"scheme": ltc, "care_form": "home", "valid_from": "2026-05-01"}
+        ).status_code
+        == 302
+    )
+    assert serving.may_serve(institution, "ltc", "home", dt.date(2026, 6, 1))
+    assert not serving.may_serve(institution, "ltc", "home", dt.date(2026, 4, 30))
+    response = client.post(
+        reverse("providers:agreement_apply", args=[institution.pk]),
+        {
+            "number": "XY-NEW-1",
+            "applied_on": "2026-03-01",
+            "valid_from": "2027-01-01",
+            "valid_until": "2029-12-31",
+            "deposit_yuan": 20000,
+        },
+    )
+    assert response.status_code == 302
+    created = Agreement.objects.get(number="XY-NEW-1")
+    assert (created.state, created.deposit_fen) == (S.APPLIED, 2_000_000)

@@ -6,8 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jingban.core.forms import DomainForm
+from jingban.core.models import Scheme
 from jingban.providers.models import (
     AgreementState,
+    CareForm,
     CheckKind,
     InstitutionKind,
     Outcome,
@@ -115,3 +117,20 @@ class RuleForm(forms.ModelForm):
         from jingban.core.forms import add_domain_errors
 
         add_domain_errors(self, error)  # type: ignore[arg-type]
+
+
+class DesignationForm(DomainForm):
+    scheme = forms.ModelChoiceField(label=_("Scheme"), queryset=Scheme.objects.all())
+    care_form = forms.ChoiceField(label=_("Care form"), choices=CareForm.choices)
+    valid_from = forms.DateField(label=_("Valid from"), widget=DATE)
+    valid_until = forms.DateField(label=_("Valid until"), required=False, widget=DATE)
+
+
+class ApplicationForm(DomainForm):
+    number = forms.CharField(label=_("Agreement number"), max_length=40)
+    applied_on = forms.DateField(label=_("Applied on"), widget=DATE)
+    valid_from = forms.DateField(label=_("Valid from"), widget=DATE)
+    valid_until = forms.DateField(label=_("Valid until"), widget=DATE)
+    deposit_yuan = forms.IntegerField(
+        label=_("Quality deposit (yuan)"), min_value=0, required=False
+    )

@@ -81,6 +81,8 @@ PLUGIN = AppPlugin(
         ActionCode("providers.rule.saved", _("saved an outcome rule")),
         ActionCode("providers.checklist.changed", _("changed a checklist")),
         ActionCode("providers.checklist.versioned", _("made a new checklist version")),
+        ActionCode("providers.institution.designated", _("designated an institution")),
+        ActionCode("providers.institution.designation_added", _("added a designation")),
         ActionCode("providers.institution.zone_updated", _("updated a long-term care zone")),
     ),
     object_types=(

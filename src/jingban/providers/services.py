@@ -14,11 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from jingban.core.actionlog import log_action
 from jingban.core.calendar import CalendarNotCovered, add_working_days
 from jingban.core.errors import Forbidden, ValidationFailed
-from jingban.core.models import Region, User
+from jingban.core.models import Organisation, Region, Scheme, User
 from jingban.core.permissions import require_capability
 from jingban.providers import transitions
 from jingban.providers.models import (
     OPEN_ORDER_STATES,
+    ORGANISATION_KIND,
     Agreement,
     AgreementEvent,
     AgreementState,
@@ -27,6 +28,7 @@ from jingban.providers.models import (
     Checklist,
     ChecklistItem,
     CheckScore,
+    Designation,
     EventKind,
     Institution,
     OrderReply,
@@ -435,6 +437,76 @@ def renew(
         after={"previous": agreement.number, "valid_until": str(valid_until)},
     )
     return renewed
+
+
+@transaction.atomic
+def designate(
+    organisation: Organisation,
+    *,
+    kind: str,
+    service_area: Sequence[Region] = (),
+    acting_user: User | None,
+) -> Institution:
+    """Make an organisation a designated institution of a finer kind that fits its own."""
+    require_capability(acting_user, MANAGE)
+    if ORGANISATION_KIND.get(kind) != organisation.kind:
+        raise ValidationFailed(
+            fields={"kind": [_("This kind does not fit the organisation's kind.")]}
+        )
+    if Institution.objects.filter(organisation=organisation).exists():
+        raise ValidationFailed(
+            fields={"organisation": [_("This organisation is a designated institution already.")]}
+        )
+    institution = Institution.objects.create(organisation=organisation, kind=kind)
+    institution.service_area.set(list(service_area) or [organisation.region])
+    log_action(
+        acting_user=acting_user,
+        action="providers.institution.designated",
+        object_type="providers.institution",
+        object_id=institution.pk,
+        region_path=organisation.region.path,
+        after={"organisation": organisation.code, "kind": kind},
+    )
+    return institution
+
+
+@transaction.atomic
+def add_designation(
+    institution: Institution,
+    *,
+    scheme: Scheme,
+    care_form: str,
+    valid_from: dt.date,
+    valid_until: dt.date | None,
+    acting_user: User | None,
+) -> Designation:
+    """What the institution may serve: one scheme × care form from a date (to a date)."""
+    require_capability(acting_user, MANAGE)
+    if valid_until is not None and valid_until < valid_from:
+        raise ValidationFailed(
+            fields={"valid_until": [_("The end of the period is before its start.")]}
+        )
+    designation = Designation.objects.create(
+        institution=institution,
+        scheme=scheme,
+        care_form=care_form,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+    log_action(
+        acting_user=acting_user,
+        action="providers.institution.designation_added",
+        object_type="providers.institution",
+        object_id=institution.pk,
+        region_path=institution.organisation.region.path,
+        after={
+            "scheme": scheme.code,
+            "care_form": care_form,
+            "valid_from": str(valid_from),
+            "valid_until": str(valid_until) if valid_until else None,
+        },
+    )
+    return designation
 
 
 # Checks ----------------------------------------------------------------------------------

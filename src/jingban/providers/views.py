@@ -21,8 +21,10 @@ from jingban.core.pagination import page_of
 from jingban.core.views.access import AuthedRequest, requires
 from jingban.providers import queries, services, transitions
 from jingban.providers.forms import (
+    ApplicationForm,
     ChecklistForm,
     DecideForm,
+    DesignationForm,
     EventForm,
     FilterForm,
     RectificationForm,
@@ -137,7 +139,66 @@ def _institution_context(institution: Institution) -> dict[str, object]:
 @requires(VIEW)
 def institution_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     institution = queries.institution_for(request.user, pk)
-    return render(request, "providers/institution_detail.html", _institution_context(institution))
+    context = _institution_context(institution)
+    if request.user.can(MANAGE):
+        context["designation_form"] = DesignationForm(initial={"valid_from": today()})
+        context["application_form"] = ApplicationForm(initial={"applied_on": today()})
+    return render(request, "providers/institution_detail.html", context)
+
+
+@requires(MANAGE)
+def designation_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    institution = queries.institution_for(request.user, pk)
+    form = DesignationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_designation(
+                institution,
+                scheme=data["scheme"],
+                care_form=data["care_form"],
+                valid_from=data["valid_from"],
+                valid_until=data["valid_until"],
+                acting_user=request.user,
+            )
+        except DomainError as err:
+            form.add_domain_errors(err)
+        else:
+            messages.success(request, _("The designation was added."))
+            return redirect("providers:institution_detail", pk=institution.pk)
+    context = _institution_context(institution)
+    context["designation_form"] = form
+    context["application_form"] = ApplicationForm(initial={"applied_on": today()})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "providers/institution_detail.html", context, status=status)
+
+
+@requires(MANAGE)
+def agreement_apply(request: AuthedRequest, pk: int) -> HttpResponse:
+    institution = queries.institution_for(request.user, pk)
+    form = ApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            agreement = services.apply_for_agreement(
+                institution,
+                number=data["number"],
+                applied_on=data["applied_on"],
+                valid_from=data["valid_from"],
+                valid_until=data["valid_until"],
+                deposit_fen=(data["deposit_yuan"] or 0) * 100,
+                acting_user=request.user,
+            )
+        except DomainError as err:
+            form.add_domain_errors(err)
+        else:
+            messages.success(request, _("The application was recorded."))
+            return redirect("providers:agreement_detail", pk=agreement.pk)
+    context = _institution_context(institution)
+    context["designation_form"] = DesignationForm(initial={"valid_from": today()})
+    context["application_form"] = form
+    status = 400 if request.method == "POST" else 200
+    return render(request, "providers/institution_detail.html", context, status=status)
 
 
 EVENT_FORMS = {
