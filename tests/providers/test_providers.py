@@ -509,3 +509,44 @@ def test_the_bureau_designates_and_records_an_application(world: Personas) -> No
     assert response.status_code == 302
     created = Agreement.objects.get(number="XY-NEW-1")
     assert (created.state, created.deposit_fen) == (S.APPLIED, 2_000_000)
+
+
+def test_a_check_is_recorded_on_its_page_and_its_evidence_is_scoped(world: Personas) -> None:
+    from jingban.providers import files
+
+    agreement = Agreement.objects.get(institution__organisation__code="SZ-HOSP-1")
+    checklist = Checklist.objects.get(code="SZ-LTC-EVAL")
+    items = list(checklist.items.all())
+    url = reverse("providers:check_create", args=[agreement.pk, checklist.pk])
+    client = world.client("wang")
+    data = {"checked_on": "2026-03-02", **{f"item_{i.pk}": str(i.weight) for i in items}}
+    data[f"item_{items[0].pk}"] = str(items[0].weight + 1)
+    refused = client.post(url, data)
+    assert refused.status_code == 400
+    assert f"0 至 {items[0].weight}" in refused.content.decode()
+    assert not agreement.checks.exists()
+    data[f"item_{items[0].pk}"] = str(items[0].weight - 5)
+    response = client.post(url, data)
+    assert response.status_code == 302
+    check = agreement.checks.get()
+    assert (check.total_score, check.outcome) == (95, Outcome.PASS)
+    assert check.deposit_return_percent == 100
+    assert (
+        files.visible(world.user("wang"), str(check.pk))
+        == agreement.institution.organisation.region.path
+    )
+    nanjing = Agreement.objects.get(institution__organisation__code="NJ-HOSP-1")
+    elsewhere = services.record_check(
+        nanjing,
+        checklist,
+        checked_on=DAY,
+        scores=[services.ItemScore(i.pk, i.weight) for i in items],
+        acting_user=None,
+    )
+    assert files.visible(world.user("wang"), str(elsewhere.pk)) is None
+    assert (
+        files.visible(world.user("admin"), str(elsewhere.pk))
+        == nanjing.institution.organisation.region.path
+    )
+    assert files.visible(world.user("kangning"), str(check.pk)) is None
+    assert files.visible(world.user("wang"), "x") is None
