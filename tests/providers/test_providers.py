@@ -441,14 +441,18 @@ def test_the_synthetic_city_has_institutions_of_every_kind_and_agreements_in_eve
     synthetic = Institution.objects.filter(organisation__code__startswith="SYN-")
     assert set(synthetic.values_list("kind", flat=True)) == set(InstitutionKind.values)
     states = set(
-        Agreement.objects.filter(number__startswith="SYN-").values_list("state", flat=True)
+        Agreement.objects.filter(institution__organisation__code__startswith="SYN-").values_list(
+            "state", flat=True
+        )
     )
     assert states == set(S.values)
     # Each synthetic agreement's last event leads to its state (the table's paths).
-    for agreement in Agreement.objects.filter(number__startswith="SYN-"):
+    for agreement in Agreement.objects.filter(institution__organisation__code__startswith="SYN-"):
         last = agreement.events.order_by("effective_on", "id").last()
         assert last is not None and last.state_after == agreement.state
-    rectifying = Agreement.objects.filter(number__startswith="SYN-", state=S.RECTIFYING)
+    rectifying = Agreement.objects.filter(
+        institution__organisation__code__startswith="SYN-", state=S.RECTIFYING
+    )
     assert all(a.orders.filter(state=OrderState.OPEN).exists() for a in rectifying)
 
 
@@ -550,3 +554,22 @@ def test_a_check_is_recorded_on_its_page_and_its_evidence_is_scoped(world: Perso
     )
     assert files.visible(world.user("kangning"), str(check.pk)) is None
     assert files.visible(world.user("wang"), "x") is None
+
+
+def test_our_institution_shows_the_scores_by_item_and_no_latin_codes(world: Personas) -> None:
+    from tests.core.test_english import visible_latin
+
+    page = world.client("kangning").get(reverse("providers:own")).content.decode()
+    assert "72 / 100" in page  # the demo's evaluation: 16 + 20 + 22 + 14
+    assert "有串换项目" in page
+    assert visible_latin(page) == []
+    wang = world.client("wang")
+    agreement = Agreement.objects.get(institution__organisation__code="SZ-CARE-KN")
+    for url in (
+        reverse("providers:institution_list"),
+        reverse("providers:institution_detail", args=[agreement.institution_id]),
+        reverse("providers:agreement_detail", args=[agreement.pk]),
+        reverse("providers:checklist_list"),
+        reverse("providers:rule_list"),
+    ):
+        assert visible_latin(wang.get(url).content.decode()) == [], url

@@ -111,7 +111,7 @@ def _build(admin: User) -> None:
     schemes = {s.code: s for s in Scheme.objects.all()}
     start = dt.date(today.year - 1, 1, 1)
     end = dt.date(today.year + 1, 12, 31)
-    for code, fine_kind, designations in INSTITUTIONS:
+    for serial, (code, fine_kind, designations) in enumerate(INSTITUTIONS, start=1):
         organisation = Organisation.objects.get(code=code)
         institution = Institution.objects.create(
             organisation=organisation,
@@ -137,7 +137,7 @@ def _build(admin: User) -> None:
         )
         agreement = services.apply_for_agreement(
             institution,
-            number=f"XY-{code}-{start.year}",
+            number=f"定协〔{start.year}〕{serial:03d}号",
             applied_on=start - dt.timedelta(days=60),
             valid_from=start,
             valid_until=end,

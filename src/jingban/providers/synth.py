@@ -192,7 +192,7 @@ def _load(persons: int, seed: int) -> tuple[dict[str, int], str]:
     agreements = Agreement.objects.bulk_create(
         Agreement(
             institution=i,
-            number=f"SYN-XY-{i.pk}",
+            number=f"定协〔{start.year}〕{100000 + i.pk}号",
             state=state,
             applied_on=(start if state != S.EXPIRED else dt.date(year - 3, 1, 1))
             - dt.timedelta(days=45),

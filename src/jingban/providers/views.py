@@ -126,7 +126,9 @@ def institution_export(request: AuthedRequest, fmt: str) -> HttpResponse:
 
 def _institution_context(institution: Institution) -> dict[str, object]:
     agreements = list(
-        institution.agreements.prefetch_related("events", "checks__checklist", "orders")
+        institution.agreements.prefetch_related(
+            "events", "checks__checklist", "checks__scores__item", "orders"
+        )
     )
     return {
         "institution": institution,
