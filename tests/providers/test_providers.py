@@ -573,3 +573,30 @@ def test_our_institution_shows_the_scores_by_item_and_no_latin_codes(world: Pers
         reverse("providers:rule_list"),
     ):
         assert visible_latin(wang.get(url).content.decode()) == [], url
+
+
+def test_escalating_an_order_suspends_from_its_date_and_a_renewal_is_made_once(
+    world: Personas,
+) -> None:
+    from jingban.core.errors import Forbidden
+
+    order = RectificationOrder.objects.get(agreement__institution__organisation__code="SZ-CARE-AK")
+    with pytest.raises(Forbidden):
+        services.reply_to_order(order, text="不是本机构", acting_user=world.user("kangning"))
+    institution = order.agreement.institution
+    on = dt.date(2026, 7, 1)
+    services.escalate_order(order, on=on, note="逾期未整改", acting_user=world.user("qian"))
+    order.refresh_from_db()
+    assert order.state == OrderState.ESCALATED
+    assert order.agreement.state == S.SUSPENDED
+    days = serving.may_serve_days(
+        institution, "ltc", "institutional", on - dt.timedelta(days=1), on
+    )
+    assert [a.allowed for a in days.values()] == [True, False]
+    with pytest.raises(ValidationFailed):
+        services.close_order(order, on=on, note="", acting_user=world.user("wang"))
+    agreement = Agreement.objects.get(institution__organisation__code="SZ-HOSP-1")
+    end = agreement.valid_until.replace(year=agreement.valid_until.year + 2)
+    services.renew(agreement, valid_until=end, number="R-A", acting_user=world.user("qian"))
+    with pytest.raises(transitions.TransitionRefused):
+        services.renew(agreement, valid_until=end, number="R-B", acting_user=world.user("qian"))
