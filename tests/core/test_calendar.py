@@ -6,6 +6,7 @@ from datetime import date, datetime
 from io import StringIO
 from zoneinfo import ZoneInfo
 
+import chinese_calendar
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -16,7 +17,9 @@ from jingban.core import calendar as cal
 from jingban.core.calendar import (
     CalendarNotCovered,
     add_working_days,
+    is_provisional,
     is_working_day,
+    rule_holidays,
     working_days_between,
 )
 from jingban.core.errors import Forbidden, ValidationFailed
@@ -181,29 +184,44 @@ def test_one_query_per_year_touched(seeded_2025: None, django_assert_num_queries
         working_days_between(date(2025, 1, 1), date(2025, 12, 31))
 
 
-def test_uncovered_year_raises_a_clear_error(seeded_2025: None) -> None:
-    with pytest.raises(CalendarNotCovered) as caught:
-        is_working_day(date(2031, 5, 6))
-    err = caught.value
-    assert err.code == "calendar_not_covered"
-    assert err.status == 400
-    assert err.year == 2031
-    with translation.override("en"):
-        assert str(err.message) == (
-            "The working-day calendar does not cover 2031. "
-            "An administrator must add that year's holidays first."
-        )
-    assert err.as_dict()["code"] == "calendar_not_covered"
+def test_an_uncovered_year_is_counted_by_rule_and_provisional(seeded_2025: None) -> None:
+    """2031 is in no table: its statutory holidays by rule (lunar and solar-term dates too),
+    Monday to Friday otherwise, and every answer about it is provisional."""
+    assert is_provisional(date(2031, 5, 6)) and not is_provisional(date(2025, 5, 6))
+    assert is_working_day(date(2031, 5, 6))  # a Tuesday
+    assert not is_working_day(date(2031, 5, 3))  # a Saturday: no 调休 is guessed
+    assert not is_working_day(date(2031, 5, 1)) and not is_working_day(date(2031, 5, 2))
+    # 2031's 春节 is 23 January: 除夕 22 January to 初三 25 January; 清明 5 April; 端午 24 June;
+    # 中秋 1 October, inside 国庆.
+    assert [is_working_day(date(2031, 1, d)) for d in (21, 22, 23, 24, 25, 27)] == [
+        True,
+        False,
+        False,
+        False,
+        False,
+        True,
+    ]
+    assert not is_working_day(date(2031, 6, 24))
+    assert set(rule_holidays(2031)) >= {date(2031, 4, 5), date(2031, 10, 3), date(2031, 1, 1)}
+    assert len(rule_holidays(2031)) == 12  # 中秋 falls on 国庆's first day that year
 
 
-def test_arithmetic_into_an_uncovered_year_raises(seeded_2025: None) -> None:
-    with pytest.raises(CalendarNotCovered) as caught:
-        add_working_days(date(2025, 12, 30), 5)
-    assert caught.value.year == 2026
-    with pytest.raises(CalendarNotCovered):
-        add_working_days(date(2025, 1, 2), -3)
-    with pytest.raises(CalendarNotCovered):
-        working_days_between(date(2025, 12, 1), date(2026, 1, 5))
+def test_the_rule_agrees_with_the_official_holidays_of_covered_years() -> None:
+    """Every day the rule gives for 2025 and 2026 is a public holiday in the official
+    arrangement (the package's data), and there are 13 of them, as the measures say."""
+    for year in (2025, 2026):
+        days = rule_holidays(year)
+        assert len(days) == 13
+        assert [day for day in days if chinese_calendar.is_workday(day)] == []
+
+
+def test_arithmetic_into_an_uncovered_year_is_provisional(seeded_2025: None) -> None:
+    # 2025-12-30 + 5 working days: 31 Dec, then 2026 by rule (1 January off): 2, 5, 6, 7 January.
+    assert add_working_days(date(2025, 12, 30), 5) == date(2026, 1, 7)
+    assert is_provisional(date(2025, 12, 30), date(2026, 1, 7))
+    assert not is_provisional(date(2025, 12, 1), date(2025, 12, 31))
+    assert add_working_days(date(2025, 1, 2), -3) == date(2024, 12, 27)
+    assert working_days_between(date(2025, 12, 1), date(2026, 1, 5)) == 24
 
 
 def test_today_is_shanghai_date() -> None:
@@ -282,10 +300,11 @@ def test_remove_day(admin: User, seeded_2025: None) -> None:
 
 
 def test_add_year_then_enter_its_holidays(admin: User) -> None:
-    with pytest.raises(CalendarNotCovered):
-        is_working_day(date(2027, 1, 1))
+    # By rule until the year is entered: 1 January is 元旦, provisionally.
+    assert not is_working_day(date(2027, 1, 1)) and is_provisional(date(2027, 1, 1))
     add_year(year=2027, source="State Council notice", acting_user=admin)
     assert is_working_day(date(2027, 1, 1))  # a Friday, no holidays entered yet
+    assert not is_provisional(date(2027, 1, 1))
     set_day(day=date(2027, 1, 1), kind=HolidayKind.HOLIDAY, name="元旦", acting_user=admin)
     assert not is_working_day(date(2027, 1, 1))
     entry = ActionLog.objects.get(action="core.calendar.year_added")
@@ -356,11 +375,14 @@ def test_command_seed_and_check() -> None:
     assert _run("check", "2025-09-29").strip() == "2025-09-29 is a working day."
 
 
-def test_command_check_uncovered_year_exits_with_status_2() -> None:
-    with translation.override("en"), pytest.raises(CommandError) as caught:
-        call_command("calendar", "check", "2031-01-02", stdout=StringIO())
-    assert caught.value.returncode == 2
-    assert "does not cover 2031" in str(caught.value)
+def test_command_check_of_an_uncovered_year_answers_by_rule_and_says_so() -> None:
+    out = StringIO()
+    with translation.override("en"):
+        call_command("calendar", "check", "2031-01-02", stdout=out)
+    assert out.getvalue().strip() == (
+        "2031-01-02 is a working day. Provisional: counted by rule until 2031's official "
+        "arrangement is entered."
+    )
 
 
 def test_command_rejects_bad_input() -> None:

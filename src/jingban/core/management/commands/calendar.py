@@ -13,7 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from jingban.core.calendar import CalendarNotCovered, holiday_name, is_working_day
+from jingban.core.calendar import holiday_name, is_provisional, is_working_day
 from jingban.core.errors import DomainError
 from jingban.core.models import Holiday
 from jingban.core.services.calendar import seed_from_chinese_calendar
@@ -75,10 +75,7 @@ class Command(BaseCommand):
             )
 
     def _check(self, day: date) -> None:
-        try:
-            working = is_working_day(day)
-        except CalendarNotCovered as err:
-            raise CommandError(str(err.message), returncode=_EXIT_CANNOT_ANSWER) from None
+        working = is_working_day(day)
         entry = Holiday.objects.filter(date=day).first()
         if working:
             message = _("%(date)s is a working day.") % {"date": day.isoformat()}
@@ -89,4 +86,9 @@ class Command(BaseCommand):
                 "answer": message,
                 "holiday": holiday_name(entry.name),
             }
+        if is_provisional(day):
+            message = _(
+                "%(answer)s Provisional: counted by rule until %(year)s's official arrangement "
+                "is entered."
+            ) % {"answer": message, "year": day.year}
         self.stdout.write(message)
