@@ -30,9 +30,9 @@ class DeskDeadline(Model):
     the answer, and how many working days before it the handler is reminded."""
 
     label: Annotated[Text, Label("名称", "Name")]
-    working_days: Annotated[
-        int, Label("办理时限", "Answer within", Unit.WORKING_DAYS)
-    ] = Field(ge=1, le=120)
+    working_days: Annotated[int, Label("办理时限", "Answer within", Unit.WORKING_DAYS)] = Field(
+        ge=1, le=120
+    )
     remind_before: Annotated[
         int, Label("提前提醒", "Remind before the deadline", Unit.WORKING_DAYS)
     ] = Field(default=2, ge=0, le=30)
@@ -42,7 +42,9 @@ class DeskReward(Model):
     """The reward for a confirmed report: ``ratio`` of the verified amount, at least
     ``minimum`` and at most ``maximum``."""
 
-    ratio: Annotated[Ratio, Label("奖励比例（占查实金额）", "Share of the verified amount", Unit.PERCENT)]
+    ratio: Annotated[
+        Ratio, Label("奖励比例（占查实金额）", "Share of the verified amount", Unit.PERCENT)
+    ]
     minimum: Annotated[Money, Label("最低奖励", "Minimum reward", Unit.YUAN)]
     maximum: Annotated[Money, Label("最高奖励", "Maximum reward", Unit.YUAN)]
 
@@ -69,7 +71,9 @@ class DeskRules(PackHeader):
 
     KINDS: ClassVar[frozenset[PackKind]] = frozenset({PackKind.PUBLIC})
 
-    family: Annotated[Literal[Family.DESK], Label("险种类别", "Scheme family"), Fixed()] = Family.DESK
+    family: Annotated[Literal[Family.DESK], Label("险种类别", "Scheme family"), Fixed()] = (
+        Family.DESK
+    )
     deadlines: Annotated[
         dict[str, DeskDeadline],
         Label("办理时限（按类别）", "Deadlines by category"),
