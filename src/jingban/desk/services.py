@@ -239,7 +239,7 @@ def add_note(case: Case, text: str, *, acting_user: User) -> Reply:
     return reply
 
 
-def answer(case: Case, text: str, *, acting_user: User, on: dt.date | None = None) -> Case:
+def answer(case: Case, text: str, *, acting_user: User | None, on: dt.date | None = None) -> Case:
     """The answer to the filer: shown to them when they track the case."""
     require_capability(acting_user, HANDLE)
     if not text.strip():

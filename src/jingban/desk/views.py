@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -184,25 +185,25 @@ def case_list(request: AuthedRequest) -> HttpResponse:
 
 
 def _columns() -> tuple[Column[Case], ...]:
-    from django.utils.translation import gettext_lazy as lazy
-
     return (
-        Column("number", lazy("Tracking number"), lambda c: c.number),
-        Column("kind", lazy("Kind"), lambda c: c.get_kind_display()),
-        Column("channel", lazy("Channel"), lambda c: c.get_channel_display()),
-        Column("category", lazy("Category"), lambda c: c.get_category_display()),
-        Column("region", lazy("Region"), lambda c: c.region.name),
-        Column("state", lazy("State"), lambda c: c.get_state_display()),
-        Column("escalated", lazy("Escalated"), lambda c: c.escalated),
-        Column("received_on", lazy("Received on"), lambda c: c.received_on),
-        Column("deadline", lazy("Answer due"), lambda c: c.deadline),
+        Column("number", gettext_lazy("Tracking number"), lambda c: c.number),
+        Column("kind", gettext_lazy("Kind"), lambda c: c.get_kind_display()),
+        Column("channel", gettext_lazy("Channel"), lambda c: c.get_channel_display()),
+        Column("category", gettext_lazy("Category"), lambda c: c.get_category_display()),
+        Column("region", gettext_lazy("Region"), lambda c: c.region.name),
+        Column("state", gettext_lazy("State"), lambda c: c.get_state_display()),
+        Column("escalated", gettext_lazy("Escalated"), lambda c: c.escalated),
+        Column("received_on", gettext_lazy("Received on"), lambda c: c.received_on),
+        Column("deadline", gettext_lazy("Answer due"), lambda c: c.deadline),
         Column(
             "organisation",
-            lazy("Handled by"),
+            gettext_lazy("Handled by"),
             lambda c: c.organisation.name if c.organisation else "",
         ),
-        Column("filer", lazy("Filer"), lambda c: "" if c.anonymous else mask_name(c.filer_name)),
-        Column("amount_fen", lazy("Money at stake (fen)"), lambda c: c.amount_fen),
+        Column(
+            "filer", gettext_lazy("Filer"), lambda c: "" if c.anonymous else mask_name(c.filer_name)
+        ),
+        Column("amount_fen", gettext_lazy("Money at stake (fen)"), lambda c: c.amount_fen),
     )
 
 
