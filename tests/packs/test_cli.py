@@ -160,6 +160,7 @@ SHIPPED_SPECS = [
     f"{PACK_ID}@1",
     f"{PACK_ID}@2",
     "sample-resident-contributions-2025@1",
+    "suzhou-desk-2026@1",
 ]
 
 
