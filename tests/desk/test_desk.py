@@ -330,3 +330,18 @@ def test_an_anonymous_public_report_gets_a_secret_code_and_no_public_page_names_
     assert 'id="secret-code"' in page
     entries = ActionLog.objects.filter(object_type="desk.case", object_id=str(case.pk))
     assert "不应保存" not in str(list(entries.values("after", "reason")))
+
+
+def test_the_synthetic_city_and_the_demo_hold_cases_in_every_state(personas: Personas) -> None:
+    states = set(Case.objects.values_list("state", flat=True))
+    assert states == set(CaseState.values)
+    assert Case.objects.filter(kind=CaseKind.REPORT, anonymous=True).exists()
+    assert Case.objects.filter(escalated=True, region__code="320505").exists()
+
+
+def test_the_export_holds_no_document_number_or_phone(personas: Personas, county: Region) -> None:
+    services.receive(filing(county), acting_user=None)
+    response = personas.client("wang").get(reverse("desk:case_export_csv"))
+    body = b"".join(response.streaming_content).decode("utf-8")  # type: ignore[attr-defined]
+    assert response.status_code == 200 and "李*" in body
+    assert DOCUMENT not in body and "13812345678" not in body and "李明" not in body
