@@ -345,3 +345,11 @@ def test_the_export_holds_no_document_number_or_phone(personas: Personas, county
     body = b"".join(response.streaming_content).decode("utf-8")  # type: ignore[attr-defined]
     assert response.status_code == 200 and "李*" in body
     assert DOCUMENT not in body and "13812345678" not in body and "李明" not in body
+
+
+def test_filings_are_limited_per_address(db) -> None:
+    from jingban.desk import throttle
+
+    assert all(throttle.allow_filing("192.0.2.77") for _ in range(throttle.FILINGS_PER_HOUR))
+    assert throttle.allow_filing("192.0.2.77") is False
+    assert throttle.allow_filing("192.0.2.78") is True
