@@ -353,3 +353,24 @@ def test_filings_are_limited_per_address(db) -> None:
     assert all(throttle.allow_filing("192.0.2.77") for _ in range(throttle.FILINGS_PER_HOUR))
     assert throttle.allow_filing("192.0.2.77") is False
     assert throttle.allow_filing("192.0.2.78") is True
+
+
+def test_the_list_holds_the_scope_and_filters(personas: Personas, county: Region) -> None:
+    from jingban.desk import queries
+
+    wang, admin = personas.user("wang"), personas.user("admin")
+    nanjing = services.receive(filing(Region.objects.get(code="320102")), acting_user=None).case
+    mine = services.receive(filing(county), acting_user=None).case
+    services.assign(mine, wang, acting_user=wang)
+    today = dt.date(2026, 12, 5)
+    assert nanjing not in queries.cases_for(wang) and nanjing in queries.cases_for(admin)
+    assigned = queries.filtered(wang, mine=True, today=today)
+    assert mine in assigned and all(c.assignee == wang for c in assigned)
+    late = queries.filtered(wang, overdue=True, today=today)
+    assert late.exists() and all(c.deadline < today and c.is_open for c in late)
+    page = personas.client("wang").get(reverse("desk:case_list") + "?mine=1")
+    assert mine.number in page.content.decode() and nanjing.number not in page.content.decode()
+    assert (
+        personas.client("wang").get(reverse("desk:case_detail", args=[nanjing.pk])).status_code
+        == 404
+    )
