@@ -45,6 +45,7 @@ def test_the_registry_holds_every_approved_version_and_no_draft(personas: Person
         (f"{PACK_ID}@2", 2),
         (f"{PACK_ID}@3", 2),
         ("sample-resident-contributions-2025@1", 2),
+        ("suzhou-desk-2026@1", 2),
     ]
     latest = registry.get(PACK_ID)
     assert latest.hash == v3.content_hash and latest.version == 3
@@ -146,6 +147,7 @@ def test_groups_and_filters(personas: Personas) -> None:
         ("jiangsu-yihuibao-2021", [2, 1]),
         (PACK_ID, [3, 2, 1]),
         ("sample-resident-contributions-2025", [1]),
+        ("suzhou-desk-2026", [1]),
     ]
     assert [g.pack_id for g in queries.grouped_versions(admin, "医惠保")] == [
         "jiangsu-yihuibao-2021"

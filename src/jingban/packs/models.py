@@ -46,6 +46,7 @@ class PackFamilyChoice(models.TextChoices):
     MEDICAL = "medical", _("Medical insurance")
     SUPPLEMENTARY = "supplementary", _("Supplementary insurance")
     CONTRIBUTION = "contribution", _("Contributions")
+    DESK = "desk", _("Complaints and reports")
 
 
 # A decided version (approved or rejected) is a record of what was decided: no UPDATE, no DELETE,

@@ -117,6 +117,7 @@ class Family(StrEnum):
     MEDICAL = "medical"  # 基本医保 + 大病保险 + 医疗救助: settles claims
     SUPPLEMENTARY = "supplementary"  # 惠民保: stacked on the medical layers of a claim
     CONTRIBUTION = "contribution"  # 个人缴费与财政补助: what a person-year costs
+    DESK = "desk"  # 投诉举报: the desk's deadlines and the report reward
 
 
 class Source(Model):

@@ -37,6 +37,7 @@ from jingban.engine.policy.layouts import LayoutProblem, layout_of, parse_note, 
 from jingban.engine.policy.schema import (
     PACK_RULES,
     ContributionRules,
+    DeskRules,
     Family,
     MedicalRules,
     PackKind,
@@ -148,6 +149,13 @@ class PolicyPack:
         """The rules of a contribution pack (``WrongFamily`` for another family)."""
         if not isinstance(self.rules, ContributionRules):
             raise WrongFamily(f"{self.ref} is a {self.family} pack, not a contribution one")
+        return self.rules
+
+    @property
+    def desk(self) -> DeskRules:
+        """The rules of a desk pack (``WrongFamily`` for another family)."""
+        if not isinstance(self.rules, DeskRules):
+            raise WrongFamily(f"{self.ref} is a {self.family} pack, not a desk one")
         return self.rules
 
     @property

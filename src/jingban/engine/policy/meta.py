@@ -37,6 +37,7 @@ class Unit(StrEnum):
     YUAN_PER_DAY = "yuan_per_day"  # 元/天
     YEARS = "years"  # 年
     NUMBER = "number"  # a count without a unit (a version number …)
+    WORKING_DAYS = "working_days"  # 个工作日
 
 
 # How a unit is written after a value (a percent sign and a yuan sign are written by the
@@ -49,6 +50,7 @@ UNIT_LABELS: Mapping[Unit, tuple[str, str]] = {
     Unit.YUAN_PER_DAY: ("元/天", "yuan a day"),
     Unit.YEARS: ("年", "years"),
     Unit.NUMBER: ("个", ""),
+    Unit.WORKING_DAYS: ("个工作日", "working days"),
 }
 
 

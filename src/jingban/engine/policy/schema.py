@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from pydantic import Field, TypeAdapter
 
 from jingban.engine.policy.families.contribution import ContributionRules, ContributionTier
+from jingban.engine.policy.families.desk import DeskRules
 from jingban.engine.policy.families.medical import (
     AssistanceRule,
     Band,
@@ -49,7 +50,7 @@ from jingban.engine.policy.header import (
 
 # Every pack: the family's model, chosen by the ``family`` key.
 PackRules = Annotated[
-    MedicalRules | SupplementaryRules | ContributionRules,
+    MedicalRules | SupplementaryRules | ContributionRules | DeskRules,
     Field(discriminator="family"),
 ]
 PACK_RULES: TypeAdapter[Any] = TypeAdapter(PackRules)
@@ -58,6 +59,7 @@ FAMILY_MODELS: Mapping[Family, type[PackHeader]] = {
     Family.MEDICAL: MedicalRules,
     Family.SUPPLEMENTARY: SupplementaryRules,
     Family.CONTRIBUTION: ContributionRules,
+    Family.DESK: DeskRules,
 }
 
 # The top-level keys each family adds to the header: a key of another family is named as such.
@@ -91,6 +93,7 @@ __all__ = [
     "CriticalIllness",
     "CrossRegionRule",
     "Deductible",
+    "DeskRules",
     "Effective",
     "Family",
     "MedicalAssistance",

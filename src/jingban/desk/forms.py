@@ -1,0 +1,95 @@
+"""The desk's forms: the public filing form, the staff intake and the case's actions."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jingban.core.forms import DomainForm
+from jingban.core.models import Organisation, Region
+from jingban.desk.models import CaseKind, Category, Channel, Satisfaction, SubjectType
+
+
+def _regions() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        Region.objects.filter(level__in=["city", "county"]).order_by("code"),
+        label=_("Where it happened"),
+    )
+
+
+class FilingForm(DomainForm):
+    kind = forms.ChoiceField(label=_("What do you want to file?"), choices=CaseKind.choices)
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    region = _regions()
+    text = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 6}))
+    subject_type = forms.ChoiceField(
+        label=_("Whom the report is about"),
+        choices=[("", _("Not a report")), *SubjectType.choices],
+        required=False,
+    )
+    subject_text = forms.CharField(
+        label=_("Name of the person or institution reported"), max_length=200, required=False
+    )
+    amount = forms.DecimalField(
+        label=_("Money at stake (yuan)"),
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+    )
+    anonymous = forms.BooleanField(
+        label=_("File the report anonymously"),
+        required=False,
+        help_text=_("Only a fraud report can be anonymous. You get a secret code to track it."),
+    )
+    name = forms.CharField(label=_("Your name"), max_length=100, required=False)
+    document = forms.CharField(
+        label=_("Your identity document number"), max_length=40, required=False
+    )
+    phone = forms.CharField(label=_("Your phone"), max_length=30, required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["region"].queryset = Region.objects.filter(  # type: ignore[attr-defined]
+            level__in=["city", "county"]
+        ).order_by("code")
+
+
+class IntakeForm(FilingForm):
+    channel = forms.ChoiceField(label=_("Received through"), choices=Channel.choices)
+    received_on = forms.DateField(
+        label=_("Received on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class TrackForm(forms.Form):
+    number = forms.CharField(label=_("Tracking number"), max_length=32)
+    proof = forms.CharField(
+        label=_("Last four characters of your document number, or your secret code"),
+        max_length=32,
+    )
+
+
+class RouteForm(DomainForm):
+    organisation = forms.ModelChoiceField(
+        Organisation.objects.filter(kind__in=["bureau", "insurer"]), label=_("Route to")
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class TextForm(DomainForm):
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class CloseForm(DomainForm):
+    satisfaction = forms.ChoiceField(
+        label=_("The filer's satisfaction"),
+        choices=Satisfaction.choices,
+        widget=forms.RadioSelect,
+    )
+
+
+class ConfirmForm(DomainForm):
+    verified = forms.DecimalField(
+        label=_("Amount verified (yuan)"), min_value=0, max_digits=14, decimal_places=2
+    )
