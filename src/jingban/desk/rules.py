@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from jingban.core.calendar import CalendarNotCovered, add_working_days
+from jingban.core.calendar import add_working_days, is_provisional
 from jingban.engine.policy.errors import PackError
 from jingban.engine.policy.header import Family
 from jingban.engine.policy.loader import PolicyPack
@@ -76,26 +76,11 @@ def deadline_in(pack: PolicyPack | None, category: str, received_on: dt.date) ->
         path = f"deadlines.{category}.working_days" if entry else "default_deadline"
         sample = any(f.path == path and f.sample for f in pack.figures)
         ref = f"{pack.id}@{pack.version}"
-    try:
-        due = add_working_days(received_on, days)
-        remind_from = add_working_days(due, -remind) if remind else due
-    except CalendarNotCovered:
-        # A year the holiday table does not cover: Monday to Friday, marked provisional, so
-        # that a case is never refused for want of a calendar.
-        due = _weekdays(received_on, days)
-        remind_from = _weekdays(due, -remind) if remind else due
-        return Deadline(due, remind_from, ref, sample, provisional=True)
-    return Deadline(due, remind_from, ref, sample)
-
-
-def _weekdays(start: dt.date, n: int) -> dt.date:
-    step = dt.timedelta(days=1 if n > 0 else -1)
-    day, remaining = start, abs(n)
-    while remaining:
-        day += step
-        if day.weekday() < 5:
-            remaining -= 1
-    return day
+    due = add_working_days(received_on, days)
+    remind_from = add_working_days(due, -remind) if remind else due
+    # A year the holiday table does not cover is counted by rule: the deadline says so.
+    provisional = is_provisional(received_on, due)
+    return Deadline(due, remind_from, ref, sample, provisional=provisional)
 
 
 @dataclass(frozen=True)

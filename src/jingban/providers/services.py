@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from jingban.core.actionlog import log_action
-from jingban.core.calendar import CalendarNotCovered, add_working_days
+from jingban.core.calendar import add_working_days
 from jingban.core.errors import Forbidden, ValidationFailed
 from jingban.core.models import Organisation, Region, Scheme, User
 from jingban.core.permissions import require_capability
@@ -50,18 +50,10 @@ DEFAULT_RECTIFICATION_DAYS = 20
 
 
 def deadline_for(issued_on: dt.date, working_days: int) -> dt.date:
-    """The deadline ``working_days`` working days after ``issued_on`` by the holiday table; for
-    a year the table does not cover yet, by rule (Monday to Friday), so an order can always be
+    """The deadline ``working_days`` working days after ``issued_on``; in a year the holiday
+    table does not cover yet, counted by rule (``core.calendar``), so an order can always be
     issued (the bureau sees the date and may extend it)."""
-    try:
-        return add_working_days(issued_on, working_days)
-    except CalendarNotCovered:
-        day, left = issued_on, working_days
-        while left:
-            day += dt.timedelta(days=1)
-            if day.weekday() < 5:
-                left -= 1
-        return day
+    return add_working_days(issued_on, working_days)
 
 
 def _region(agreement: Agreement) -> str:
