@@ -200,7 +200,13 @@ def test_bad_filings_are_refused_by_field(personas: Personas, county: Region) ->
     with pytest.raises(ValidationFailed) as error:
         services.receive(filing(county, phone="call me"), acting_user=None)
     assert set(error.value.fields) == {"phone"}
+    for wrong in ("1381234567", "512-65234567", ""):
+        with pytest.raises(ValidationFailed) as error:
+            services.receive(filing(county, phone=wrong), acting_user=None)
+        assert set(error.value.fields) == {"phone"}, wrong
     assert not Case.objects.filter(text=" ").exists()
+    landline = services.receive(filing(county, phone="0512 6523 4567"), acting_user=None)
+    assert landline.case.filer_phone == "0512-65234567"
 
 
 def test_tracking_numbers_are_random_with_a_check_character() -> None:

@@ -30,6 +30,7 @@ from jingban.desk.models import (
     Satisfaction,
     SubjectType,
 )
+from jingban.registry.documents import normalise_phone
 
 VIEW = "desk.case.view"
 HANDLE = "desk.case.handle"
@@ -98,9 +99,13 @@ def _check(filing: Filing) -> None:
             errors["name"] = [_("Enter your name, or file a report anonymously.")]
         if len(filing.document.strip()) < 6:
             errors["document"] = [_("Enter your identity document number.")]
-        phone = filing.phone.replace("-", "").replace(" ", "")
-        if not (phone.isdigit() and 5 <= len(phone) <= 12):
-            errors["phone"] = [_("Enter a phone number of digits, such as 13812345678.")]
+        try:
+            phone = normalise_phone(filing.phone)
+        except ValidationFailed as err:
+            errors["phone"] = list(err.fields.get("phone", []))
+        else:
+            if not phone:
+                errors["phone"] = [_("Enter a phone number, such as 13812345678.")]
     if filing.amount_fen is not None and filing.amount_fen < 0:
         errors["amount"] = [_("The amount cannot be negative.")]
     if filing.subject_type and filing.subject_type not in SubjectType.values:
@@ -150,7 +155,7 @@ def receive(
             anonymous=filing.anonymous,
             filer_name="" if filing.anonymous else filing.name.strip(),
             filer_document="" if filing.anonymous else filing.document.strip().upper(),
-            filer_phone="" if filing.anonymous else filing.phone.strip(),
+            filer_phone="" if filing.anonymous else normalise_phone(filing.phone),
             secret_hash=tracking.hash_secret(secret) if secret else "",
             organisation=organisation,
             state=CaseState.ROUTED if organisation else CaseState.RECEIVED,
