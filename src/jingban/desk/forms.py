@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jingban.core.forms import DomainForm
-from jingban.core.models import Organisation, Region
+from jingban.core.models import Organisation, Region, User
+from jingban.core.scope import is_unrestricted, region_path_filter
 from jingban.desk.models import CaseKind, Category, Channel, Satisfaction, SubjectType
 
 
@@ -93,3 +95,28 @@ class ConfirmForm(DomainForm):
     verified = forms.DecimalField(
         label=_("Amount verified (yuan)"), min_value=0, max_digits=14, decimal_places=2
     )
+
+
+class RuleForm(DomainForm):
+    """A routing rule: the regions and organisations the editor may choose are those of their
+    own area (the service checks it again)."""
+
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    region = forms.ModelChoiceField(Region.objects.none(), label=_("Cases from"))
+    organisation = forms.ModelChoiceField(Organisation.objects.none(), label=_("Handled by"))
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        regions = Region.objects.filter(region_path_filter(user, "path")).order_by("code")
+        self.fields["region"].queryset = regions  # type: ignore[attr-defined]
+        organisations = Organisation.objects.filter(kind__in=["bureau", "insurer"])
+        if not is_unrestricted(user):
+            # Those working in the editor's area: within it, or at a region above it.
+            path = user.region.path if user.region is not None else "-"
+            above = [code for code in path.split("/") if code]
+            organisations = organisations.filter(
+                Q(region__path__startswith=path) | Q(region__code__in=above)
+            )
+        self.fields["organisation"].queryset = organisations.order_by(  # type: ignore[attr-defined]
+            "code"
+        )

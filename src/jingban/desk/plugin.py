@@ -45,7 +45,12 @@ PLUGIN = AppPlugin(
             _("See who filed a report (every view logged)"),
             {Role.AUDITOR, Role.SUPERVISOR},
         ),
-        Capability("desk.routing.edit", _("Edit the routing rules of the desk"), {Role.ADMIN}),
+        # Operators edit the rules of their own region subtree; the administrator, all of them.
+        Capability(
+            "desk.routing.edit",
+            _("Edit the routing rules of the desk"),
+            {Role.OPERATOR, Role.ADMIN},
+        ),
     ),
     navigation=(NavEntry(_("Complaints and reports"), "desk:case_list", "desk.case.view", 400),),
     home_panels=(
@@ -75,6 +80,9 @@ PLUGIN = AppPlugin(
         ActionCode("desk.case.referred", _("referred a fraud report to audit")),
         ActionCode("desk.case.confirmed", _("recorded the verified amount of a fraud report")),
         ActionCode("desk.reporter.revealed", _("viewed who filed a report")),
+        ActionCode("desk.routing.added", _("added a routing rule of the desk")),
+        ActionCode("desk.routing.changed", _("changed a routing rule of the desk")),
+        ActionCode("desk.routing.deleted", _("deleted a routing rule of the desk")),
     ),
     object_types=(
         ObjectType(
@@ -83,6 +91,13 @@ PLUGIN = AppPlugin(
             url_name="desk:case_detail",
             capability="desk.case.view",
             model="desk.Case",
+        ),
+        ObjectType(
+            "desk.routing_rule",
+            _("routing rule of the desk"),
+            url_name="desk:rule_edit",
+            capability="desk.routing.edit",
+            model="desk.RoutingRule",
         ),
     ),
     urls=Routes("", "jingban.desk.urls"),

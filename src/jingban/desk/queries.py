@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from jingban.core.errors import NotFound
 from jingban.core.models import User
 from jingban.core.scope import region_filter
-from jingban.desk.models import OPEN_STATES, Case
+from jingban.desk.models import OPEN_STATES, Case, RoutingRule
 
 
 def cases_for(user: User) -> QuerySet[Case]:
@@ -62,3 +62,17 @@ def open_for(user: User) -> QuerySet[Case]:
 
 def escalated_for(user: User) -> QuerySet[Case]:
     return cases_for(user).filter(state__in=OPEN_STATES, escalated=True).order_by("deadline")
+
+
+def rules_for(user: User) -> QuerySet[RoutingRule]:
+    """The routing rules of the user's region subtree (the administrator's: all of them)."""
+    return RoutingRule.objects.filter(region_filter(user)).select_related(
+        "region", "organisation"
+    )
+
+
+def rule_for(user: User, pk: int) -> RoutingRule:
+    rule = rules_for(user).filter(pk=pk).first()
+    if rule is None:
+        raise NotFound()
+    return rule

@@ -15,6 +15,7 @@ from jingban.core.calendar import today as local_today
 from jingban.core.errors import DomainError, ValidationFailed
 from jingban.core.models import Organisation, Region, Scheme, User
 from jingban.core.permissions import require_capability
+from jingban.core.scope import is_unrestricted
 from jingban.desk import rules, tracking
 from jingban.desk.models import (
     OPEN_STATES,
@@ -363,3 +364,135 @@ def reveal_reporter(case: Case, *, acting_user: User) -> dict[str, str]:
     with transaction.atomic():
         _log(case, "desk.reporter.revealed", acting_user)
     return {"name": case.filer_name, "document": case.filer_document, "phone": case.filer_phone}
+
+
+# --- Routing rules ------------------------------------------------------------------------
+
+EDIT_ROUTING = "desk.routing.edit"
+RULE_OBJECT_TYPE = "desk.routing_rule"
+# Only the bureau or an insurer administering a scheme there handles complaints and reports.
+ROUTABLE_KINDS = ("bureau", "insurer")
+
+
+def _rule_snapshot(rule: RoutingRule) -> dict[str, object]:
+    return {
+        "category": rule.category,
+        "region": rule.region.code,
+        "organisation": rule.organisation.code,
+    }
+
+
+def _check_rule(
+    category: str,
+    region: Region | None,
+    organisation: Organisation | None,
+    *,
+    acting_user: User,
+    exclude: int | None = None,
+) -> None:
+    """Refuse a rule the bureau should not store: every problem named on its field."""
+    errors: dict[str, list[object]] = {}
+    if category not in Category.values:
+        errors["category"] = [_("Choose a category.")]
+    if region is None or not Region.objects.filter(pk=region.pk).exists():
+        errors["region"] = [_("Choose a known region.")]
+    elif not is_unrestricted(acting_user) and (
+        acting_user.region is None or not region.path.startswith(acting_user.region.path)
+    ):
+        errors["region"] = [_("Choose a region within your own area.")]
+    if organisation is None or organisation.kind not in ROUTABLE_KINDS:
+        errors["organisation"] = [_("Choose the bureau or an insurer.")]
+    elif region is not None and "region" not in errors:
+        org_path = organisation.region.path
+        if not (region.path.startswith(org_path) or org_path.startswith(region.path)):
+            errors["organisation"] = [_("This organisation does not work in that region.")]
+    if not errors and region is not None:
+        duplicate = RoutingRule.objects.filter(category=category, region=region)
+        if exclude is not None:
+            duplicate = duplicate.exclude(pk=exclude)
+        if duplicate.exists():
+            errors["region"] = [_("A rule for this category and region already exists.")]
+    if errors:
+        raise ValidationFailed(fields=errors)  # type: ignore[arg-type]
+
+
+def add_rule(
+    category: str,
+    region: Region | None,
+    organisation: Organisation | None,
+    *,
+    acting_user: User,
+) -> RoutingRule:
+    """A new routing rule: cases of ``category`` from ``region`` go to ``organisation``."""
+    require_capability(acting_user, EDIT_ROUTING)
+    _check_rule(category, region, organisation, acting_user=acting_user)
+    assert region is not None and organisation is not None
+    with transaction.atomic():
+        rule = RoutingRule.objects.create(
+            category=category, region=region, organisation=organisation
+        )
+        log_action(
+            acting_user=acting_user,
+            action="desk.routing.added",
+            object_type=RULE_OBJECT_TYPE,
+            object_id=rule.pk,
+            region_path=region.path,
+            after=_rule_snapshot(rule),
+        )
+    return rule
+
+
+def edit_rule(
+    rule: RoutingRule,
+    category: str,
+    region: Region | None,
+    organisation: Organisation | None,
+    *,
+    acting_user: User,
+) -> RoutingRule:
+    """Change a rule; cases already received keep their organisation."""
+    require_capability(acting_user, EDIT_ROUTING)
+    _check_rule(category, region, organisation, acting_user=acting_user, exclude=rule.pk)
+    assert region is not None and organisation is not None
+    with transaction.atomic():
+        rule = (
+            RoutingRule.objects.select_for_update()
+            .select_related("region", "organisation")
+            .get(pk=rule.pk)
+        )
+        before = _rule_snapshot(rule)
+        rule.category, rule.region, rule.organisation = category, region, organisation
+        rule.save(update_fields=["category", "region", "organisation"])
+        log_action(
+            acting_user=acting_user,
+            action="desk.routing.changed",
+            object_type=RULE_OBJECT_TYPE,
+            object_id=rule.pk,
+            region_path=region.path,
+            before=before,
+            after=_rule_snapshot(rule),
+        )
+    return rule
+
+
+def delete_rule(rule: RoutingRule, *, acting_user: User) -> None:
+    """Remove a rule: cases of its category and region then follow the rule of the region
+    above, or stay unrouted until an operator routes them."""
+    require_capability(acting_user, EDIT_ROUTING)
+    with transaction.atomic():
+        rule = (
+            RoutingRule.objects.select_for_update()
+            .select_related("region", "organisation")
+            .get(pk=rule.pk)
+        )
+        before = _rule_snapshot(rule)
+        pk, path = rule.pk, rule.region.path
+        rule.delete()
+        log_action(
+            acting_user=acting_user,
+            action="desk.routing.deleted",
+            object_type=RULE_OBJECT_TYPE,
+            object_id=pk,
+            region_path=path,
+            before=before,
+        )

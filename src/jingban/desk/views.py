@@ -30,11 +30,12 @@ from jingban.desk.forms import (
     FilingForm,
     IntakeForm,
     RouteForm,
+    RuleForm,
     TextForm,
     TrackForm,
 )
 from jingban.desk.masking import mask_document, mask_name, mask_phone
-from jingban.desk.models import Case, CaseKind, CaseState, Category, Channel
+from jingban.desk.models import Case, CaseKind, CaseState, Category, Channel, RoutingRule
 
 
 def _fen(amount: Decimal | None) -> int | None:
@@ -362,3 +363,97 @@ def intake(request: AuthedRequest) -> HttpResponse:
             return redirect("desk:case_detail", pk=filed.case.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "desk/intake.html", {"form": form}, status=status)
+
+
+# --- Routing rules ------------------------------------------------------------------------
+
+
+def _rule_columns() -> tuple[Column[RoutingRule], ...]:
+    return (
+        Column("category", gettext_lazy("Category"), lambda r: r.get_category_display()),
+        Column("region", gettext_lazy("Cases from"), lambda r: r.region.name),
+        Column("organisation", gettext_lazy("Handled by"), lambda r: r.organisation.name),
+    )
+
+
+@requires(services.EDIT_ROUTING)
+def rule_list(request: AuthedRequest) -> HttpResponse:
+    rules = queries.rules_for(request.user).order_by("category", "region__path")
+    return render(
+        request,
+        "desk/rule_list.html",
+        {"page_obj": page_of(request, rules), "categories": Category.choices},
+    )
+
+
+@requires(services.EDIT_ROUTING)
+def rule_export(request: AuthedRequest, fmt: str) -> HttpResponse:
+    return exports.export_response(
+        request,
+        list_name="desk.routing_rules",
+        rows=queries.rules_for(request.user).order_by("category", "region__path"),
+        columns=_rule_columns(),
+        fmt=fmt,
+        filename="desk-routing-rules",
+    )
+
+
+def _rule_form(request: AuthedRequest, rule: RoutingRule | None) -> HttpResponse:
+    initial = (
+        {"category": rule.category, "region": rule.region_id, "organisation": rule.organisation_id}
+        if rule is not None
+        else {}
+    )
+    form = RuleForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if rule is None:
+                services.add_rule(
+                    data["category"],
+                    data["region"],
+                    data["organisation"],
+                    acting_user=request.user,
+                )
+                messages.success(request, _("The routing rule is added."))
+            else:
+                services.edit_rule(
+                    rule,
+                    data["category"],
+                    data["region"],
+                    data["organisation"],
+                    acting_user=request.user,
+                )
+                messages.success(request, _("The routing rule is changed."))
+        except DomainError as error:
+            if error.status in (403, 404):
+                raise
+            form.add_domain_errors(error)
+        else:
+            return redirect("desk:rule_list")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "desk/rule_form.html", {"form": form, "rule": rule}, status=status)
+
+
+@requires(services.EDIT_ROUTING)
+@require_http_methods(["GET", "POST"])
+def rule_new(request: AuthedRequest) -> HttpResponse:
+    return _rule_form(request, None)
+
+
+@requires(services.EDIT_ROUTING)
+@require_http_methods(["GET", "POST"])
+def rule_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _rule_form(request, queries.rule_for(request.user, pk))
+
+
+@requires(services.EDIT_ROUTING)
+@require_http_methods(["GET", "POST"])
+def rule_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation; POST deletes."""
+    rule = queries.rule_for(request.user, pk)
+    if request.method == "POST":
+        services.delete_rule(rule, acting_user=request.user)
+        messages.success(request, _("The routing rule is deleted."))
+        return redirect("desk:rule_list")
+    return render(request, "desk/rule_delete.html", {"rule": rule})
