@@ -1,6 +1,7 @@
 """The citizens' desk in Chinese, in Debian's Chromium: a citizen files a complaint on the public
 page (the ALTCHA widget solves its proof of work in the browser) and tracks it; the operator wang
-answers it; the supervisor qian sees the escalated case of the demo on her home page."""
+finds it on his desk list, routes it to the organisation it belongs to with a reason, takes it
+and answers it; the supervisor qian sees the escalated case of the demo on her home page."""
 
 from __future__ import annotations
 
@@ -23,7 +24,9 @@ def test_a_citizen_files_and_tracks_a_complaint_and_wang_answers_it(
     base = live_server.url
     page.goto(base + "/public/complaints/new/")
     page.locator("#id_kind").select_option(label="投诉")
-    page.locator("#id_category").select_option(label="经办服务")
+    # The citizen files a complaint about the bureau's window under long-term care: the rules
+    # send it to the insurer administering long-term care, and wang routes it back.
+    page.locator("#id_category").select_option(label="长期护理")
     page.locator("#id_region").select_option(label="虎丘区")
     page.locator("#id_text").fill("医保窗口下午提前停止叫号。")
     page.locator("#id_name").fill("周敏")
@@ -35,11 +38,22 @@ def test_a_citizen_files_and_tracks_a_complaint_and_wang_answers_it(
     number = page.locator("#tracking-number").inner_text().strip()
     case = Case.objects.get(number=number)
     assert case.filer_name == "周敏" and case.organisation is not None
+    assert case.organisation.code == "SZ-INS-LTC"
 
     sign_in(page, base, "wang", personas.world.passwords["wang"])
-    page.goto(f"{base}/desk/{case.pk}/")
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="投诉举报").click()
+    page.locator("#f-state").select_option(label="已转办")
+    page.get_by_role("button", name="筛选").click()
+    page.get_by_role("link", name=number).click()
     expect(page.locator("#case-state")).to_contain_text("已转办")
+    expect(page.locator("main")).to_contain_text("示例健康保险股份有限公司苏州分公司")
     expect(page.locator("main")).not_to_contain_text("320505199105052468")
+    page.locator("#id_organisation").select_option(label="苏州市医疗保障局")
+    page.locator("#id_reason").fill("投诉医保窗口叫号，不属长护经办事项，由医保局办理。")
+    page.get_by_role("button", name="转办", exact=True).click()
+    expect(page.locator("main")).to_contain_text("苏州市医疗保障局")
+    case.refresh_from_db()
+    assert case.organisation is not None and case.organisation.code == "SZ-YBJ"
     page.get_by_role("button", name="由我承办").click()
     expect(page.locator("#case-state")).to_contain_text("办理中")
     page.locator("#id_answer-text").fill("已要求窗口按时叫号，感谢监督。")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jingban.core.forms import DomainForm
@@ -72,11 +72,29 @@ class TrackForm(forms.Form):
     )
 
 
+def routable_organisations(user: User | None) -> QuerySet[Organisation]:
+    """The bureau and the insurers working in ``user``'s area: within it, or at a region above
+    it (a county's operator routes to the city's bureau). Everyone for the administrator."""
+    organisations = Organisation.objects.filter(kind__in=["bureau", "insurer"])
+    if user is not None and not is_unrestricted(user):
+        path = user.region.path if user.region is not None else "-"
+        above = [code for code in path.split("/") if code]
+        organisations = organisations.filter(
+            Q(region__path__startswith=path) | Q(region__code__in=above)
+        )
+    return organisations.order_by("code")
+
+
 class RouteForm(DomainForm):
     organisation = forms.ModelChoiceField(
         Organisation.objects.filter(kind__in=["bureau", "insurer"]), label=_("Route to")
     )
     reason = forms.CharField(label=_("Reason"), max_length=500)
+
+    def __init__(self, *args: object, user: User | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if user is not None:
+            self.fields["organisation"].queryset = routable_organisations(user)  # type: ignore[attr-defined]
 
 
 class TextForm(DomainForm):
@@ -109,14 +127,4 @@ class RuleForm(DomainForm):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         regions = Region.objects.filter(region_path_filter(user, "path")).order_by("code")
         self.fields["region"].queryset = regions  # type: ignore[attr-defined]
-        organisations = Organisation.objects.filter(kind__in=["bureau", "insurer"])
-        if not is_unrestricted(user):
-            # Those working in the editor's area: within it, or at a region above it.
-            path = user.region.path if user.region is not None else "-"
-            above = [code for code in path.split("/") if code]
-            organisations = organisations.filter(
-                Q(region__path__startswith=path) | Q(region__code__in=above)
-            )
-        self.fields["organisation"].queryset = organisations.order_by(  # type: ignore[attr-defined]
-            "code"
-        )
+        self.fields["organisation"].queryset = routable_organisations(user)  # type: ignore[attr-defined]

@@ -248,7 +248,7 @@ def _detail(request: AuthedRequest, case: Case, status: int = 200, **forms: obje
             "document": mask_document(case.filer_document),
             "phone": mask_phone(case.filer_phone),
         },
-        "route_form": forms.get("route_form") or RouteForm(),
+        "route_form": forms.get("route_form") or RouteForm(user=user),
         "note_form": forms.get("note_form") or TextForm(prefix="note"),
         "answer_form": forms.get("answer_form") or TextForm(prefix="answer"),
         "close_form": forms.get("close_form") or CloseForm(),
@@ -264,7 +264,7 @@ def _act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     user = request.user
     try:
         if action == "route":
-            form = RouteForm(request.POST)
+            form = RouteForm(request.POST, user=user)
             if not form.is_valid():
                 return _detail(request, case, 400, route_form=form)
             services.reroute(
