@@ -66,7 +66,9 @@ def _free_rule(p: Personas) -> dict[str, object]:
     from jingban.core.models import Organisation
 
     taken = set(RoutingRule.objects.values_list("category", "region_id"))
-    for region in Region.objects.filter(path__startswith=Region.objects.get(code="320500").path).order_by("code"):
+    for region in Region.objects.filter(
+        path__startswith=Region.objects.get(code="320500").path
+    ).order_by("code"):
         for category in Category.values:
             if (category, region.pk) not in taken:
                 return {

@@ -66,9 +66,7 @@ def escalated_for(user: User) -> QuerySet[Case]:
 
 def rules_for(user: User) -> QuerySet[RoutingRule]:
     """The routing rules of the user's region subtree (the administrator's: all of them)."""
-    return RoutingRule.objects.filter(region_filter(user)).select_related(
-        "region", "organisation"
-    )
+    return RoutingRule.objects.filter(region_filter(user)).select_related("region", "organisation")
 
 
 def rule_for(user: User, pk: int) -> RoutingRule:
