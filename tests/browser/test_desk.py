@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from jingban.core.services.calendar import seed_from_chinese_calendar
-from jingban.desk.models import Case
+from jingban.desk.models import Case, RoutingRule
 from tests.browser.test_roles_and_persons import sign_in
 from tests.personas import Personas
 
@@ -78,3 +78,36 @@ def test_qian_sees_the_escalated_case(live_server, page: Page, personas: Persona
     rows = page.locator("table.data tbody tr")
     expect(rows.filter(has_text="定点机构")).to_have_count(1)
     expect(rows.first).to_contain_text("已督办")
+
+
+def test_wang_adds_and_deletes_a_routing_rule(live_server, page: Page, personas: Personas) -> None:
+    base = live_server.url
+    sign_in(page, base, "wang", personas.world.passwords["wang"])
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="投诉举报").click()
+    page.get_by_role("link", name="转办规则").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("转办规则")
+    page.get_by_role("link", name="新增转办规则").click()
+    page.locator("#id_category").select_option(label="长期护理")
+    page.locator("#id_region").select_option(label="虎丘区")
+    # Nanjing's bureau does not work in Suzhou: not even offered.
+    expect(page.locator("#id_organisation option", has_text="南京市医疗保障局")).to_have_count(0)
+    page.locator("#id_organisation").select_option(label="苏州市医疗保障局")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_role("status").first).to_contain_text("转办规则已新增")
+    row = page.locator("table.data tbody tr", has_text="虎丘区")
+    expect(row).to_contain_text("长期护理")
+    expect(row).to_contain_text("苏州市医疗保障局")
+    # The same rule a second time is refused on the field, and nothing is stored.
+    page.get_by_role("link", name="新增转办规则").click()
+    page.locator("#id_category").select_option(label="长期护理")
+    page.locator("#id_region").select_option(label="虎丘区")
+    page.locator("#id_organisation").select_option(label="苏州市医疗保障局")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator("main")).to_contain_text("这一类别和地区已有转办规则。")
+    assert RoutingRule.objects.filter(region__code="320505").count() == 1
+    page.get_by_role("link", name="取消").click()
+    row.get_by_role("link", name="删除").click()
+    expect(page.get_by_role("heading", name="确定删除这条转办规则吗？")).to_be_visible()
+    page.get_by_role("button", name="删除规则").click()
+    expect(page.get_by_role("status").first).to_contain_text("转办规则已删除")
+    assert not RoutingRule.objects.filter(region__code="320505").exists()
