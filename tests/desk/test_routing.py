@@ -156,3 +156,24 @@ def test_the_pages_add_and_delete_a_rule_after_confirmation(personas: Personas) 
     assert confirm.status_code == 200 and RoutingRule.objects.filter(pk=rule.pk).exists()
     assert client.post(reverse("desk:rule_delete", args=[rule.pk])).status_code == 302
     assert not RoutingRule.objects.filter(pk=rule.pk).exists()
+
+
+def test_the_log_names_a_rule_and_links_it_while_it_exists(personas: Personas) -> None:
+    from django.utils import translation
+
+    from jingban.core.actionlog.sentences import sentences
+
+    wang, zhao = personas.user("wang"), personas.user("zhao")
+    rule = services.add_rule(Category.LTC, _region("320505"), _org("SZ-YBJ"), acting_user=wang)
+    entry = ActionLog.objects.get(action="desk.routing.added", object_id=str(rule.pk))
+    with translation.override("zh-hans"):
+        shown = sentences([entry], wang)[entry.pk]
+        assert shown.action == "新增了投诉举报转办规则"
+        assert shown.object is not None and shown.object.text == "长期护理 · 虎丘区"
+        assert shown.object.url == reverse("desk:rule_edit", args=[rule.pk])
+        # The auditor reads the log but does not edit rules: no link for him.
+        auditor_view = sentences([entry], zhao)[entry.pk].object
+        assert auditor_view is not None and auditor_view.url is None
+        services.delete_rule(rule, acting_user=wang)
+        gone = sentences([entry], wang)[entry.pk].object
+        assert gone is not None and gone.url is None and gone.text == ""

@@ -95,8 +95,8 @@ PLUGIN = AppPlugin(
         ObjectType(
             "desk.routing_rule",
             _("routing rule of the desk"),
-            url_name="desk:rule_edit",
-            capability="desk.routing.edit",
+            describe="jingban.desk.queries:describe_rules",
+            link="jingban.desk.queries:rule_link",
             model="desk.RoutingRule",
         ),
     ),

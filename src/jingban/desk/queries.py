@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 
 from jingban.core.errors import NotFound
 from jingban.core.models import User
@@ -74,3 +75,19 @@ def rule_for(user: User, pk: int) -> RoutingRule:
     if rule is None:
         raise NotFound()
     return rule
+
+
+def rule_link(viewer: User, object_id: str) -> str | None:
+    """The action log's link to a rule: only while it exists and the viewer may edit it (a
+    deleted rule's entries keep what it was in their before)."""
+    if not object_id.isdigit() or not viewer.can("desk.routing.edit"):
+        return None
+    if not rules_for(viewer).filter(pk=int(object_id)).exists():
+        return None
+    return reverse("desk:rule_edit", args=[int(object_id)])
+
+
+def describe_rules(viewer: User, object_ids: list[str], *, reveal: bool = False) -> dict[str, str]:
+    """How the action log names rules that still exist: category · region."""
+    ids = [int(i) for i in object_ids if i.isdigit()]
+    return {str(rule.pk): str(rule) for rule in rules_for(viewer).filter(pk__in=ids)}
