@@ -177,3 +177,12 @@ def test_the_log_names_a_rule_and_links_it_while_it_exists(personas: Personas) -
         services.delete_rule(rule, acting_user=wang)
         gone = sentences([entry], wang)[entry.pk].object
         assert gone is not None and gone.url is None and gone.text == ""
+
+
+def test_a_case_is_routed_only_to_the_bureau_or_an_insurer(personas: Personas) -> None:
+    case = services.receive(_filing(_region("320505")), acting_user=None).case
+    with pytest.raises(ValidationFailed) as raised:
+        services.reroute(case, _org("SZ-CARE-KN"), acting_user=personas.user("wang"), reason="x")
+    assert "organisation" in raised.value.fields
+    case.refresh_from_db()
+    assert case.organisation == _org("SZ-YBJ")

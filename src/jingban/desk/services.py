@@ -41,6 +41,8 @@ REVEAL = "desk.reporter.reveal"
 INTAKE = "desk.case.intake"
 OBJECT_TYPE = "desk.case"
 MAX_TEXT = 5000
+# Only the bureau or an insurer administering a scheme there handles complaints and reports.
+ROUTABLE_KINDS = ("bureau", "insurer")
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,8 @@ def reroute(case: Case, organisation: Organisation, *, acting_user: User, reason
     require_capability(acting_user, ROUTE)
     if not reason.strip():
         raise ValidationFailed(fields={"reason": [_("Say why the case goes elsewhere.")]})
+    if organisation.kind not in ROUTABLE_KINDS:
+        raise ValidationFailed(fields={"organisation": [_("Choose the bureau or an insurer.")]})
     with transaction.atomic():
         case = _locked(case)
         _require_open(case)
@@ -370,8 +374,6 @@ def reveal_reporter(case: Case, *, acting_user: User) -> dict[str, str]:
 
 EDIT_ROUTING = "desk.routing.edit"
 RULE_OBJECT_TYPE = "desk.routing_rule"
-# Only the bureau or an insurer administering a scheme there handles complaints and reports.
-ROUTABLE_KINDS = ("bureau", "insurer")
 
 
 def _rule_snapshot(rule: RoutingRule) -> dict[str, object]:
