@@ -12,8 +12,8 @@ from playwright.sync_api import Page, expect
 
 from jingban.files.models import StoredFile
 from jingban.providers.models import OrderState, RectificationOrder
-from tests.files.samples import PDF
 from tests.browser.test_roles_and_persons import sign_in
+from tests.files.samples import PDF
 from tests.personas import Personas
 
 pytestmark = pytest.mark.django_db(transaction=True)

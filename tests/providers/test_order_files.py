@@ -85,7 +85,7 @@ def test_kangning_attaches_files_to_her_reply_and_the_bureau_sees_them(
         reverse("providers:own_order", args=[order.pk]),
         {
             "text": "已补齐护理记录。",
-            "files": [
+            "evidence": [
                 SimpleUploadedFile("护理记录.pdf", PDF, content_type="application/pdf"),
                 SimpleUploadedFile("整改照片.png", PNG, content_type="image/png"),
             ],
@@ -213,7 +213,7 @@ def test_a_bad_file_refuses_the_whole_reply_naming_the_file(
         reverse("providers:own_order", args=[order.pk]),
         {
             "text": "已整改。",
-            "files": [
+            "evidence": [
                 SimpleUploadedFile("护理记录.pdf", PDF, content_type="application/pdf"),
                 SimpleUploadedFile("记录.pdf", HTML, content_type="application/pdf"),
             ],
@@ -240,7 +240,7 @@ def test_at_most_five_files_and_a_failure_after_writing_removes_what_was_written
     many = [SimpleUploadedFile(f"{n}.pdf", PDF, content_type="application/pdf") for n in range(6)]
     with pytest.raises(ValidationFailed) as refused:
         services.reply_to_order(order, text="已整改。", files=many, acting_user=kangning)
-    assert "files" in refused.value.fields
+    assert "evidence" in refused.value.fields
 
     real = file_services.attach_file
     calls = {"n": 0}

@@ -88,11 +88,11 @@ class MultipleFileField(forms.FileField):
 
 class ReplyForm(DomainForm):
     text = forms.CharField(label=_("What was put right"), widget=forms.Textarea(attrs={"rows": 5}))
-    files = MultipleFileField(label=_("Evidence files"), required=False, allow_empty_file=True)
+    evidence = MultipleFileField(label=_("Evidence files"), required=False, allow_empty_file=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["files"].help_text = _(
+        self.fields["evidence"].help_text = _(
             "Optional: photos or the corrected records, up to %(count)s files. Accepted: "
             "%(types)s; at most %(limit)s MB each."
         ) % {

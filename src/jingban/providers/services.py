@@ -252,14 +252,14 @@ def reply_to_order(
     only its own staff may reply, only while the order is open.
 
     Every file is checked by the files app's rules before anything is written, and a problem
-    names the file (ValidationFailed on ``files``); the reply and its files are stored together
+    names the file (ValidationFailed on ``evidence``); the reply and its files are stored together
     or not at all, each file logged as the files app logs an upload.
     """
     require_capability(acting_user, OWN_REPLY)
     if len(files) > MAX_REPLY_FILES:
         raise ValidationFailed(
             fields={
-                "files": [
+                "evidence": [
                     _("Attach at most %(count)s files to one reply.") % {"count": MAX_REPLY_FILES}
                 ]
             }
@@ -270,7 +270,7 @@ def reply_to_order(
         for problem in file_services.problems_of(upload)
     ]
     if problems:
-        raise ValidationFailed(fields={"files": problems})
+        raise ValidationFailed(fields={"evidence": problems})
     stored: list[StoredFile] = []
     try:
         with transaction.atomic():

@@ -632,7 +632,7 @@ def own_order(request: AuthedRequest, pk: int) -> HttpResponse:
                 services.reply_to_order(
                     order,
                     text=form.cleaned_data["text"],
-                    files=form.cleaned_data["files"],
+                    files=form.cleaned_data["evidence"],
                     acting_user=request.user,
                 )
             except DomainError as err:
