@@ -118,6 +118,13 @@ def test_kangning_attaches_files_to_her_reply_and_the_bureau_sees_them(
     ):
         body = wang.get(url).content.decode()
         assert "护理记录.pdf" in body and "整改照片.png" in body, url
+    # Nobody adds to the reply afterwards through the files app, the bureau included.
+    late = wang.post(
+        reverse("files:upload", args=["providers.reply", reply.pk]),
+        {"file": SimpleUploadedFile("补充.pdf", PDF, content_type="application/pdf")},
+    )
+    assert late.status_code == 404
+    assert StoredFile.objects.filter(object_type="providers.reply").count() == 2
     pdf = next(f for f in stored if f.content_type == "application/pdf")
     download = wang.get(reverse("files:download", args=[pdf.pk]))
     assert download.status_code == 200

@@ -120,6 +120,8 @@ PLUGIN = AppPlugin(
         "file_owners": {
             "providers.check": "jingban.providers.files:visible",
             "providers.reply": "jingban.providers.files:reply_visible",
-        }
+        },
+        # A reply's files are those its institution sent with it (services.reply_to_order).
+        "file_attach_only": ("providers.reply",),
     },
 )
