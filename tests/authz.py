@@ -44,6 +44,9 @@ class Route:
     )
     ok: int = 200  # status for an allowed role in scope
     denied: int = 403
+    # Roles outside ``allowed`` that hold the capability but see no such object: 404, not 403
+    # (e.g. institution staff, who see their own institution's files, on a person's file).
+    denied_as: dict[str, int] = field(default_factory=dict)
     # False for reference data without a region: "out of scope" is then an absent object,
     # which is 404 for every role, admin included.
     regional: bool = True

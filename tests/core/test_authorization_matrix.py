@@ -378,7 +378,7 @@ def _call(client, method: str, url: str, data: object, *, json_body: bool, perso
 
 def _expectation(route: Route, role: str, in_scope: bool) -> int:
     if role not in route.allowed:
-        return route.denied
+        return route.denied_as.get(role, route.denied)
     if (
         route.target is not None
         and not in_scope

@@ -29,7 +29,9 @@ def person_object(p: Personas, in_scope: bool) -> tuple[str, int]:
 
 
 PAGES = {
-    "files:download": Route(PERSON_VIEWERS, stored_file),
+    # Institution staff see their own institution's files only (tests/providers/
+    # test_order_files.py): a person's file is absent to them.
+    "files:download": Route(PERSON_VIEWERS, stored_file, denied_as={"kangning": 404}),
     # No file in the form: the translated field error, 400.
     "files:upload": Route(UPLOADERS, person_object, method="post", ok=400),
 }

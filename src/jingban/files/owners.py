@@ -32,6 +32,17 @@ def resolvers() -> dict[str, str]:
     return found
 
 
+@functools.cache
+def attach_only() -> frozenset[str]:
+    """Object types whose files arrive only through their owning app's own service (declared as
+    ``extra={"file_attach_only": ("providers.reply",)}``): an institution's reply carries the
+    files its staff sent with it, and nobody adds to it later through the files app's upload."""
+    found: set[str] = set()
+    for plugin in plugins.plugins():
+        found.update(str(t) for t in plugin.extra.get("file_attach_only", ()))
+    return frozenset(found)
+
+
 def visible_region(user: User, object_type: str, object_id: str) -> str:
     """The region path of an object the user may see; NotFound for anything else (an unknown
     type, a missing object and one outside the scope look alike)."""

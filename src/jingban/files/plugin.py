@@ -9,7 +9,9 @@ PLUGIN = AppPlugin(
     app="files",
     capabilities=(
         Capability("files.file.upload", _("Upload materials"), {Role.OPERATOR, Role.ADMIN}),
-        # Those who see persons see their materials; the owning app's scope still applies.
+        # Those who see persons see their materials; the owning app's scope still applies. An
+        # institution's staff see only what their institution's objects carry (its checks'
+        # evidence, its replies' files): the owning apps' resolvers answer nothing else to them.
         Capability(
             "files.file.view",
             _("View materials"),
@@ -19,6 +21,7 @@ PLUGIN = AppPlugin(
                 Role.ASSESSOR,
                 Role.AUDITOR,
                 Role.SUPERVISOR,
+                Role.INSTITUTION_STAFF,
                 Role.ADMIN,
             },
         ),

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from jingban.core.forms import DomainForm
 from jingban.core.models import Scheme
+from jingban.files import checks
 from jingban.providers.models import (
     AgreementState,
     CareForm,
@@ -15,6 +19,7 @@ from jingban.providers.models import (
     Outcome,
     OutcomeRule,
 )
+from jingban.providers.services import MAX_REPLY_FILES
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -59,8 +64,42 @@ class RenewalForm(DomainForm):
     )
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; the service checks each (the files app's rules)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(
+                attrs={"accept": ",".join(e for t in checks.ACCEPTED for e in t.extensions)}
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        if isinstance(data, list | tuple):
+            return [f for f in data if f]
+        return [data] if data else []
+
+
 class ReplyForm(DomainForm):
     text = forms.CharField(label=_("What was put right"), widget=forms.Textarea(attrs={"rows": 5}))
+    evidence = MultipleFileField(label=_("Evidence files"), required=False, allow_empty_file=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].help_text = _(
+            "Optional: photos or the corrected records, up to %(count)s files. Accepted: "
+            "%(types)s; at most %(limit)s MB each."
+        ) % {
+            "count": MAX_REPLY_FILES,
+            "types": checks.accepted_labels(),
+            "limit": f"{checks.max_bytes() / 1048576:g}",
+        }
 
 
 class DecideForm(DomainForm):

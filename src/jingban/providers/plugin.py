@@ -95,6 +95,7 @@ PLUGIN = AppPlugin(
         ObjectType(
             "providers.order", _("rectification order"), model="providers.RectificationOrder"
         ),
+        ObjectType("providers.reply", _("reply"), model="providers.OrderReply"),
         ObjectType("providers.rule", _("outcome rule"), model="providers.OutcomeRule"),
         ObjectType("providers.checklist", _("checklist"), model="providers.Checklist"),
         ObjectType(
@@ -115,5 +116,12 @@ PLUGIN = AppPlugin(
         after=("registry",),
         loaded="jingban.providers.synth:loaded",
     ),
-    extra={"file_owners": {"providers.check": "jingban.providers.files:visible"}},
+    extra={
+        "file_owners": {
+            "providers.check": "jingban.providers.files:visible",
+            "providers.reply": "jingban.providers.files:reply_visible",
+        },
+        # A reply's files are those its institution sent with it (services.reply_to_order).
+        "file_attach_only": ("providers.reply",),
+    },
 )

@@ -11,12 +11,15 @@ from django.db.models import Q, QuerySet
 from jingban.core.errors import NotFound
 from jingban.core.models import User
 from jingban.core.scope import region_filter
+from jingban.files import queries as file_queries
+from jingban.files.models import StoredFile
 from jingban.providers.models import (
     OPEN_ORDER_STATES,
     Agreement,
     Check,
     Checklist,
     Institution,
+    OrderReply,
     OutcomeRule,
     RectificationOrder,
 )
@@ -77,6 +80,38 @@ def order_for(user: User, pk: int) -> RectificationOrder:
     found = orders_for(user).filter(pk=pk).first()
     if found is None:
         raise NotFound()
+    return found
+
+
+def replies_with_files(user: User, order: RectificationOrder) -> list[OrderReply]:
+    """The order's replies, each with ``files``: what the files app lets this user see of the
+    evidence sent with it (nothing without ``files.file.view``)."""
+    replies = list(order.replies.select_related("author"))
+    may_see = user.can(file_queries.VIEW)
+    for reply in replies:
+        files: list[StoredFile] = []
+        if may_see:
+            files = list(
+                file_queries.files_of(user, "providers.reply", str(reply.pk)).order_by(
+                    "uploaded_at", "id"
+                )
+            )
+        reply.files = files  # type: ignore[attr-defined]
+    return replies
+
+
+def evidence_by_check(user: User, check_ids: list[int]) -> dict[int, list[StoredFile]]:
+    """The evidence files of those of these checks the user may see, by check (one query)."""
+    if not check_ids or not user.can(file_queries.VIEW):
+        return {}
+    visible = {
+        str(pk) for pk in checks_for(user).filter(pk__in=check_ids).values_list("pk", flat=True)
+    }
+    found: dict[int, list[StoredFile]] = {}
+    for stored in StoredFile.objects.filter(
+        object_type="providers.check", object_id__in=visible
+    ).order_by("uploaded_at", "id"):
+        found.setdefault(int(stored.object_id), []).append(stored)
     return found
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,9 @@ from jingban.core.calendar import add_working_days
 from jingban.core.errors import Forbidden, ValidationFailed
 from jingban.core.models import Organisation, Region, Scheme, User
 from jingban.core.permissions import require_capability
+from jingban.files import services as file_services
+from jingban.files import storage as file_storage
+from jingban.files.models import StoredFile
 from jingban.providers import transitions
 from jingban.providers.models import (
     OPEN_ORDER_STATES,
@@ -234,10 +238,60 @@ def order_rectification(
     )
 
 
-@transaction.atomic
-def reply_to_order(order: RectificationOrder, *, text: str, acting_user: User) -> OrderReply:
-    """The institution's reply; only its own staff may reply, only while the order is open."""
+MAX_REPLY_FILES = 5
+
+
+def reply_to_order(
+    order: RectificationOrder,
+    *,
+    text: str,
+    acting_user: User,
+    files: Sequence[UploadedFile] = (),
+) -> OrderReply:
+    """The institution's reply, with its evidence files (photos, the corrected records as PDF);
+    only its own staff may reply, only while the order is open.
+
+    Every file is checked by the files app's rules before anything is written, and a problem
+    names the file (ValidationFailed on ``evidence``); the reply and its files are stored together
+    or not at all, each file logged as the files app logs an upload.
+    """
     require_capability(acting_user, OWN_REPLY)
+    if len(files) > MAX_REPLY_FILES:
+        raise ValidationFailed(
+            fields={
+                "evidence": [
+                    _("Attach at most %(count)s files to one reply.") % {"count": MAX_REPLY_FILES}
+                ]
+            }
+        )
+    problems = [
+        _("“%(name)s”: %(problem)s") % {"name": upload.name or "", "problem": problem}
+        for upload in files
+        for problem in file_services.problems_of(upload)
+    ]
+    if problems:
+        raise ValidationFailed(fields={"evidence": problems})
+    stored: list[StoredFile] = []
+    try:
+        with transaction.atomic():
+            reply = _reply(order, text=text, acting_user=acting_user, file_count=len(files))
+            for upload in files:
+                stored.append(
+                    file_services.attach_file(
+                        "providers.reply", str(reply.pk), upload, acting_user=acting_user
+                    )
+                )
+    except BaseException:
+        # The rows are rolled back; the files already written must go with them.
+        for done in stored:
+            file_storage.remove(done.storage_name)
+        raise
+    return reply
+
+
+def _reply(
+    order: RectificationOrder, *, text: str, acting_user: User, file_count: int
+) -> OrderReply:
     order = (
         RectificationOrder.objects.select_for_update()
         .select_related("agreement__institution__organisation__region")
@@ -258,7 +312,7 @@ def reply_to_order(order: RectificationOrder, *, text: str, acting_user: User) -
         object_type="providers.order",
         object_id=order.pk,
         region_path=_region(order.agreement),
-        after={"state": OrderState.REPLIED},
+        after={"state": OrderState.REPLIED, "files": file_count},
     )
     return reply
 

@@ -228,6 +228,9 @@ def agreement_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     if EventKind.RENEWAL in dict(actions) and hasattr(agreement, "renewal"):
         actions = [a for a in actions if a[0] != EventKind.RENEWAL]
     checklists = queries.checklists() if user.can(MANAGE) else []
+    orders = list(agreement.orders.all())
+    for order in orders:
+        order.shown_replies = queries.replies_with_files(user, order)  # type: ignore[attr-defined]
     latest: dict[str, Checklist] = {}
     for checklist in checklists:
         latest.setdefault(checklist.code, checklist)
@@ -238,7 +241,7 @@ def agreement_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "agreement": agreement,
             "events": agreement.events.select_related("actor").order_by("effective_on", "id"),
             "checks": agreement.checks.select_related("checklist"),
-            "orders": agreement.orders.prefetch_related("replies"),
+            "orders": orders,
             "actions": actions,
             "checklists": list(latest.values()),
             "can_decide": user.can(MANAGE),
@@ -434,7 +437,11 @@ def order_decide(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "providers/order_decide.html",
-        {"order": order, "form": form, "replies": order.replies.all()},
+        {
+            "order": order,
+            "form": form,
+            "replies": queries.replies_with_files(request.user, order),
+        },
         status=status,
     )
 
@@ -570,6 +577,11 @@ def own(request: AuthedRequest) -> HttpResponse:
     context = _institution_context(institution)
     context["open_orders"] = queries.open_orders(request.user)
     context["kinds"] = InstitutionKind
+    # Each check carries what the files app lets this user see of its evidence.
+    checks = [c for a in context["agreements"] for c in a.checks.all()]  # type: ignore[attr-defined]
+    evidence = queries.evidence_by_check(request.user, [c.pk for c in checks])
+    for check in checks:
+        check.evidence = evidence.get(check.pk, [])
     return render(request, "providers/own.html", context)
 
 
@@ -609,7 +621,7 @@ def own_zone(request: AuthedRequest) -> HttpResponse:
 def own_order(request: AuthedRequest, pk: int) -> HttpResponse:
     order = queries.order_for(request.user, pk)
     can_reply = request.user.can("providers.own.reply") and order.state in OPEN_ORDER_STATES
-    form = ReplyForm(request.POST or None) if can_reply else None
+    form = ReplyForm(request.POST or None, request.FILES or None) if can_reply else None
     if request.method == "POST":
         if form is None:
             from django.core.exceptions import PermissionDenied
@@ -618,7 +630,10 @@ def own_order(request: AuthedRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.reply_to_order(
-                    order, text=form.cleaned_data["text"], acting_user=request.user
+                    order,
+                    text=form.cleaned_data["text"],
+                    files=form.cleaned_data["evidence"],
+                    acting_user=request.user,
                 )
             except DomainError as err:
                 form.add_domain_errors(err)
@@ -628,6 +643,10 @@ def own_order(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "providers/own_order.html",
-        {"order": order, "replies": order.replies.select_related("author"), "form": form},
+        {
+            "order": order,
+            "replies": queries.replies_with_files(request.user, order),
+            "form": form,
+        },
         status=400 if request.method == "POST" else 200,
     )
