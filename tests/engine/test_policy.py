@@ -54,7 +54,7 @@ def line_of(text: str, needle: str) -> int:
 @pytest.mark.parametrize("version", [1, 2])
 def test_the_shipped_packs_load_with_the_seed_figures(version: int) -> None:
     registry = shipped_registry()
-    assert registry.ids() == [YIHUIBAO, RESIDENT, CONTRIBUTIONS]
+    assert registry.ids() == [YIHUIBAO, RESIDENT, CONTRIBUTIONS, "suzhou-desk-2026"]
     pack = registry.get(RESIDENT, version)
     assert (pack.layout, pack.family, pack.kind) == (version, Family.MEDICAL, PackKind.PUBLIC)
     rules = pack.medical
@@ -291,8 +291,9 @@ def test_the_newest_version_of_a_shipped_pack_is_in_force() -> None:
     contributions = registry.in_force("320582", "resident_medical", june, Family.CONTRIBUTION)
     assert contributions.id == CONTRIBUTIONS
     # The medical rules and the contributions of one scheme: the family must be named.
-    with pytest.raises(UnknownPack, match="name one family of contribution, medical"):
-        registry.in_force("320582", "resident_medical", june)
+    # Without a family the nearest region's packs answer: Suzhou's desk pack (320500) comes
+    # before the province's medical and contribution packs, which is why callers name one.
+    assert registry.in_force("320582", "resident_medical", june).family is Family.DESK
     with pytest.raises(UnknownPack, match=r"huiminbao \(medical\) in 320582"):
         registry.in_force("320582", "huiminbao", june, Family.MEDICAL)
 
@@ -481,7 +482,7 @@ def test_an_unknown_family_is_refused_at_its_line() -> None:
     )
     assert problem.params == {
         "family": "'long_term_care'",
-        "expected": "medical, supplementary, contribution",
+        "expected": "medical, supplementary, contribution, desk",
     }
     [problem] = load_problems(TEXT.replace("family: medical\n", ""))
     assert (problem.path, problem.code) == ("family", "pack.family_missing")

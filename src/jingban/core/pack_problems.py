@@ -94,6 +94,7 @@ MESSAGES: Mapping[str, Promise] = {
     "pack.cross_region_missing": _("cross_region gives no rule for %(codes)s."),
     "pack.unknown_category": _("category_points: %(category)s is not a person category."),
     "pack.unknown_cap": _("benefits.%(visit)s draws from an unknown cap %(cap)s."),
+    "pack.desk_reward_order": _("The maximum reward is below the minimum reward."),
 }
 
 

@@ -53,6 +53,24 @@ OWN_EDIT = "providers.own.edit"
 DEFAULT_RECTIFICATION_DAYS = 20
 
 
+# Each event's action code, written out so the log's codes can be found in the source.
+EVENT_ACTIONS = {
+    "applied": "providers.agreement.applied",
+    "acceptance": "providers.agreement.acceptance",
+    "take_effect": "providers.agreement.take_effect",
+    "evaluation": "providers.agreement.evaluation",
+    "assessment": "providers.agreement.assessment",
+    "warning": "providers.agreement.warning",
+    "rectification": "providers.agreement.rectification",
+    "rectification_closed": "providers.agreement.rectification_closed",
+    "suspension": "providers.agreement.suspension",
+    "lifting": "providers.agreement.lifting",
+    "termination": "providers.agreement.termination",
+    "expiry": "providers.agreement.expiry",
+    "renewal": "providers.agreement.renewal",
+}
+
+
 def deadline_for(issued_on: dt.date, working_days: int) -> dt.date:
     """The deadline ``working_days`` working days after ``issued_on``; in a year the holiday
     table does not cover yet, counted by rule (``core.calendar``), so an order can always be
@@ -97,7 +115,7 @@ def _event(
         agreement.save(update_fields=["state"])
     log_action(
         acting_user=acting_user,
-        action=f"providers.agreement.{kind}",
+        action=EVENT_ACTIONS[kind],
         object_type="providers.agreement",
         object_id=agreement.pk,
         region_path=_region(agreement),
