@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 from django.urls import reverse
 
+from jingban.core import plugins
 from jingban.core.models import User
 from jingban.core.reminders import Reminder
 from jingban.core.roles import Role
@@ -33,6 +34,18 @@ class RecordingChannel:
 
     def send(self, recipient: User, subject: str, text: str, *, key: str) -> None:
         RecordingChannel.sent.append((recipient.pk, subject, text, key))
+
+
+@pytest.fixture(autouse=True)
+def _only_the_sources_under_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests count the notices of the packs' and the jobs' reminders; the demo world's
+    desk cases and rectification orders remind too, and are tested in their own apps."""
+    everyone = plugins.reminder_sources
+    monkeypatch.setattr(
+        plugins,
+        "reminder_sources",
+        lambda: [s for s in everyone() if s.startswith(("jingban.packs.", "jingban.jobs."))],
+    )
 
 
 @pytest.fixture
