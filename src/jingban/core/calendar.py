@@ -103,7 +103,6 @@ class _Calendar:
 
     def __init__(self) -> None:
         self._years: dict[int, _YearExceptions] = {}
-        self.provisional: set[int] = set()
 
     def _load(self, year: int) -> _YearExceptions:
         # One query answers both "is the year covered?" and "what are its exceptions?".
@@ -124,7 +123,6 @@ class _Calendar:
             .first()
         )
         if row is None:
-            self.provisional.add(year)
             return _YearExceptions(frozenset(rule_holidays(year)), frozenset())
         holidays, workdays = row
         return _YearExceptions(frozenset(holidays or ()), frozenset(workdays or ()))
