@@ -1,0 +1,1 @@
+"""The care part's job kinds (imported by ``jobs``)."""

@@ -1,0 +1,1 @@
+"""The decision part's job kinds (imported by ``jobs``)."""

@@ -1,0 +1,1 @@
+"""The intake part's job kinds (imported by ``jobs``)."""

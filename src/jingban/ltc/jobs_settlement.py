@@ -1,0 +1,1 @@
+"""The settlement part's job kinds (imported by ``jobs``)."""

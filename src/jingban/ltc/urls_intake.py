@@ -1,0 +1,5 @@
+"""The intake part's routes (joined into ``urls``, namespace ``ltc``)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
