@@ -538,3 +538,10 @@ class HospitalStay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.admitted_on}–{self.discharged_on or ''}"
+
+
+# Each part's own models (imported last: they may name the above).
+from jingban.ltc.models_care import *  # noqa: E402, F403
+from jingban.ltc.models_decision import *  # noqa: E402, F403
+from jingban.ltc.models_intake import *  # noqa: E402, F403
+from jingban.ltc.models_settlement import *  # noqa: E402, F403

@@ -1,0 +1,5 @@
+"""The decision part's own models (re-exported by ``models``)."""
+
+from __future__ import annotations
+
+__all__: list[str] = []
