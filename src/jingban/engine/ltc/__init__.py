@@ -15,14 +15,34 @@ from jingban.engine.ltc.scoring import (
     may_apply,
     self_assessment,
 )
+from jingban.engine.ltc.settle import (
+    HOSPITAL_STAY,
+    Line,
+    PersonMonth,
+    Rejection,
+    ServiceRow,
+    UnsortedRows,
+    person_category_of,
+    settle_month,
+    settle_person,
+)
 
 __all__ = [
+    "HOSPITAL_STAY",
     "BarthelGrade",
     "Grade",
+    "Line",
+    "PersonMonth",
+    "Rejection",
     "ScoreInvalid",
+    "ServiceRow",
+    "UnsortedRows",
     "barthel",
     "grade",
     "item_codes",
     "may_apply",
+    "person_category_of",
     "self_assessment",
+    "settle_month",
+    "settle_person",
 ]
