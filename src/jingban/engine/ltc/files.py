@@ -24,11 +24,11 @@ decimals.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import re
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
-import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
