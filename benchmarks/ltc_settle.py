@@ -20,8 +20,8 @@ import random
 import resource
 import time
 from collections.abc import Iterator
-from functools import partial
 from fractions import Fraction
+from functools import partial
 
 from jingban.engine.ltc import ServiceRow, settle_month
 from jingban.engine.policy import shipped_registry
