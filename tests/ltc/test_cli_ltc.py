@@ -313,3 +313,30 @@ def test_settle_uses_the_version_in_force_for_the_month(ltc, tmp_path: Path) -> 
         "en",
     )
     assert bad_month.code == 2 and "is not a month written YYYY-MM" in bad_month.err
+
+
+def test_a_pack_file_or_a_version_is_used_as_given(ltc, tmp_path: Path) -> None:
+    from jingban.engine.policy.registry import SHIPPED_DIR
+
+    row = "Z1,3,general,institution,,2025-06-01,,,I1,,,,"
+    source = _write(tmp_path / "s.csv", SERVICE_HEADER, row)
+    out = tmp_path / "out.csv"
+    pack = SHIPPED_DIR / "zhangjiagang-ltc-2021.yaml"
+    run = ltc("settle", "--policy", pack, "--month", "2025-06", "--in", source, "--out", out)
+    assert run.code == 0, run.err
+    assert _rows(out)[0]["billed"] == "30.00"
+    run = ltc(
+        "settle",
+        "--policy",
+        "yantai-ltc@1",
+        "--month",
+        "2025-06",
+        "--in",
+        source,
+        "--out",
+        out,
+        "--language",
+        "en",
+    )
+    assert run.code == 0 and _rows(out)[0]["policy"] == "yantai-ltc@1"
+    assert _rows(out)[0]["billed"] == "15.00"  # 450 / 30

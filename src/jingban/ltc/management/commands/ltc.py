@@ -27,6 +27,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from jingban.core.engine_messages import describe_pack_error, describe_problem
 from jingban.engine.ltc.files import (
     FileProblem,
     RowError,
@@ -37,19 +38,54 @@ from jingban.engine.ltc.files import (
 from jingban.engine.ltc.settle import month_days
 from jingban.engine.medical.files import AtomicFiles
 from jingban.engine.money import format_yuan
-from jingban.engine.policy import PolicyPack, parse_spec
+from jingban.engine.policy import BadPackSpec, PackError, PolicyPack, UnknownPack, parse_spec
 from jingban.engine.policy.schema import Family
 from jingban.ltc.reasons import describe_code
-from jingban.medical.management.commands.adjudicate import (
-    SOME_ROWS_REJECTED,
-    USAGE_ERROR,
-    _check_outputs,
-    _packs,
-    _usage,
-)
-from jingban.packs.resolution import PackSource
+from jingban.packs.resolution import PackSource, resolve_specs
 
+SOME_ROWS_REJECTED = 1
+USAGE_ERROR = 2  # like argparse's own errors
 SHOWN_ERRORS = 20
+
+
+# As ``jingban adjudicate`` (the medical app's command; ltc may not import medical).
+def _usage(code: str, fallback: str, params: dict[str, object]) -> CommandError:
+    return CommandError(describe_problem(code, fallback, params), returncode=USAGE_ERROR)
+
+
+def _check_outputs(inputs: list[Path], outputs: list[Path]) -> None:
+    read = {path.resolve() for path in inputs}
+    written: set[Path] = set()
+    for path in outputs:
+        where = path.resolve()
+        if where in read:
+            raise _usage("file.output_is_input", f"{path} is an input", {"path": path})
+        if where in written:
+            raise _usage("file.output_twice", f"{path} is given twice", {"path": path})
+        written.add(where)
+
+
+def _packs(specs: list[str], source: PackSource) -> list[PolicyPack]:
+    from django.db import Error as DatabaseError
+
+    from jingban.devdb import EmbeddedDatabaseError
+
+    try:
+        return resolve_specs(specs, source)
+    except UnknownPack as err:
+        known = ", ".join(err.known) or "-"
+        raise _usage(err.code, str(err), {"spec": err.spec, "known": known}) from err
+    except BadPackSpec as err:
+        raise _usage(err.code, str(err), {"spec": err.spec}) from err
+    except PackError as err:
+        given = next(
+            (s for s in specs if s.endswith((".yaml", ".yml")) and Path(s).name == err.source),
+            err.source,
+        )
+        raise CommandError(describe_pack_error(err, given), returncode=USAGE_ERROR) from err
+    except (DatabaseError, EmbeddedDatabaseError) as err:
+        first_line = (str(err).strip().splitlines() or [type(err).__name__])[0]
+        raise _usage("policy.database_unavailable", str(err), {"error": first_line}) from err
 
 
 def describe_row(error: RowError) -> str:
