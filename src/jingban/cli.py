@@ -35,6 +35,7 @@ _NO_DATABASE = {
     "docs",
     # Resolves packs from the shipped files, or starts a configured database itself.
     "adjudicate",
+    "ltc",
 }
 
 _OVERVIEW_ARGS: tuple[list[str], ...] = ([], ["help"], ["--help"], ["-h"])
@@ -78,6 +79,7 @@ def _groups() -> list[tuple[Any, list[tuple[str, Any]]]]:
             [
                 ("policy", _("Check, list, show, import, approve and sync policy packs.")),
                 ("adjudicate", _("Settle a file of claims with the policy packs.")),
+                ("ltc", _("Grade LTC assessments or settle a month of care services from files.")),
                 ("calendar", _("Seed the working-day calendar, or check one date.")),
             ],
         ),
