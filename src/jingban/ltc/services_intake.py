@@ -485,7 +485,9 @@ def withdraw(case: Case, *, note: str, acting_user: User) -> Case:
 # --- Dispatch -------------------------------------------------------------------------------------
 
 
-def _draw(case: Case, rules: LtcRules, *, acting_user: User, day: dt.date) -> Assessment:
+def _draw(
+    case: Case, rules: LtcRules, *, acting_user: User, day: dt.date, seed: str | None = None
+) -> Assessment:
     """Draw the assessors of a new round (different ones from earlier rounds) and open it."""
     from jingban.workforce import services as workforce
 
@@ -505,6 +507,7 @@ def _draw(case: Case, rules: LtcRules, *, acting_user: User, day: dt.date) -> As
         needed=needed,
         previous_assessor_ids=earlier,
         exclude_previous=bool(earlier),
+        seed=seed,
         day=day,
     )
     assessment = Assessment.objects.create(
@@ -519,9 +522,12 @@ def _draw(case: Case, rules: LtcRules, *, acting_user: User, day: dt.date) -> As
     return assessment
 
 
-def dispatch(case: Case, *, acting_user: User, day: dt.date | None = None) -> Assessment:
+def dispatch(
+    case: Case, *, acting_user: User, day: dt.date | None = None, seed: str | None = None
+) -> Assessment:
     """Draw the assessors for an accepted case (round 1) and send them: the case is
-    ``dispatched``. Not enough candidates: ``NotEnoughCandidates``, nothing stored."""
+    ``dispatched``. Not enough candidates: ``NotEnoughCandidates``, nothing stored. ``seed``
+    only for the demo (a chosen, replayable draw); otherwise the draw makes its own."""
     day = day or local_today()
     with transaction.atomic():
         case = _locked(case)
@@ -529,7 +535,7 @@ def dispatch(case: Case, *, acting_user: User, day: dt.date | None = None) -> As
             raise transitions.refusal(case.status, CaseStatus.DISPATCHED)
         _pack, rules = city_rules(case.region.code, case.received_on)
         before = case.status
-        assessment = _draw(case, rules, acting_user=acting_user, day=day)
+        assessment = _draw(case, rules, acting_user=acting_user, day=day, seed=seed)
         transitions.move(case, CaseStatus.DISPATCHED, by=acting_user)
         log_action(
             acting_user=acting_user,
