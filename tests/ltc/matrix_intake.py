@@ -50,9 +50,7 @@ def assessment(p: Personas, in_scope: bool) -> int:
     if not in_scope:
         return _outside(p).assessments.get().pk
     return (
-        Assessment.objects.filter(
-            assessors__account=p.user("li"), status=AssessmentStatus.PENDING
-        )
+        Assessment.objects.filter(assessors__account=p.user("li"), status=AssessmentStatus.PENDING)
         .order_by("pk")
         .first()
         .pk  # type: ignore[union-attr]

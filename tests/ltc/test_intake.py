@@ -151,9 +151,7 @@ def _apply(world, **kw) -> Case:
 
 def _rules(**acceptance) -> LtcRules:
     _pack, rules = svc.city_rules("320506", DAY)
-    return rules.model_copy(
-        update={"acceptance": rules.acceptance.model_copy(update=acceptance)}
-    )
+    return rules.model_copy(update={"acceptance": rules.acceptance.model_copy(update=acceptance)})
 
 
 def _reasons(case: Case, rules: LtcRules) -> set[str]:

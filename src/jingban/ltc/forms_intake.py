@@ -38,8 +38,7 @@ def _self_fields(form: forms.Form, rules: LtcAssessmentRules) -> None:
 
 def self_answers(form: forms.Form, rules: LtcAssessmentRules) -> dict[str, str]:
     return {
-        code: str(form.cleaned_data.get(f"self_{code}", ""))
-        for code in rules.self_assessment.items
+        code: str(form.cleaned_data.get(f"self_{code}", "")) for code in rules.self_assessment.items
     }
 
 
@@ -58,7 +57,9 @@ class ApplicationForm(DomainForm):
         queryset=Organisation.objects.filter(kind="care_institution").order_by("name"),
         required=False,
     )
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
     def __init__(self, *args: Any, rules: LtcAssessmentRules, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -101,7 +102,9 @@ class DecisionForm(DomainForm):
         choices=[("", "—"), *((k, v) for k, v in REFUSAL_LABELS.items())],
         required=False,
     )
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
     confirm = forms.BooleanField(label=_("I have checked the application; this cannot be undone"))
 
 
@@ -137,8 +140,11 @@ class ScoreForm(DomainForm):
                     choices=[
                         ("", "—"),
                         *(
-                            (p, _("%(points)s points: %(label)s")
-                             % {"points": p, "label": text(lbl)})
+                            (
+                                p,
+                                _("%(points)s points: %(label)s")
+                                % {"points": p, "label": text(lbl)},
+                            )
                             for p, lbl in sorted(item.points.items())
                         ),
                     ],

@@ -45,9 +45,7 @@ def due(today: dt.date) -> Iterator[Reminder]:
             yield Reminder(
                 user_id=user_id,
                 key=f"ltc.case.accept:{case.pk}",
-                title=text(
-                    _("Application %(number)s is due for acceptance"), number=case.number
-                ),
+                title=text(_("Application %(number)s is due for acceptance"), number=case.number),
                 url=reverse("ltc:case_detail", args=[case.pk]),
                 due=case.due_on,
             )
@@ -69,7 +67,9 @@ def due(today: dt.date) -> Iterator[Reminder]:
             yield Reminder(
                 user_id=int(user_id),
                 key=f"ltc.assessment.visit:{assessment.pk}",
-                title=text(_("Case %(number)s is due for its on-site assessment"), number=case.number),
+                title=text(
+                    _("Case %(number)s is due for its on-site assessment"), number=case.number
+                ),
                 url=reverse("ltc:score", args=[assessment.pk]),
                 due=assessment.due_on,
             )

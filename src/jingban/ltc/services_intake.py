@@ -325,10 +325,7 @@ def acceptance_problems(case: Case, rules: LtcRules) -> list[Problem]:
                 Problem(
                     RefusalReason.DISABILITY_TOO_SHORT,
                     str(
-                        _(
-                            "Disabled for %(months)s months; at least %(needed)s months are "
-                            "needed."
-                        )
+                        _("Disabled for %(months)s months; at least %(needed)s months are needed.")
                         % {
                             "months": months_between(case.disability_since, day),
                             "needed": acc.min_disability_months,
@@ -496,9 +493,7 @@ def _draw(
         AssessorClass.ASSESSOR.value: process.on_site - process.on_site_experts,
         AssessorClass.EXPERT.value: process.on_site_experts,
     }
-    earlier = list(
-        Assessor.objects.filter(ltc_assessments__case=case).values_list("pk", flat=True)
-    )
+    earlier = list(Assessor.objects.filter(ltc_assessments__case=case).values_list("pk", flat=True))
     last_round = case.assessments.order_by("-round").values_list("round", flat=True).first() or 0
     draw = workforce.draw_assessors(
         case.person,
@@ -601,8 +596,7 @@ def submit_scores(assessment: Assessment, data: ScoresInput, *, acting_user: Use
         grade = scoring.grade(std, data.scores)
     except scoring.ScoreInvalid as error:
         errors[f"item_{error.item}"] = [
-            _("%(item)s: choose one of the allowed scores.")
-            % {"item": _item_name(std, error.item)}
+            _("%(item)s: choose one of the allowed scores.") % {"item": _item_name(std, error.item)}
         ]
         grade = None
     barthel = None

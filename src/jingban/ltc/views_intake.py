@@ -6,6 +6,7 @@ are in ``services_intake``, what a user sees in ``queries_intake``."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from jingban.core.models import Region
 from jingban.core.pagination import page_of
 from jingban.core.scope import region_filter
 from jingban.core.views.access import AuthedRequest, requires
+from jingban.engine.policy.families.ltc import LtcAssessmentRules
 from jingban.ltc import queries_intake as queries
 from jingban.ltc import services_intake as svc
 from jingban.ltc.forms_intake import (
@@ -47,7 +49,7 @@ def _flags(request: AuthedRequest) -> dict[str, str]:
     return {k: str(request.GET.get(k, "")) for k in ("status", "channel", "due", "region")}
 
 
-def _list(request: AuthedRequest):  # type: ignore[no-untyped-def]
+def _list(request: AuthedRequest) -> QuerySet[Case]:
     return queries.filtered(request.user, today=local_today(), **_flags(request))
 
 
@@ -106,7 +108,7 @@ def case_export(request: AuthedRequest, fmt: str) -> HttpResponse:
     )
 
 
-def _standard(region_code: str = "320500"):  # type: ignore[no-untyped-def]
+def _standard(region_code: str = "320500") -> LtcAssessmentRules:
     return svc.standard(region_code, local_today())[1]
 
 
@@ -127,7 +129,9 @@ def case_new(request: AuthedRequest) -> HttpResponse:
             .first()
         )
         if person is None:
-            form.add_error("document_number", _("No insured person with this ID number in your area."))
+            form.add_error(
+                "document_number", _("No insured person with this ID number in your area.")
+            )
         else:
             try:
                 case = svc.apply(
@@ -145,7 +149,9 @@ def case_new(request: AuthedRequest) -> HttpResponse:
             except DomainError as error:
                 form.add_domain_errors(error)
             else:
-                messages.success(request, _("The application %(number)s is recorded.") % {"number": case.number})
+                messages.success(
+                    request, _("The application %(number)s is recorded.") % {"number": case.number}
+                )
                 return redirect("ltc:case_detail", pk=case.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "ltc/intake/case_new.html", {"form": form}, status=status)
@@ -156,9 +162,7 @@ def _detail(request: AuthedRequest, case: Case, status: int = 200, **forms: obje
     assessments = list(
         case.assessments.prefetch_related("assessors", "reviews__expert").order_by("round")
     )
-    problems = (
-        svc.check(case) if case.status == CaseStatus.APPLIED and user.can(ACCEPT) else []
-    )
+    problems = svc.check(case) if case.status == CaseStatus.APPLIED and user.can(ACCEPT) else []
     context: dict[str, object] = {
         "case": case,
         "applicant": mask_name(case.person.name),
