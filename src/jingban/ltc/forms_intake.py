@@ -17,7 +17,7 @@ from jingban.engine.policy.header import Text
 from jingban.ltc.models import Channel, Instrument
 from jingban.ltc.services_intake import REFUSAL_LABELS
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SELF_ANSWERS = (
     (SelfAnswer.INDEPENDENT.value, _("Independent")),
     (SelfAnswer.PARTIAL.value, _("Partly dependent")),
