@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from jingban.core.errors import Conflict, Forbidden, ValidationFailed
 from jingban.core.models import ActionLog, Organisation, Region, Scheme, User
@@ -178,7 +179,7 @@ def test_an_application_gets_a_number_a_grade_and_a_deadline_in_working_days(wor
 def test_an_application_for_a_deceased_person_is_refused_and_nothing_stored(world) -> None:
     world["person"].death_date = dt.date(2026, 2, 1)
     world["person"].save()
-    with pytest.raises(ValidationFailed) as error:
+    with translation.override("en"), pytest.raises(ValidationFailed) as error:
         _apply(world)
     assert "person" in error.value.fields
     assert "deceased" in str(error.value.fields["person"][0])
@@ -234,9 +235,9 @@ def test_the_self_assessment_grade_follows_the_pack(world) -> None:
 
 def test_accept_refuses_with_the_reason_and_changes_nothing(world) -> None:
     case = _apply(world, disability_since=dt.date(2026, 1, 5))
-    with pytest.raises(Conflict) as error:
+    with translation.override("en"), pytest.raises(Conflict) as error:
         svc.accept(case, acting_user=world["op"], day=DAY)
-    assert "months" in str(error.value)
+    assert "Disabled for 1 months; at least 6 months are needed." in str(error.value)
     case.refresh_from_db()
     assert case.status == CaseStatus.APPLIED
     assert not ActionLog.objects.filter(action="ltc.case.accepted").exists()
@@ -446,3 +447,23 @@ def test_a_return_draws_a_new_round_without_the_earlier_assessors(world) -> None
     assert case.status == CaseStatus.DISPATCHED
     new = case.assessments.get(round=2)
     assert not (set(new.assessors.all()) & earlier)
+
+
+def test_a_bad_evidence_file_refuses_the_submission_and_changes_nothing(world) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jingban.files.models import StoredFile
+
+    assessment = _dispatched(world)
+    bad = SimpleUploadedFile("照片.jpg", b"MZ this is not a photo", content_type="image/jpeg")
+    with pytest.raises(ValidationFailed) as error:
+        svc.submit_scores(
+            assessment,
+            svc.ScoresInput(scores=SCORES, visited_on=DAY, evidence=[bad]),
+            acting_user=_drawn_user(world, assessment),
+        )
+    assert "file" in error.value.fields
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.PENDING
+    assert assessment.case.status == CaseStatus.DISPATCHED
+    assert not StoredFile.objects.exists()

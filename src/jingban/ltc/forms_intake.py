@@ -128,6 +128,9 @@ class ScoreForm(DomainForm):
 
     def __init__(self, *args: Any, rules: LtcAssessmentRules, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["evidence"] = EvidenceField(
+            label=_("Photos and documents of the visit"), required=False
+        )
         self.groups: list[tuple[str, list[str]]] = []
         for dimension in Dimension:
             dim = rules.dimensions[dimension]
@@ -176,6 +179,24 @@ class ScoreForm(DomainForm):
             for name, value in self.cleaned_data.items()
             if name.startswith(prefix)
         }
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceField(forms.FileField):
+    """Photos and documents of the visit, several at once (each checked by the files app)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
 
 
 class ReviewForm(DomainForm):

@@ -82,4 +82,5 @@ PART = AppPlugin(
         ),
     ),
     reminders=("jingban.ltc.reminders_intake:due",),
+    extra={"file_owners": {"ltc.case": "jingban.ltc.files_intake:visible"}},
 )

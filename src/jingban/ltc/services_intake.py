@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -567,6 +568,7 @@ class ScoresInput:
     barthel: Mapping[str, object] = field(default_factory=dict)
     visited_on: dt.date | None = None
     note: str = ""
+    evidence: Sequence[UploadedFile] = ()
 
 
 def _item_name(rules: LtcAssessmentRules, code: str) -> str:
@@ -637,6 +639,12 @@ def submit_scores(assessment: Assessment, data: ScoresInput, *, acting_user: Use
         assessment.submitted_by = acting_user
         assessment.submitted_at = timezone.now()
         assessment.save()
+        # The visit's photos and documents, on the case (checked and logged by the files app;
+        # a bad file refuses the whole submission).
+        from jingban.files.services import attach_file
+
+        for upload in data.evidence:
+            attach_file("ltc.case", str(case.pk), upload, acting_user=acting_user)
         transitions.move(case, CaseStatus.ASSESSED, by=acting_user)
         case.due_on = None
         case.save(update_fields=["due_on"])

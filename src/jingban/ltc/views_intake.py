@@ -17,6 +17,7 @@ from jingban.core import exports
 from jingban.core.calendar import today as local_today
 from jingban.core.errors import DomainError, NotFound
 from jingban.core.exports import Column
+from jingban.core.forms import add_domain_errors
 from jingban.core.models import Region
 from jingban.core.pagination import page_of
 from jingban.core.scope import region_filter
@@ -286,6 +287,7 @@ def score(request: AuthedRequest, pk: int) -> HttpResponse:
     rules = svc.standard(case.region.code, case.received_on)[1]
     form = ScoreForm(
         request.POST or None,
+        request.FILES or None,
         rules=rules,
         initial={"visited_on": local_today(), "instrument": assessment.instrument},
     )
@@ -299,13 +301,14 @@ def score(request: AuthedRequest, pk: int) -> HttpResponse:
                     barthel=form.scores("barthel_"),
                     visited_on=form.cleaned_data["visited_on"],
                     note=form.cleaned_data["note"],
+                    evidence=form.cleaned_data.get("evidence") or [],
                 ),
                 acting_user=request.user,
             )
         except DomainError as error:
             if error.status in (403, 404):
                 raise
-            form.add_domain_errors(error)
+            add_domain_errors(form, error, field_map={"file": "evidence"})
         else:
             messages.success(request, _("The scores are submitted for review."))
             return redirect("ltc:case_detail", pk=case.pk)
