@@ -182,7 +182,8 @@ def test_an_application_for_a_deceased_person_is_refused_and_nothing_stored(worl
     with translation.override("en"), pytest.raises(ValidationFailed) as error:
         _apply(world)
     assert "person" in error.value.fields
-    assert "deceased" in str(error.value.fields["person"][0])
+    with translation.override("en"):
+        assert "deceased" in str(error.value.fields["person"][0])
     assert not Case.objects.exists()
     assert not ActionLog.objects.filter(action="ltc.case.applied").exists()
 
