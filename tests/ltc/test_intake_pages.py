@@ -66,3 +66,22 @@ def test_the_export_masks_the_applicants(personas: Personas) -> None:
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "长护" in body
     assert "张桂英" not in body and "张**" in body
+
+
+def test_an_agent_applies_for_the_person_they_are_authorised_for(personas: Personas) -> None:
+    from jingban.registry.models import AgentAuthorisation, AgentService, Person
+
+    chen = personas.user("chen")
+    neighbour = Person.objects.get(name="陆美芳")
+    client = personas.client("chen")
+    data = {"person": str(neighbour.pk), "disability_since": "2025-01-01", **ANSWERS}
+    # Authorised to view the record and update the contact only: not to apply.
+    assert client.post(reverse("ltc:apply"), data).status_code == 400
+    # The demo's letter of authorisation is extended to the LTC application.
+    auth = AgentAuthorisation.objects.get(person=neighbour, agent=chen, revoked_at=None)
+    auth.services = [*auth.services, AgentService.LTC_APPLY]
+    auth.save(update_fields=["services"])
+    assert client.post(reverse("ltc:apply"), data).status_code == 302
+    case = Case.objects.get(person=neighbour)
+    assert case.agent == chen.person and case.channel == Channel.ONLINE
+    assert case.number in client.get(reverse("ltc:my_cases")).content.decode()
