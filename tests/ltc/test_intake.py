@@ -468,3 +468,40 @@ def test_a_bad_evidence_file_refuses_the_submission_and_changes_nothing(world) -
     assert assessment.status == AssessmentStatus.PENDING
     assert assessment.case.status == CaseStatus.DISPATCHED
     assert not StoredFile.objects.exists()
+
+
+def test_reminders_come_before_the_deadlines(world) -> None:
+    from jingban.core.calendar import add_working_days
+    from jingban.ltc import reminders_intake
+
+    case = _apply(world)
+    assert case.due_on is not None
+    remind_from = add_working_days(case.due_on, -1)  # Suzhou: 1 working day ahead
+    assert not [r for r in reminders_intake.due(DAY) if r.key.startswith("ltc.case.accept")]
+    found = [r for r in reminders_intake.due(remind_from) if r.key == f"ltc.case.accept:{case.pk}"]
+    assert [r.user_id for r in found] == [world["op"].pk]
+    assessment = svc.dispatch(
+        svc.accept(case, acting_user=world["op"], day=DAY), acting_user=world["op"], day=DAY
+    )
+    assert assessment.due_on is not None
+    visit = [
+        r
+        for r in reminders_intake.due(add_working_days(assessment.due_on, -2))
+        if r.key == f"ltc.assessment.visit:{assessment.pk}"
+    ]
+    assert {r.user_id for r in visit} == {a.account_id for a in assessment.assessors.all()}
+    assert not [r for r in reminders_intake.due(DAY) if r.key.startswith("ltc.assessment")]
+
+
+def test_withdrawal_before_the_visit_closes_the_round(world) -> None:
+    assessment = _dispatched(world)
+    case = svc.withdraw(assessment.case, note="家属撤回", acting_user=world["op"])
+    assessment.refresh_from_db()
+    assert case.status == CaseStatus.WITHDRAWN and case.due_on is None
+    assert assessment.status == AssessmentStatus.RETURNED
+    with pytest.raises(Conflict):
+        svc.submit_scores(
+            assessment,
+            svc.ScoresInput(scores=SCORES, visited_on=DAY),
+            acting_user=_drawn_user(world, assessment),
+        )

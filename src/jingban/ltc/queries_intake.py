@@ -71,8 +71,8 @@ def filtered(
     if channel:
         qs = qs.filter(channel=channel)
     if region:
-        qs = qs.filter(region_path__contains=f"/{region}/") | qs.filter(
-            region_path__startswith=f"{region}/"
+        qs = qs.filter(
+            Q(region_path__contains=f"/{region}/") | Q(region_path__startswith=f"{region}/")
         )
     if due == "overdue":
         qs = qs.filter(status__in=OPEN, due_on__lt=today)

@@ -616,7 +616,7 @@ def submit_scores(assessment: Assessment, data: ScoresInput, *, acting_user: Use
         case = _locked(case)
         assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
         if assessment.status != AssessmentStatus.PENDING:
-            raise Conflict(_("This assessment was already submitted."))
+            raise Conflict(_("This assessment is no longer waiting for scores."))
         if not transitions.allowed(case.status, CaseStatus.ASSESSED):
             raise transitions.refusal(case.status, CaseStatus.ASSESSED)
         pack = _spack
