@@ -2,8 +2,8 @@
 
 In scope: the demo's Suzhou cases (one waiting for acceptance; the one dispatched with li drawn,
 whose pending assessment li scores). Out of scope: a case (and its assessment) of a Nanjing
-person. An assessor sees only the cases drawn to them; the review is for experts only (li is an
-assessor, not an expert: 404)."""
+person. An assessor sees only the cases drawn to them; the review page shows the round to them, its
+form only to an expert (li is an assessor, not an expert)."""
 
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ PAGES: dict[str, Route] = {
     "ltc:case_dispatch": Route(ACCEPTERS, waiting, method="post", ok=400),
     "ltc:case_withdraw": Route(ACCEPTERS, waiting, method="post", ok=400),
     "ltc:score": Route({"li"}, assessment),
-    "ltc:review": Route(set(), assessment, denied_as={"li": 404}),
+    "ltc:review": Route({"li"}, assessment),
     "ltc:apply": Route({"chen"}),
     "ltc:my_cases": Route({"chen"}),
 }

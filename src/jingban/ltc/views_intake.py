@@ -331,8 +331,13 @@ def score(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def review(request: AuthedRequest, pk: int) -> HttpResponse:
     assessment = _assessment_for(request, pk)
-    if svc.expert_of(request.user) is None:
-        raise NotFound()
+    # The page shows the round to whoever sees the case; only an expert gets the form (the
+    # service refuses anyone else).
+    can_review = (
+        svc.expert_of(request.user) is not None
+        and assessment.status == AssessmentStatus.SUBMITTED
+        and not assessment.reviews.filter(by=request.user).exists()
+    )
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -359,6 +364,7 @@ def review(request: AuthedRequest, pk: int) -> HttpResponse:
             "case": assessment.case,
             "applicant": mask_name(assessment.case.person.name),
             "reviews": assessment.reviews.select_related("expert"),
+            "can_review": can_review,
         },
         status=status,
     )
