@@ -505,3 +505,21 @@ def test_withdrawal_before_the_visit_closes_the_round(world) -> None:
             svc.ScoresInput(scores=SCORES, visited_on=DAY),
             acting_user=_drawn_user(world, assessment),
         )
+
+
+def test_a_return_without_enough_new_assessors_stores_nothing(world) -> None:
+    assessment = _assessed(world)
+    # Without fresh staff, a round without the earlier two lacks an expert... once the other
+    # expert is made inactive.
+    spare = world["staff"]["丁专家"]
+    reviewer = world["users"]["丙专家"]
+    if spare in assessment.assessors.all():
+        spare, reviewer = world["staff"]["丙专家"], world["users"]["丁专家"]
+    Assessor.objects.filter(pk=spare.pk).update(status="inactive")
+    with pytest.raises(NotEnoughCandidates):
+        svc.review(assessment, confirm=False, note="需复访", acting_user=reviewer)
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.SUBMITTED
+    assert assessment.case.status == CaseStatus.ASSESSED
+    assert not Review.objects.exists()
+    assert Draw.objects.count() == 1
