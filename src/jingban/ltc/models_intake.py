@@ -1,5 +1,53 @@
-"""The intake part's own models (re-exported by ``models``)."""
+"""The intake part's own models (re-exported by ``models``).
+
+``Review`` (复核): one expert's verdict on an assessment round's conclusion, confirmed or
+returned for a new visit. The conclusion is confirmed when the pack's number of experts
+(``LtcRules.assessment.review_experts``) have confirmed it; one return sends the case back for
+a new round. An expert gives one verdict per round (a unique constraint, so a double click or a
+second tab cannot count twice).
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Verdict(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    RETURNED = "returned", _("Returned for a new visit")
+
+
+class Review(models.Model):
+    """复核: one expert's verdict on one assessment round."""
+
+    assessment = models.ForeignKey(
+        "ltc.Assessment", on_delete=models.CASCADE, related_name="reviews"
+    )
+    expert = models.ForeignKey(
+        "workforce.Assessor",
+        on_delete=models.PROTECT,
+        related_name="ltc_reviews",
+        verbose_name=_("expert"),
+    )
+    verdict = models.CharField(_("verdict"), max_length=10, choices=Verdict.choices)
+    note = models.TextField(_("note"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["assessment", "at", "id"]
+        verbose_name = _("expert review")
+        verbose_name_plural = _("expert reviews")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["assessment", "expert"], name="ltc_review_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id} {self.expert_id} {self.verdict}"
+
+
+__all__: list[str] = ["Review", "Verdict"]
