@@ -771,7 +771,11 @@ def order_reassessment(
         if Case.objects.filter(entitlement=entitlement, status__in=OPEN_CASE).exists():
             raise DecisionRefused(_("A re-assessment of this entitlement is already open."))
         previous = Case.objects.select_related("person__region").get(pk=entitlement.case_id)
-        found = policy.rules_for(str(previous.person.region.code), day)
+        try:
+            found: policy.Rules | None = policy.rules_for(str(previous.person.region.code), day)
+        except policy.NoLtcPack:
+            # The intake part fixes the pack at the visit; the case still opens.
+            found = None
         case = Case.objects.create(
             number=_next_number(day),
             kind=CaseKind.REASSESSMENT,
@@ -783,9 +787,11 @@ def order_reassessment(
             care_institution=previous.care_institution,
             status=CaseStatus.ACCEPTED,
             received_on=day,
-            due_on=add_working_days(day, found.rules.assessment.on_site_within),
-            pack_id=found.ref.split("@")[0],
-            pack_version=int(found.ref.split("@")[1]),
+            due_on=add_working_days(day, found.rules.assessment.on_site_within)
+            if found
+            else None,
+            pack_id=found.ref.split("@")[0] if found else "",
+            pack_version=int(found.ref.split("@")[1]) if found else None,
             previous_case=previous,
             entitlement=entitlement,
             created_by=by,

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0006_organisation_kinds'),
-        ('documents', '0002_decision'),
+        ('documents', '0002_ltc_decision'),
         ('ltc', '0001_initial'),
         ('providers', '0001_initial'),
         ('registry', '0006_person_search_indexes'),
