@@ -169,7 +169,9 @@ def test_post_refused_unless_concluded_and_only_once(personas) -> None:
 
 
 def _objection(reason: str = "评估时老人状态与平时不符") -> services.ObjectionInput:
-    return services.ObjectionInput(objector=ObjectorKind.FAMILY, reason=reason, objector_name="家属")
+    return services.ObjectionInput(
+        objector=ObjectorKind.FAMILY, reason=reason, objector_name="家属"
+    )
 
 
 def test_objection_inside_the_notice_opens_a_reassessment_by_others(personas) -> None:
@@ -184,7 +186,9 @@ def test_objection_inside_the_notice_opens_a_reassessment_by_others(personas) ->
     assert Notice.objects.get(pk=notice.pk).status == NoticeStatus.OBJECTED
 
     previous = set(services.previous_assessor_ids(case))
-    assessment = services.draw_reassessment(case, by=personas.user("wang"), day=dt.date(2026, 3, 10))
+    assessment = services.draw_reassessment(
+        case, by=personas.user("wang"), day=dt.date(2026, 3, 10)
+    )
     case.refresh_from_db()
     assert case.status == CaseStatus.DISPATCHED
     assert assessment.round == 2

@@ -575,7 +575,12 @@ def render_letter(decision: Decision, *, verify_url: str) -> bytes:
     from jingban.registry.documents import mask_document
 
     person = decision.person
-    found = policy.rules_for(str(person.region.code), decision.decided_on)
+    try:
+        sample = policy.rules_for(str(person.region.code), decision.decided_on).sample(
+            "objection.object_within"
+        )
+    except policy.NoLtcPack:
+        sample = False
     return render.render_pdf(
         "ltc/decision/letter.html",
         {
@@ -586,7 +591,7 @@ def render_letter(decision: Decision, *, verify_url: str) -> bytes:
             "person": person,
             "masked_document": mask_document(person.document_type, person.document_number),
             "level_name": LEVEL_NAMES.get(decision.level, decision.level),
-            "object_sample": found.sample("objection.object_within"),
+            "object_sample": sample,
         },
     )
 
@@ -787,9 +792,7 @@ def order_reassessment(
             care_institution=previous.care_institution,
             status=CaseStatus.ACCEPTED,
             received_on=day,
-            due_on=add_working_days(day, found.rules.assessment.on_site_within)
-            if found
-            else None,
+            due_on=add_working_days(day, found.rules.assessment.on_site_within) if found else None,
             pack_id=found.ref.split("@")[0] if found else "",
             pack_version=int(found.ref.split("@")[1]) if found else None,
             previous_case=previous,
