@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -166,7 +166,7 @@ def notice_list(request: AuthedRequest) -> HttpResponse:
 def _notice_columns() -> tuple[Column[Notice], ...]:
     return (
         Column("case", gettext_lazy("Case number"), lambda n: n.case.number),
-        Column("name", gettext_lazy("Name"), lambda n: n.masked_name),
+        Column("name", pgettext_lazy("person", "Name"), lambda n: n.masked_name),
         Column("region", gettext_lazy("Posted in"), lambda n: n.region.name),
         Column("level", gettext_lazy("Disability level"), lambda n: _level(n.level)),
         Column("posted_on", gettext_lazy("Posted on"), lambda n: n.posted_on),
@@ -439,7 +439,9 @@ def entitlement_list(request: AuthedRequest) -> HttpResponse:
 
 def _entitlement_columns() -> tuple[Column[Entitlement], ...]:
     return (
-        Column("name", gettext_lazy("Name"), lambda e: services.mask_name(e.person.name)),
+        Column(
+            "name", pgettext_lazy("person", "Name"), lambda e: services.mask_name(e.person.name)
+        ),
         Column(
             "document",
             gettext_lazy("Document number"),
