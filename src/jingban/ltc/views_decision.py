@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,6 +39,7 @@ from jingban.ltc.forms_decision import (
     StatusReportForm,
 )
 from jingban.ltc.models import (
+    Decision,
     Entitlement,
     EntitlementStatus,
     Notice,
@@ -308,19 +310,19 @@ def decision_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def _decision_columns() -> tuple[Column[object], ...]:
+def _decision_columns() -> tuple[Column[Decision], ...]:
     return (
-        Column("case", gettext_lazy("Case number"), lambda d: d.case.number),  # type: ignore[attr-defined]
-        Column("level", gettext_lazy("Disability level"), lambda d: _level(d.level)),  # type: ignore[attr-defined]
-        Column("covered", gettext_lazy("Benefit granted"), lambda d: d.covered),  # type: ignore[attr-defined]
-        Column("decided_on", gettext_lazy("Decided on"), lambda d: d.decided_on),  # type: ignore[attr-defined]
-        Column("start_on", gettext_lazy("Benefit from"), lambda d: d.start_on),  # type: ignore[attr-defined]
-        Column("end_on", gettext_lazy("Valid until"), lambda d: d.end_on),  # type: ignore[attr-defined]
+        Column("case", gettext_lazy("Case number"), lambda d: d.case.number),
+        Column("level", gettext_lazy("Disability level"), lambda d: _level(d.level)),
+        Column("covered", gettext_lazy("Benefit granted"), lambda d: d.covered),
+        Column("decided_on", gettext_lazy("Decided on"), lambda d: d.decided_on),
+        Column("start_on", gettext_lazy("Benefit from"), lambda d: d.start_on),
+        Column("end_on", gettext_lazy("Valid until"), lambda d: d.end_on),
         Column(
             "letter",
             gettext_lazy("Letter number"),
             lambda d: d.document.number if d.document else "",
-        ),  # type: ignore[attr-defined]
+        ),
     )
 
 
@@ -330,7 +332,7 @@ def decision_export(request: AuthedRequest, fmt: str) -> HttpResponse:
         request,
         list_name="ltc.decisions",
         rows=queries.decisions_for(request.user),
-        columns=_decision_columns(),  # type: ignore[arg-type]
+        columns=_decision_columns(),
         fmt=fmt,
         filename="ltc-decisions",
         filters={},
@@ -412,7 +414,7 @@ def decision_letter(request: AuthedRequest, pk: int) -> HttpResponse:
 # --- Entitlements -----------------------------------------------------------------------------
 
 
-def _entitlements(request: AuthedRequest) -> object:
+def _entitlements(request: AuthedRequest) -> QuerySet[Entitlement]:
     rows = queries.entitlements_for(request.user)
     status = str(request.GET.get("status", ""))
     if status in EntitlementStatus.values:
@@ -423,7 +425,7 @@ def _entitlements(request: AuthedRequest) -> object:
 @requires(VIEW)
 def entitlement_list(request: AuthedRequest) -> HttpResponse:
     status = str(request.GET.get("status", ""))
-    page = page_of(request, _entitlements(request))  # type: ignore[arg-type]
+    page = page_of(request, _entitlements(request))
     return render(
         request,
         "ltc/decision/entitlement_list.html",
@@ -463,7 +465,7 @@ def entitlement_export(request: AuthedRequest, fmt: str) -> HttpResponse:
     return exports.export_response(
         request,
         list_name="ltc.entitlements",
-        rows=_entitlements(request),  # type: ignore[arg-type]
+        rows=_entitlements(request),
         columns=_entitlement_columns(),
         fmt=fmt,
         filename="ltc-entitlements",
@@ -601,7 +603,12 @@ def status_report(request: AuthedRequest, pk: int) -> HttpResponse:
     from jingban.providers.models import Institution
 
     entitlement = queries.entitlement_for(request.user, pk)
-    institution = Institution.objects.filter(organisation_id=request.user.organisation_id).first()
+    organisation_id = request.user.organisation_id
+    institution = (
+        Institution.objects.filter(organisation_id=organisation_id).first()
+        if organisation_id is not None
+        else None
+    )
     if institution is None:
         raise NotFound()
     form = StatusReportForm(request.POST or None)
