@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 class DocumentKind(models.TextChoices):
     ENROLLMENT_PROOF = "enrollment_proof", _("Proof of enrollment")
+    LTC_DECISION = "ltc_decision", _("Long-term care assessment decision")
 
 
 class IssuedDocument(models.Model):

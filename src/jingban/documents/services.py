@@ -14,7 +14,7 @@ from jingban.documents import codes
 from jingban.documents.models import DocumentKind, IssuedDocument
 
 # The number's prefix per kind: 参保证明 → CBZM.
-NUMBER_PREFIX = {DocumentKind.ENROLLMENT_PROOF: "CBZM"}
+NUMBER_PREFIX = {DocumentKind.ENROLLMENT_PROOF: "CBZM", DocumentKind.LTC_DECISION: "CHJL"}
 
 
 @dataclass(frozen=True)
