@@ -13,8 +13,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from jingban.core.models import ActionLog
 from jingban.core.errors import ValidationFailed
+from jingban.core.models import ActionLog
 from jingban.ltc import queries_care, services_care
 from jingban.ltc.models import (
     BedDay,

@@ -126,6 +126,7 @@ class StayImportForm(DomainForm):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_(
-            "Columns document_number, admitted_on, discharged_on; dates written as 2026-03-01."
+            "A header row with the columns document_number, admitted_on, discharged_on; dates "
+            "written as 2026-03-01."
         ),
     )

@@ -689,6 +689,8 @@ class RowProblem:
 
 
 STAY_COLUMNS = ("document_number", "admitted_on", "discharged_on")
+# The same columns with Chinese headers (a file made for the Chinese page).
+STAY_HEADERS_ZH = {"证件号码": "document_number", "入院日期": "admitted_on", "出院日期": "discharged_on"}
 
 
 def _date(text: str) -> dt.date | None:
@@ -707,13 +709,15 @@ def import_stays(content: str, *, acting_user: User) -> tuple[int, list[RowProbl
     institution = institution_of(acting_user)
     if institution is None:
         raise _invalid("institution", _("Your account is not an institution's."))
-    reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")))
-    if reader.fieldnames is None or set(STAY_COLUMNS) - {f.strip() for f in reader.fieldnames}:
+    reader = csv.reader(io.StringIO(content.lstrip("\ufeff")))
+    header = [STAY_HEADERS_ZH.get(name.strip(), name.strip()) for name in next(reader, [])]
+    if set(STAY_COLUMNS) - set(header):
         raise _invalid(
             "file",
-            _("The file needs the columns %(columns)s.") % {"columns": ", ".join(STAY_COLUMNS)},
+            _("The file needs the columns %(columns)s.")
+            % {"columns": _("document_number, admitted_on, discharged_on")},
         )
-    rows = list(reader)
+    rows = [dict(zip(header, line, strict=False)) for line in reader if any(c.strip() for c in line)]
     numbers = {(row.get("document_number") or "").strip() for row in rows}
     persons = {p.document_number: p for p in Person.objects.filter(document_number__in=numbers)}
     problems: list[RowProblem] = []

@@ -509,5 +509,5 @@ def hospital_stay_import(request: AuthedRequest) -> HttpResponse:
         return _stays_page(request, import_form=form, status=400)
     if problems:
         return _stays_page(request, import_form=form, problems=problems, status=400)
-    messages.success(request, _("%(count)s hospital stays are imported.") % {"count": count})
+    messages.success(request, _("Hospital stays imported: %(count)s.") % {"count": count})
     return redirect("ltc:hospital_stays")
