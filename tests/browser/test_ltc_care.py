@@ -24,7 +24,9 @@ HOME = {"latitude": 31.259, "longitude": 120.519}
 
 def _plan() -> CarePlan:
     person = (
-        Person.objects.filter(region__path__contains="320500/", account__isnull=True)
+        Person.objects.filter(
+            region__path__contains="320500/", account__isnull=True, ltc_entitlements__isnull=True
+        )
         .order_by("pk")
         .first()
     )

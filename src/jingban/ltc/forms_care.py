@@ -18,7 +18,6 @@ from jingban.providers.models import Institution
 from jingban.registry.models import Person
 
 DATE = forms.DateInput(attrs={"type": "date"})
-COORD = {"max_digits": 9, "decimal_places": 6, "required": False}
 
 
 def providers_for(user: User) -> QuerySet[Institution]:
@@ -32,12 +31,12 @@ def providers_for(user: User) -> QuerySet[Institution]:
     )
 
 
-class ProviderChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+class ProviderChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.organisation.name)
 
 
-class EntitlementChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+class EntitlementChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return _("%(name)s, level %(level)s, from %(start)s") % {
             "name": obj.person.name,
@@ -55,9 +54,13 @@ class PlanFields(DomainForm):
     home_lat = forms.DecimalField(
         label=_("Home latitude"),
         help_text=_("Leave empty to take it from the first visit's check-in."),
-        **COORD,
+        max_digits=9,
+        decimal_places=6,
+        required=False,
     )
-    home_lon = forms.DecimalField(label=_("Home longitude"), **COORD)
+    home_lon = forms.DecimalField(
+        label=_("Home longitude"), max_digits=9, decimal_places=6, required=False
+    )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -87,8 +90,12 @@ class ChangeForm(PlanFields):
 
 
 class CheckInForm(DomainForm):
-    lat = forms.DecimalField(widget=forms.HiddenInput, **COORD)
-    lon = forms.DecimalField(widget=forms.HiddenInput, **COORD)
+    lat = forms.DecimalField(
+        widget=forms.HiddenInput, max_digits=9, decimal_places=6, required=False
+    )
+    lon = forms.DecimalField(
+        widget=forms.HiddenInput, max_digits=9, decimal_places=6, required=False
+    )
     reason = forms.CharField(
         label=_("Reason (when a check fails)"),
         required=False,

@@ -197,7 +197,7 @@ def _check_plan(entitlement: Entitlement, data: PlanInput) -> tuple[int | None, 
     if rule.kind != RuleKind.HOURLY_VISITS:
         return None, None
     severity = rules.paid_severity(entitlement.level, dementia=entitlement.dementia)
-    visits = (rule.visits_per_month or {}).get(severity) if severity else None  # type: ignore[call-overload]
+    visits = (rule.visits_per_month or {}).get(severity) if severity else None
     hours = Decimal(rule.hours_per_visit) if rule.hours_per_visit else None
     return visits, hours
 
@@ -690,7 +690,11 @@ class RowProblem:
 
 STAY_COLUMNS = ("document_number", "admitted_on", "discharged_on")
 # The same columns with Chinese headers (a file made for the Chinese page).
-STAY_HEADERS_ZH = {"证件号码": "document_number", "入院日期": "admitted_on", "出院日期": "discharged_on"}
+STAY_HEADERS_ZH = {
+    "证件号码": "document_number",
+    "入院日期": "admitted_on",
+    "出院日期": "discharged_on",
+}
 
 
 def _date(text: str) -> dt.date | None:
@@ -717,7 +721,9 @@ def import_stays(content: str, *, acting_user: User) -> tuple[int, list[RowProbl
             _("The file needs the columns %(columns)s.")
             % {"columns": _("document_number, admitted_on, discharged_on")},
         )
-    rows = [dict(zip(header, line, strict=False)) for line in reader if any(c.strip() for c in line)]
+    rows = [
+        dict(zip(header, line, strict=False)) for line in reader if any(c.strip() for c in line)
+    ]
     numbers = {(row.get("document_number") or "").strip() for row in rows}
     persons = {p.document_number: p for p in Person.objects.filter(document_number__in=numbers)}
     problems: list[RowProblem] = []
