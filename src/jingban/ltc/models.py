@@ -386,6 +386,8 @@ class CarePlan(models.Model):
     )
     effective_from = models.DateField(_("effective from"))
     effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    # The home's coordinates were taken from the first visit's check-in (care part).
+    home_from_visit = models.BooleanField(_("home located at the first visit"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
