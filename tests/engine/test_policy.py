@@ -54,7 +54,17 @@ def line_of(text: str, needle: str) -> int:
 @pytest.mark.parametrize("version", [1, 2])
 def test_the_shipped_packs_load_with_the_seed_figures(version: int) -> None:
     registry = shipped_registry()
-    assert registry.ids() == [YIHUIBAO, RESIDENT, CONTRIBUTIONS, "suzhou-desk-2026"]
+    assert registry.ids() == [
+        YIHUIBAO,
+        "national-ltc-assessment-2021",
+        RESIDENT,
+        CONTRIBUTIONS,
+        "suzhou-desk-2026",
+        "suzhou-ltc",
+        "tengzhou-ltc-2024",
+        "yantai-ltc",
+        "zhangjiagang-ltc-2021",
+    ]
     pack = registry.get(RESIDENT, version)
     assert (pack.layout, pack.family, pack.kind) == (version, Family.MEDICAL, PackKind.PUBLIC)
     rules = pack.medical
@@ -482,7 +492,7 @@ def test_an_unknown_family_is_refused_at_its_line() -> None:
     )
     assert problem.params == {
         "family": "'long_term_care'",
-        "expected": "medical, supplementary, contribution, desk",
+        "expected": "medical, supplementary, contribution, desk, ltc_assessment, ltc",
     }
     [problem] = load_problems(TEXT.replace("family: medical\n", ""))
     assert (problem.path, problem.code) == ("family", "pack.family_missing")

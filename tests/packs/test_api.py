@@ -21,17 +21,24 @@ def test_list_and_detail(personas: Personas, client) -> None:
         pack_text(3, OUTPATIENT_CAP), acting_user=personas.user("admin")
     )
     body = client.get("/api/v1/policies", **_bearer(personas, "sun")).json()
-    assert body["count"] == 7 and body["page"] == 1
+    assert body["count"] == 14 and body["page"] == 1
     assert [r["spec"] for r in body["results"]] == [
         "jiangsu-yihuibao-2021@2",
         "jiangsu-yihuibao-2021@1",
+        "national-ltc-assessment-2021@1",
         f"{PACK_ID}@3",
         f"{PACK_ID}@2",
         f"{PACK_ID}@1",
         "sample-resident-contributions-2025@1",
         "suzhou-desk-2026@1",
+        "suzhou-ltc@1",
+        "tengzhou-ltc-2024@1",
+        "yantai-ltc@3",
+        "yantai-ltc@2",
+        "yantai-ltc@1",
+        "zhangjiagang-ltc-2021@1",
     ]
-    draft = body["results"][2]
+    draft = body["results"][3]
     assert (draft["status"], draft["origin"], draft["author"], draft["reviewer"]) == (
         "draft",
         "imported",

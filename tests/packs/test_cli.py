@@ -157,10 +157,17 @@ def test_refusals_exit_2_naming_the_problem(personas: Personas, tmp_path: Path) 
 SHIPPED_SPECS = [
     "jiangsu-yihuibao-2021@1",
     "jiangsu-yihuibao-2021@2",
+    "national-ltc-assessment-2021@1",
     f"{PACK_ID}@1",
     f"{PACK_ID}@2",
     "sample-resident-contributions-2025@1",
     "suzhou-desk-2026@1",
+    "suzhou-ltc@1",
+    "tengzhou-ltc-2024@1",
+    "yantai-ltc@1",
+    "yantai-ltc@2",
+    "yantai-ltc@3",
+    "zhangjiagang-ltc-2021@1",
 ]
 
 
@@ -198,7 +205,7 @@ def test_a_database_holding_the_old_versions_accepts_the_new_ones(
         if row.spec in old:
             assert (row.pk, row.content_hash) == old[row.spec]
     registry = queries.approved_registry()
-    assert [p.layout for p in registry.all()] == [1, 2, 1, 2, 2, 2]
+    assert [p.layout for p in registry.all()] == [1, 2, 2, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2]
     june = dt.date(2025, 6, 1)
     assert registry.in_force("320582", "resident_medical", june, Family.MEDICAL).version == 2
 

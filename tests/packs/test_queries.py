@@ -41,11 +41,18 @@ def test_the_registry_holds_every_approved_version_and_no_draft(personas: Person
     assert [(str(p.ref), p.layout) for p in registry.all()] == [
         ("jiangsu-yihuibao-2021@1", 1),
         ("jiangsu-yihuibao-2021@2", 2),
+        ("national-ltc-assessment-2021@1", 2),
         (f"{PACK_ID}@1", 1),
         (f"{PACK_ID}@2", 2),
         (f"{PACK_ID}@3", 2),
         ("sample-resident-contributions-2025@1", 2),
         ("suzhou-desk-2026@1", 2),
+        ("suzhou-ltc@1", 2),
+        ("tengzhou-ltc-2024@1", 2),
+        ("yantai-ltc@1", 2),
+        ("yantai-ltc@2", 2),
+        ("yantai-ltc@3", 2),
+        ("zhangjiagang-ltc-2021@1", 2),
     ]
     latest = registry.get(PACK_ID)
     assert latest.hash == v3.content_hash and latest.version == 3
@@ -145,9 +152,14 @@ def test_groups_and_filters(personas: Personas) -> None:
     groups = queries.grouped_versions(admin)
     assert [(g.pack_id, [v.version for v in g.versions]) for g in groups] == [
         ("jiangsu-yihuibao-2021", [2, 1]),
+        ("national-ltc-assessment-2021", [1]),
         (PACK_ID, [3, 2, 1]),
         ("sample-resident-contributions-2025", [1]),
         ("suzhou-desk-2026", [1]),
+        ("suzhou-ltc", [1]),
+        ("tengzhou-ltc-2024", [1]),
+        ("yantai-ltc", [3, 2, 1]),
+        ("zhangjiagang-ltc-2021", [1]),
     ]
     assert [g.pack_id for g in queries.grouped_versions(admin, "医惠保")] == [
         "jiangsu-yihuibao-2021"

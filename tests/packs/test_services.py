@@ -42,10 +42,17 @@ def test_the_demo_world_records_the_shipped_packs(personas: Personas) -> None:
     assert [(r.spec, r.status, r.origin) for r in rows] == [
         ("jiangsu-yihuibao-2021@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
         ("jiangsu-yihuibao-2021@2", PackStatus.APPROVED, PackOrigin.SHIPPED),
+        ("national-ltc-assessment-2021@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
         (f"{PACK_ID}@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
         (f"{PACK_ID}@2", PackStatus.APPROVED, PackOrigin.SHIPPED),
         ("sample-resident-contributions-2025@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
         ("suzhou-desk-2026@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
+        ("suzhou-ltc@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
+        ("tengzhou-ltc-2024@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
+        ("yantai-ltc@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
+        ("yantai-ltc@2", PackStatus.APPROVED, PackOrigin.SHIPPED),
+        ("yantai-ltc@3", PackStatus.APPROVED, PackOrigin.SHIPPED),
+        ("zhangjiagang-ltc-2021@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
     ]
     shipped = shipped_registry()
     for row in rows:
@@ -59,7 +66,7 @@ def test_the_demo_world_records_the_shipped_packs(personas: Personas) -> None:
         "resident_medical",
     )
     assert str(resident.effective_start) == "2025-01-01"
-    assert ActionLog.objects.filter(action="packs.version.shipped").count() == 6
+    assert ActionLog.objects.filter(action="packs.version.shipped").count() == 13
 
 
 def test_shipped_packs_are_recorded_once(personas: Personas) -> None:

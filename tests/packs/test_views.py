@@ -91,7 +91,7 @@ def test_a_broken_paste_shows_each_problem_with_its_line_beside_the_field(
     )
     bands = line_of(text, "  bands:")
     assert f"Line {bands}, critical_illness.bands: Bands 1 and 2 overlap." in listed
-    assert not PackVersion.objects.filter(version=3).exists()
+    assert not PackVersion.objects.filter(pack_id=PACK_ID, version=3).exists()
 
 
 def test_an_uploaded_file_is_imported_and_its_problems_shown_on_the_file(

@@ -95,6 +95,38 @@ MESSAGES: Mapping[str, Promise] = {
     "pack.unknown_category": _("category_points: %(category)s is not a person category."),
     "pack.unknown_cap": _("benefits.%(visit)s draws from an unknown cap %(cap)s."),
     "pack.desk_reward_order": _("The maximum reward is below the minimum reward."),
+    # Long-term care (engine/policy/families/ltc.py).
+    "pack.ltc_negative_score": _("A score is never below 0."),
+    "pack.ltc_band_order": _("%(what)s: a band ends below its start."),
+    "pack.ltc_band_twice": _("%(what)s: a band is given twice."),
+    "pack.ltc_band_gap": _("%(what)s: a total of %(points)s points falls in no band."),
+    "pack.ltc_band_overlap": _("%(what)s: a total of %(points)s points falls in %(count)s bands."),
+    "pack.ltc_self_count": _(
+        "Grade %(grade)s: %(a)s items of category a and %(b)s of category b are more items "
+        "than the form has."
+    ),
+    "pack.ltc_self_twice": _(
+        "%(a)s items of category a and %(b)s of category b are in grades %(first)s and %(grade)s."
+    ),
+    "pack.ltc_self_missing": _("No grade is given for %(combinations)s."),
+    "pack.ltc_dimension_missing": _("The dimension %(dimensions)s is missing."),
+    "pack.ltc_combination_cell": _(
+        "The combination table gives no level for a cell of the ADL band %(band)s."
+    ),
+    "pack.ltc_level_unnamed": _("Level %(level)s has no name."),
+    "pack.ltc_experts_above_assessors": _("More experts on site than assessors on site."),
+    "pack.ltc_validity_months": _("A conclusion is valid for at least one month."),
+    "pack.ltc_severe_validity": _(
+        "A severe disability conclusion is valid for at most 24 months, not %(months)s."
+    ),
+    "pack.ltc_rule_field": _("A %(kind)s payment rule does not take %(fields)s."),
+    "pack.ltc_rule_missing": _("A %(kind)s payment rule needs %(fields)s."),
+    "pack.ltc_hourly_split": _(
+        "The fund's and the person's share an hour do not add up to the hourly rate."
+    ),
+    "pack.ltc_ratio_form": _("Give either ratio or ratio_by_level."),
+    "pack.ltc_cap_form": _("Give daily_cap or cap_by_level, not both."),
+    "pack.ltc_severity_missing": _("The covered level %(level)s has no severity."),
 }
 
 

@@ -33,8 +33,12 @@ notes included); every settlement records the id, version and hash of the packs 
 **Families and layouts.** Every pack has the same header (id, version, kind, family, title,
 region, scheme, effective period, rounding, sources) and the rules of its scheme family:
 `medical` (basic insurance with critical illness insurance and medical assistance: settles
-claims), `supplementary` (a 惠民保 product stacked on a claim's public layers) or `contribution`
-(the personal contribution tiers and the fiscal subsidy of a contribution year). Packs written
+claims), `supplementary` (a 惠民保 product stacked on a claim's public layers), `contribution`
+(the personal contribution tiers and the fiscal subsidy of a contribution year), `desk` (the
+citizens' desk's deadlines and report reward), `ltc_assessment` (a disability assessment
+standard: items, bands and the combination table) or `ltc` (one city's long-term care rules:
+acceptance, assessment, notice, validity, check-in and what each care form pays; see
+[ltc-engine.md](ltc-engine.md)). Packs written
 with `schema: 2` name their family and give every note in both languages; the packs of layout 1
 (no `schema` key) are read through a compatibility path and keep their hashes. Of several
 versions of a pack covering the same day, the latest version is in force

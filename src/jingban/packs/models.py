@@ -47,6 +47,8 @@ class PackFamilyChoice(models.TextChoices):
     SUPPLEMENTARY = "supplementary", _("Supplementary insurance")
     CONTRIBUTION = "contribution", _("Contributions")
     DESK = "desk", _("Complaints and reports")
+    LTC_ASSESSMENT = "ltc_assessment", _("Disability assessment standard")
+    LTC = "ltc", _("Long-term care insurance")
 
 
 # A decided version (approved or rejected) is a record of what was decided: no UPDATE, no DELETE,

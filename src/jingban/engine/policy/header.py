@@ -118,6 +118,8 @@ class Family(StrEnum):
     SUPPLEMENTARY = "supplementary"  # 惠民保: stacked on the medical layers of a claim
     CONTRIBUTION = "contribution"  # 个人缴费与财政补助: what a person-year costs
     DESK = "desk"  # 投诉举报: the desk's deadlines and the report reward
+    LTC_ASSESSMENT = "ltc_assessment"  # 失能等级评估标准: items, bands, combination table
+    LTC = "ltc"  # 长期护理保险: one city's process parameters and care-form payments
 
 
 class Source(Model):

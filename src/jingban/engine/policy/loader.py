@@ -39,6 +39,8 @@ from jingban.engine.policy.schema import (
     ContributionRules,
     DeskRules,
     Family,
+    LtcAssessmentRules,
+    LtcRules,
     MedicalRules,
     PackKind,
     PackRules,
@@ -156,6 +158,20 @@ class PolicyPack:
         """The rules of a desk pack (``WrongFamily`` for another family)."""
         if not isinstance(self.rules, DeskRules):
             raise WrongFamily(f"{self.ref} is a {self.family} pack, not a desk one")
+        return self.rules
+
+    @property
+    def ltc_assessment(self) -> LtcAssessmentRules:
+        """The rules of an LTC assessment standard pack (``WrongFamily`` for another family)."""
+        if not isinstance(self.rules, LtcAssessmentRules):
+            raise WrongFamily(f"{self.ref} is a {self.family} pack, not an LTC assessment one")
+        return self.rules
+
+    @property
+    def ltc(self) -> LtcRules:
+        """The rules of a city's LTC pack (``WrongFamily`` for another family)."""
+        if not isinstance(self.rules, LtcRules):
+            raise WrongFamily(f"{self.ref} is a {self.family} pack, not an LTC one")
         return self.rules
 
     @property

@@ -38,6 +38,16 @@ class Unit(StrEnum):
     YEARS = "years"  # 年
     NUMBER = "number"  # a count without a unit (a version number …)
     WORKING_DAYS = "working_days"  # 个工作日
+    # Long-term care (step 7)
+    MONTHS = "months"  # 个月
+    POINTS = "points"  # 分: assessment scores
+    ITEMS = "items"  # 项: a count of assessment items
+    PERSONS = "persons"  # 人
+    HOURS = "hours"  # 小时
+    MINUTES = "minutes"  # 分钟
+    METRES = "metres"  # 米
+    YUAN_PER_HOUR = "yuan_per_hour"  # 元/小时
+    YUAN_PER_MONTH = "yuan_per_month"  # 元/月
 
 
 # How a unit is written after a value (a percent sign and a yuan sign are written by the
@@ -51,6 +61,15 @@ UNIT_LABELS: Mapping[Unit, tuple[str, str]] = {
     Unit.YEARS: ("年", "years"),
     Unit.NUMBER: ("个", ""),
     Unit.WORKING_DAYS: ("个工作日", "working days"),
+    Unit.MONTHS: ("个月", "months"),
+    Unit.POINTS: ("分", "points"),
+    Unit.ITEMS: ("项", "items"),
+    Unit.PERSONS: ("人", "persons"),
+    Unit.HOURS: ("小时", "hours"),
+    Unit.MINUTES: ("分钟", "minutes"),
+    Unit.METRES: ("米", "metres"),
+    Unit.YUAN_PER_HOUR: ("元/小时", "yuan an hour"),
+    Unit.YUAN_PER_MONTH: ("元/月", "yuan a month"),
 }
 
 

@@ -15,6 +15,7 @@ from pydantic import Field, TypeAdapter
 
 from jingban.engine.policy.families.contribution import ContributionRules, ContributionTier
 from jingban.engine.policy.families.desk import DeskRules
+from jingban.engine.policy.families.ltc import LtcAssessmentRules, LtcRules
 from jingban.engine.policy.families.medical import (
     AssistanceRule,
     Band,
@@ -50,7 +51,12 @@ from jingban.engine.policy.header import (
 
 # Every pack: the family's model, chosen by the ``family`` key.
 PackRules = Annotated[
-    MedicalRules | SupplementaryRules | ContributionRules | DeskRules,
+    MedicalRules
+    | SupplementaryRules
+    | ContributionRules
+    | DeskRules
+    | LtcAssessmentRules
+    | LtcRules,
     Field(discriminator="family"),
 ]
 PACK_RULES: TypeAdapter[Any] = TypeAdapter(PackRules)
@@ -60,6 +66,8 @@ FAMILY_MODELS: Mapping[Family, type[PackHeader]] = {
     Family.SUPPLEMENTARY: SupplementaryRules,
     Family.CONTRIBUTION: ContributionRules,
     Family.DESK: DeskRules,
+    Family.LTC_ASSESSMENT: LtcAssessmentRules,
+    Family.LTC: LtcRules,
 }
 
 # The top-level keys each family adds to the header: a key of another family is named as such.
@@ -96,6 +104,8 @@ __all__ = [
     "DeskRules",
     "Effective",
     "Family",
+    "LtcAssessmentRules",
+    "LtcRules",
     "MedicalAssistance",
     "MedicalRules",
     "Money",
