@@ -6,9 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.utils.translation import gettext_lazy as _
+
 from jingban.core.models import User
 from jingban.ltc import queries_settlement
 from jingban.ltc.models_settlement import BatchStage
+
+WAITING_LABELS = {
+    BatchStage.CLAIMED: _("Waiting for the claim"),
+    BatchStage.FIRST_REVIEWED: _("Waiting for the first review"),
+    BatchStage.SECOND_REVIEWED: _("Waiting for the second review"),
+    BatchStage.PAID: _("Waiting for payment"),
+}
 
 LIMIT = 5
 
@@ -20,7 +29,7 @@ def waiting(user: User) -> Mapping[str, object] | None:
         groups.append(
             {
                 "stage": stage,
-                "label": BatchStage(stage).label,
+                "label": WAITING_LABELS[BatchStage(stage)],
                 "count": count,
                 "batches": list(batches[:LIMIT]),
             }

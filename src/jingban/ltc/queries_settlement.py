@@ -30,15 +30,17 @@ def _own_lines(user: User) -> Q:
 
 
 def batches_for(user: User) -> QuerySet[SettlementBatch]:
-    batches = SettlementBatch.objects.filter(region_path_filter(user)).select_related("region")
+    batches = SettlementBatch.objects.select_related("region")
     if _institution_only(user):
+        # An institution's staff: the batches holding a line of their institution, wherever
+        # its beneficiaries live (a city's batch covers the institution's own district).
         if user.organisation_id is None:
             return batches.none()
         lines = StatementLine.objects.filter(
             _own_lines(user), statement__batch_id=OuterRef("pk")
         )
-        batches = batches.filter(Exists(lines))
-    return batches
+        return batches.filter(Exists(lines))
+    return batches.filter(region_path_filter(user))
 
 
 def batch_for(user: User, pk: int) -> SettlementBatch:

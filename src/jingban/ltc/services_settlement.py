@@ -28,7 +28,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -380,6 +380,12 @@ def _require(user: User | None, capability: str) -> None:
         raise Forbidden()
 
 
+def _ancestor_paths(path: str) -> list[str]:
+    """``320000/320500/320506/`` → ``320000/``, ``320000/320500/``."""
+    parts = [p for p in path.split("/") if p]
+    return ["/".join(parts[:i]) + "/" for i in range(1, len(parts))]
+
+
 def run_month(region: Region, month: dt.date, *, by: User | None, today: dt.date) -> SettlementBatch:
     """Settle ``region``'s ``month`` into its batch: a new one, or the unpaid one replaced.
 
@@ -400,6 +406,21 @@ def run_month(region: Region, month: dt.date, *, by: User | None, today: dt.date
                 .filter(region=region, month=month)
                 .order_by("pk")
             )
+            overlapping = (
+                SettlementBatch.objects.filter(month=month)
+                .exclude(region=region)
+                .filter(
+                    Q(region_path__startswith=region.path)
+                    | Q(region_path__in=_ancestor_paths(region.path))
+                )
+            )
+            if overlapping.exists():
+                raise SettlementRefused(
+                    _(
+                        "This month is already settled for a region that contains this one or "
+                        "lies inside it: a person is settled once a month."
+                    )
+                )
             if any(b.stage == BatchStage.PAID for b in batches):
                 raise SettlementRefused(
                     _(
