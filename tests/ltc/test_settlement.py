@@ -198,7 +198,9 @@ def test_golden_figures_through_the_database(month_of_care: dict[str, Person], p
     # Per institution: every line came from 康宁护理院.
     totals = queries_settlement.institution_totals(personas.user("wang"), batch)
     assert [(t["institution"], t["billed_fen"]) for t in totals] == [(kn().pk, 330_000)]
-    assert ActionLog.objects.filter(action="ltc.settlement.computed").count() == 1
+    assert ActionLog.objects.filter(
+        action="ltc.settlement.computed", object_id=str(batch.pk)
+    ).exists()
 
 
 def test_rerun_before_payment_replaces_and_never_doubles(month_of_care, personas) -> None:
@@ -211,7 +213,10 @@ def test_rerun_before_payment_replaces_and_never_doubles(month_of_care, personas
     assert Statement.objects.filter(batch=again).count() == 3
     assert not Statement.objects.filter(pk__in=old_ids).exists()
     assert SettlementBatch.objects.filter(region=suzhou(), month=JUNE).count() == 1
-    assert ActionLog.objects.filter(action="ltc.settlement.recomputed").count() == 1
+    assert (
+        ActionLog.objects.filter(action="ltc.settlement.recomputed", object_id=str(batch.pk)).count()
+        == 1
+    )
 
 
 def test_rerun_after_payment_is_refused_and_a_correction_is_carried_next_month(
@@ -219,28 +224,29 @@ def test_rerun_after_payment_is_refused_and_a_correction_is_carried_next_month(
 ) -> None:
     paid = four_stages(personas, run(personas))
     assert paid.stage == BatchStage.PAID
-    # A late-reported visit: the 16th becomes the first of a moderate … no: one more bed-day.
     bed = month_of_care["bed"]
-    care = CarePlan.objects.get(person=bed)
+    bed_days(CarePlan.objects.get(person=bed), JULY, 31)
+    july = run(personas, JULY)
+    assert (july.fund_fen, july.adjustment_fund_fen) == (93_000, 0)
+    # June 30 was reported in care by mistake: the paid month cannot be settled again …
     BedDay.objects.filter(person=bed, day=dt.date(2025, 6, 30)).delete()
     with pytest.raises(DomainError) as refused:
         run(personas)
     assert "already paid" in str(refused.value.message)
     assert Statement.objects.filter(batch=paid).count() == 3
+    # … it is corrected: the difference, per person, carried in July's batch.
     adjustments = services_settlement.record_corrections(
         paid, by=personas.user("wang"), reason="床日上报有误"
     )
-    assert [(a.person_id, a.billed_fen, a.fund_fen) for a in adjustments] == [
-        (bed.pk, -3_000, -3_000)
+    assert [(a.person_id, a.billed_fen, a.fund_fen, a.self_pay_fen) for a in adjustments] == [
+        (bed.pk, -3_000, -3_000, 0)
     ]
-    assert adjustments[0].batch is None
-    # July carries it: exactly the difference, and its own statements are July's alone.
-    bed_days(care, JULY, 31)
-    july = run(personas, JULY)
+    july.refresh_from_db()
     assert july.adjustments.get().fund_fen == -3_000
-    assert july.adjustment_fund_fen == -3_000
-    assert july.fund_fen == 93_000
-    assert july.payable_fen == 90_000
+    assert (july.fund_fen, july.adjustment_fund_fen, july.payable_fen) == (93_000, -3_000, 90_000)
+    # July settled again before its payment keeps carrying it, once.
+    july = run(personas, JULY)
+    assert (july.adjustment_fund_fen, july.adjustments.count()) == (-3_000, 1)
     # Recorded twice: nothing new (the first correction already counts).
     assert services_settlement.record_corrections(paid, by=personas.user("wang"), reason="再核") == []
     paid.refresh_from_db()
@@ -324,7 +330,9 @@ def test_send_back_one_step_with_a_reason(month_of_care, personas) -> None:
         services_settlement.send_back(batch, by=p.user("qian"), reason="x")
     batch = services_settlement.send_back(batch, by=p.user("sun"), reason="超量上门需核实")
     assert batch.stage == BatchStage.COMPUTED and batch.claimed_by is None
-    entry = ActionLog.objects.filter(action="ltc.settlement.returned").get()
+    entry = ActionLog.objects.filter(
+        action="ltc.settlement.returned", object_id=str(batch.pk)
+    ).get()
     assert entry.actor == p.user("sun")
     assert batch.events.last().note == "超量上门需核实"  # type: ignore[union-attr]
     paid = four_stages(p, batch)
@@ -341,7 +349,7 @@ def test_a_future_month_and_a_region_without_pack_are_refused(personas) -> None:
     nanjing = Region.objects.get(code="320100")
     with pytest.raises(DomainError):
         services_settlement.run_month(nanjing, JUNE, by=personas.user("admin"), today=TODAY)
-    assert not SettlementBatch.objects.exists()
+    assert not SettlementBatch.objects.filter(month__in=(JUNE, dt.date(2025, 9, 1))).exists()
 
 
 def test_institution_sees_only_its_own_statements(month_of_care, personas) -> None:
@@ -359,4 +367,4 @@ def test_institution_sees_only_its_own_statements(month_of_care, personas) -> No
     totals = queries_settlement.institution_totals(kangning, batch)
     assert [t["institution"] for t in totals] == [kn().pk]
     assert StatementLine.objects.filter(statement__batch=batch).count() == 15 + 15 + 30 + 2  # the 16th visit is rejected
-    assert Adjustment.objects.count() == 0
+    assert not Adjustment.objects.filter(corrects=batch).exists()
