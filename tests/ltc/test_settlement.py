@@ -214,7 +214,9 @@ def test_rerun_before_payment_replaces_and_never_doubles(month_of_care, personas
     assert not Statement.objects.filter(pk__in=old_ids).exists()
     assert SettlementBatch.objects.filter(region=suzhou(), month=JUNE).count() == 1
     assert (
-        ActionLog.objects.filter(action="ltc.settlement.recomputed", object_id=str(batch.pk)).count()
+        ActionLog.objects.filter(
+            action="ltc.settlement.recomputed", object_id=str(batch.pk)
+        ).count()
         == 1
     )
 
@@ -248,14 +250,14 @@ def test_rerun_after_payment_is_refused_and_a_correction_is_carried_next_month(
     july = run(personas, JULY)
     assert (july.adjustment_fund_fen, july.adjustments.count()) == (-3_000, 1)
     # Recorded twice: nothing new (the first correction already counts).
-    assert services_settlement.record_corrections(paid, by=personas.user("wang"), reason="再核") == []
+    assert (
+        services_settlement.record_corrections(paid, by=personas.user("wang"), reason="再核") == []
+    )
     paid.refresh_from_db()
     assert (paid.billed_fen, paid.stage) == (330_000, BatchStage.PAID)
 
 
-def test_four_different_people_and_the_same_person_refused_at_each(
-    month_of_care, personas
-) -> None:
+def test_four_different_people_and_the_same_person_refused_at_each(month_of_care, personas) -> None:
     p = personas
     batch = run(p)
     # The claim needs the operator's capability.
@@ -366,5 +368,7 @@ def test_institution_sees_only_its_own_statements(month_of_care, personas) -> No
         queries_settlement.statement_for(kangning, theirs.pk)
     totals = queries_settlement.institution_totals(kangning, batch)
     assert [t["institution"] for t in totals] == [kn().pk]
-    assert StatementLine.objects.filter(statement__batch=batch).count() == 15 + 15 + 30 + 2  # the 16th visit is rejected
+    assert (
+        StatementLine.objects.filter(statement__batch=batch).count() == 15 + 15 + 30 + 2
+    )  # the 16th visit is rejected
     assert not Adjustment.objects.filter(corrects=batch).exists()

@@ -75,9 +75,11 @@ def test_the_same_person_sees_why_not(month_of_care, personas, monkeypatch) -> N
 def test_statement_shows_rejected_rows_as_sentences(month_of_care, personas) -> None:  # noqa: F811
     batch = _run(personas)
     statement = Statement.objects.get(batch=batch, person=month_of_care["home"])
-    page = personas.client("wang").get(
-        reverse("ltc:settlement_statement", args=[statement.pk])
-    ).content.decode()
+    page = (
+        personas.client("wang")
+        .get(reverse("ltc:settlement_statement", args=[statement.pk]))
+        .content.decode()
+    )
     assert "2025-06-16" in page and "15" in page
     assert "ltc.over_quota" not in page
     assert "1,200.00" in page and "1,125.00" in page and "75.00" in page

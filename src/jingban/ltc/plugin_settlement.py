@@ -52,9 +52,7 @@ PART = AppPlugin(
         ),
     ),
     navigation=(
-        NavEntry(
-            _("Long-term care settlement"), "ltc:settlement_list", "ltc.settlement.view", 640
-        ),
+        NavEntry(_("Long-term care settlement"), "ltc:settlement_list", "ltc.settlement.view", 640),
     ),
     home_panels=(
         HomePanel(
@@ -78,9 +76,7 @@ PART = AppPlugin(
             _("passed the second review of a long-term care settlement batch"),
         ),
         ActionCode("ltc.settlement.paid", _("paid a long-term care settlement batch")),
-        ActionCode(
-            "ltc.settlement.returned", _("sent back a long-term care settlement batch")
-        ),
+        ActionCode("ltc.settlement.returned", _("sent back a long-term care settlement batch")),
         ActionCode(
             "ltc.settlement.corrected",
             _("recorded adjustments to a paid long-term care settlement batch"),

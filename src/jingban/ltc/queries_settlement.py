@@ -36,9 +36,7 @@ def batches_for(user: User) -> QuerySet[SettlementBatch]:
         # its beneficiaries live (a city's batch covers the institution's own district).
         if user.organisation_id is None:
             return batches.none()
-        lines = StatementLine.objects.filter(
-            _own_lines(user), statement__batch_id=OuterRef("pk")
-        )
+        lines = StatementLine.objects.filter(_own_lines(user), statement__batch_id=OuterRef("pk"))
         return batches.filter(Exists(lines))
     return batches.filter(region_path_filter(user))
 
@@ -57,9 +55,7 @@ def batch_for(user: User, pk: int) -> SettlementBatch:
     return batch
 
 
-def filtered_batches(
-    user: User, *, month: str = "", stage: str = ""
-) -> QuerySet[SettlementBatch]:
+def filtered_batches(user: User, *, month: str = "", stage: str = "") -> QuerySet[SettlementBatch]:
     batches = batches_for(user)
     if stage in BatchStage.values:
         batches = batches.filter(stage=stage)

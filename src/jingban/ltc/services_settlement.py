@@ -386,7 +386,9 @@ def _ancestor_paths(path: str) -> list[str]:
     return ["/".join(parts[:i]) + "/" for i in range(1, len(parts))]
 
 
-def run_month(region: Region, month: dt.date, *, by: User | None, today: dt.date) -> SettlementBatch:
+def run_month(
+    region: Region, month: dt.date, *, by: User | None, today: dt.date
+) -> SettlementBatch:
     """Settle ``region``'s ``month`` into its batch: a new one, or the unpaid one replaced.
 
     Refused for a month not yet begun and for a month already paid (a correction of a paid
@@ -539,9 +541,7 @@ def why_not(batch: SettlementBatch, user: User, stage: str) -> str | None:
     for signed in _SIGNED_BEFORE[BatchStage(stage)]:
         if getattr(batch, f"{signed}_by_id") == user.pk:
             return str(
-                _(
-                    "You did %(stage)s of this batch: each stage is done by a different person."
-                )
+                _("You did %(stage)s of this batch: each stage is done by a different person.")
                 % {"stage": STAGE_NAMES[signed]}
             )
     return None

@@ -49,7 +49,9 @@ class RunForm(DomainForm):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         field = self.fields["region"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Region.objects.filter(region_path_filter(user, "path"), level="city").order_by(  # type: ignore[arg-type]
+        field.queryset = Region.objects.filter(
+            region_path_filter(user, "path"), level="city"
+        ).order_by(  # type: ignore[arg-type]
             "code"
         )
 
@@ -58,7 +60,9 @@ class RunForm(DomainForm):
         try:
             return dt.datetime.strptime(text[:7], "%Y-%m").date()
         except ValueError:
-            raise forms.ValidationError(_("Write the month as year and month, such as 2026-11."))
+            raise forms.ValidationError(
+                _("Write the month as year and month, such as 2026-11.")
+            ) from None
 
 
 class ReasonForm(DomainForm):
@@ -274,7 +278,9 @@ def _act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
             messages.success(request, _("The batch is sent back one stage."))
         elif action == "rerun":
             services_settlement.run_month(batch.region, batch.month, by=user, today=local_today())
-            messages.success(request, _("The month is settled again: the batch's statements are replaced."))
+            messages.success(
+                request, _("The month is settled again: the batch's statements are replaced.")
+            )
         else:  # correct
             form = ReasonForm(request.POST, prefix="fix")
             if not form.is_valid():
