@@ -113,7 +113,7 @@ def institution_totals(user: User, batch: SettlementBatch) -> list[dict[str, Any
     lines = StatementLine.objects.filter(statement__batch=batch)
     if _institution_only(user):
         lines = lines.filter(_own_lines(user))
-    return list(
+    rows: Any = (
         lines.values("institution")
         .annotate(
             people=Count("statement", distinct=True),
@@ -133,6 +133,7 @@ def institution_totals(user: User, batch: SettlementBatch) -> list[dict[str, Any
         )
         .order_by("institution__organisation__name", "institution")
     )
+    return [dict(row) for row in rows]
 
 
 def adjustments_for(user: User, batch: SettlementBatch) -> QuerySet[Adjustment]:

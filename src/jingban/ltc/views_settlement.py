@@ -22,7 +22,7 @@ from jingban.core.calendar import today as local_today
 from jingban.core.errors import DomainError
 from jingban.core.exports import Column
 from jingban.core.forms import DomainForm
-from jingban.core.models import Region
+from jingban.core.models import Region, User
 from jingban.core.pagination import page_of
 from jingban.core.scope import region_path_filter
 from jingban.core.views.access import AuthedRequest, requires
@@ -49,11 +49,10 @@ class RunForm(DomainForm):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         field = self.fields["region"]
         assert isinstance(field, forms.ModelChoiceField)
+        assert isinstance(user, User)
         field.queryset = Region.objects.filter(
             region_path_filter(user, "path"), level="city"
-        ).order_by(  # type: ignore[arg-type]
-            "code"
-        )
+        ).order_by("code")
 
     def clean_month(self) -> dt.date:
         text = str(self.cleaned_data["month"]).strip()
@@ -178,8 +177,8 @@ def _batch_page(
     )
     page = page_of(request, statements)
     for statement in page:
-        statement.shown = shown(statement.person)  # type: ignore[attr-defined]
-        statement.reasons = [reason_text(item) for item in statement.rejected]  # type: ignore[attr-defined]
+        statement.shown = shown(statement.person)
+        statement.reasons = [reason_text(item) for item in statement.rejected]
     nxt = services_settlement.next_stage(batch)
     step = None
     if nxt is not None and user.can(services_settlement.STEPS[nxt][1]):
