@@ -234,7 +234,7 @@ def test_rerun_after_payment_is_refused_and_a_correction_is_carried_next_month(
     BedDay.objects.filter(person=bed, day=dt.date(2025, 6, 30)).delete()
     with pytest.raises(DomainError) as refused:
         run(personas)
-    assert "already paid" in str(refused.value.message)
+    assert "已拨付" in str(refused.value.message)
     assert Statement.objects.filter(batch=paid).count() == 3
     # … it is corrected: the difference, per person, carried in July's batch.
     adjustments = services_settlement.record_corrections(
@@ -299,7 +299,7 @@ def test_the_same_person_is_refused_with_a_reason(month_of_care, personas, monke
     for stage in (BatchStage.FIRST_REVIEWED,):
         with pytest.raises(DomainError) as refused:
             services_settlement.advance(batch, stage, by=wang)
-        assert "different person" in str(refused.value.message)
+        assert "不同的人" in str(refused.value.message)
     batch.refresh_from_db()
     assert batch.stage == BatchStage.CLAIMED and batch.first_reviewed_by is None
 
@@ -310,13 +310,13 @@ def test_each_later_stage_refuses_an_earlier_signer(month_of_care, personas, mon
     batch = services_settlement.advance(run(p), BatchStage.CLAIMED, by=p.user("wang"))
     batch = services_settlement.advance(batch, BatchStage.FIRST_REVIEWED, by=sun)
     monkeypatch.setattr(sun, "can", lambda capability: True)
-    with pytest.raises(DomainError, match="different person"):
+    with pytest.raises(DomainError, match="不同的人"):
         services_settlement.advance(batch, BatchStage.SECOND_REVIEWED, by=sun)
     batch = services_settlement.advance(batch, BatchStage.SECOND_REVIEWED, by=qian)
     monkeypatch.setattr(qian, "can", lambda capability: True)
     monkeypatch.setattr(p.user("wang"), "can", lambda capability: True)
     for who in (p.user("wang"), sun, qian):
-        with pytest.raises(DomainError, match="different person"):
+        with pytest.raises(DomainError, match="不同的人"):
             services_settlement.advance(batch, BatchStage.PAID, by=who, confirm=True)
     batch.refresh_from_db()
     assert batch.stage == BatchStage.SECOND_REVIEWED and batch.paid_by is None
