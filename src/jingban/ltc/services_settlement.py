@@ -13,10 +13,9 @@ month with adjustment lines carried in a later month.
 - Every write checks conservation (sum of statements = batch totals; billed = fund + self-pay)
   and is logged (``log_action``) with a ``BatchEvent``.
 
-Settling runs inline: a region's month is a few queries and one pass of the engine (the
-reference engine settles about a million rows a minute, see ``benchmarks/``), well inside a
-request for a county or the demo city; a province-sized region is the job
-``ltc.settlement.run`` (``jobs_settlement``), which calls the same ``run_month``.
+Settling runs inline: a region's month is a few queries and one pass of the engine, well inside
+a request for a county or the demo city. A job for province-sized regions (``jobs_settlement``)
+is not written yet; it would call the same ``run_month``.
 """
 
 from __future__ import annotations
