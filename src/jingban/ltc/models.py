@@ -25,6 +25,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Channel(models.TextChoices):
@@ -54,7 +55,7 @@ class Trigger(models.TextChoices):
 class CaseStatus(models.TextChoices):
     APPLIED = "applied", _("Applied")
     REFUSED = "refused", _("Not accepted")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("ltc case", "Accepted")
     DISPATCHED = "dispatched", _("Assessors assigned")
     ASSESSED = "assessed", _("Assessed on site")
     CONCLUDED = "concluded", _("Conclusion confirmed")

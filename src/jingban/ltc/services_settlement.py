@@ -21,10 +21,8 @@ is not written yet; it would call the same ``run_month``.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
-from fractions import Fraction
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
@@ -35,10 +33,8 @@ from jingban.core.actionlog import log_action
 from jingban.core.errors import DomainError, Forbidden, ValidationFailed
 from jingban.core.models import Region, User
 from jingban.engine.ltc.settle import (
-    HOSPITAL_STAY,
     PersonMonth,
     ServiceRow,
-    person_category_of,
     settle_month,
 )
 from jingban.engine.policy.errors import PackError
@@ -107,132 +103,13 @@ def _month_end(first: dt.date) -> dt.date:
     return following - dt.timedelta(days=1)
 
 
-def _own_service_rows(region_path_prefix: str, month: dt.date) -> Iterator[ServiceRow]:
-    """The month's service records under ``region_path_prefix`` as the engine's rows: completed
-    visits (flagged ones too), bed-days in care (the plan's care form), days in hospital (a
-    reported bed-day in hospital and each day of a hospital stay), with the entitlement's level
-    and dementia and the person's category on the day.
+def _service_rows(region_path_prefix: str, month: dt.date) -> Iterator[ServiceRow]:
+    """The month's service records under ``region_path_prefix`` as the engine's rows, read by
+    the care part (visits, bed-days in care, days in hospital, with each person's level,
+    dementia and category)."""
+    from jingban.ltc.queries_care import service_rows
 
-    The care part's ``queries_care.service_rows`` gives the same rows; the coordinator points
-    ``_service_rows`` at it when the parts are merged."""
-    from jingban.ltc.models import BedDay, BedDayStatus, HospitalStay, Visit, VisitStatus
-    from jingban.registry.models import GroupMembership
-
-    first = month.replace(day=1)
-    last = _month_end(first)
-    visits = list(
-        Visit.objects.filter(
-            region_path__startswith=region_path_prefix,
-            service_date__gte=first,
-            service_date__lte=last,
-            status__in=(VisitStatus.DONE, VisitStatus.FLAGGED),
-            check_out__isnull=False,
-        ).select_related("care_plan__entitlement")
-    )
-    days = list(
-        BedDay.objects.filter(
-            region_path__startswith=region_path_prefix, day__gte=first, day__lte=last
-        ).select_related("care_plan__entitlement")
-    )
-    stays = list(
-        HospitalStay.objects.filter(
-            region_path__startswith=region_path_prefix, admitted_on__lte=last
-        ).exclude(discharged_on__lt=first)
-    )
-    persons = {v.person_id for v in visits} | {d.person_id for d in days}
-    persons |= {s.person_id for s in stays}
-    groups: dict[int, list[tuple[str, dt.date, dt.date | None]]] = defaultdict(list)
-    for person_id, code, start, end in (
-        GroupMembership.objects.filter(person_id__in=persons, valid_from__lte=last)
-        .exclude(valid_to__lt=first)
-        .values_list("person_id", "group__code", "valid_from", "valid_to")
-    ):
-        groups[person_id].append((code, start, end))
-
-    def category(person_id: int, day: dt.date) -> str:
-        codes = [c for c, s, e in groups.get(person_id, ()) if s <= day and (e is None or day <= e)]
-        return person_category_of(codes)
-
-    level: dict[int, tuple[int, bool]] = {}
-    for visit in visits:
-        ent = visit.care_plan.entitlement
-        level[visit.person_id] = (ent.level, ent.dementia)
-        assert visit.check_out is not None
-        seconds = int((visit.check_out - visit.check_in).total_seconds())
-        yield ServiceRow(
-            person_id=str(visit.person_id),
-            disability_level=ent.level,
-            person_category=category(visit.person_id, visit.service_date),
-            care_form=visit.care_plan.care_form,
-            hospital_level=None,
-            service_date=visit.service_date,
-            hours=Fraction(seconds, 3600),
-            caregiver_id=str(visit.caregiver_id),
-            institution_id=str(visit.institution_id or ""),
-            check_in=visit.check_in,
-            check_out=visit.check_out,
-            lat=float(visit.in_lat) if visit.in_lat is not None else None,
-            lon=float(visit.in_lon) if visit.in_lon is not None else None,
-            dementia=ent.dementia,
-            ref=f"visit:{visit.pk}",
-        )
-    hospital: set[tuple[int, dt.date]] = set()
-    for bed in days:
-        ent = bed.care_plan.entitlement
-        level[bed.person_id] = (ent.level, ent.dementia)
-        if bed.status == BedDayStatus.ABSENT:
-            continue
-        form = bed.care_plan.care_form
-        if bed.status == BedDayStatus.HOSPITAL:
-            hospital.add((bed.person_id, bed.day))
-            form = HOSPITAL_STAY
-        yield ServiceRow(
-            person_id=str(bed.person_id),
-            disability_level=ent.level,
-            person_category=category(bed.person_id, bed.day),
-            care_form=form,
-            hospital_level=None,
-            service_date=bed.day,
-            hours=Fraction(1),
-            caregiver_id="",
-            institution_id=str(bed.institution_id),
-            check_in=None,
-            check_out=None,
-            lat=None,
-            lon=None,
-            dementia=ent.dementia,
-            ref=f"bedday:{bed.pk}",
-        )
-    for stay in stays:
-        start = max(stay.admitted_on, first)
-        end = min(stay.discharged_on or last, last)
-        grade, dementia = level.get(stay.person_id, (0, False))
-        day = start
-        while day <= end:
-            if (stay.person_id, day) not in hospital:
-                hospital.add((stay.person_id, day))
-                yield ServiceRow(
-                    person_id=str(stay.person_id),
-                    disability_level=grade,
-                    person_category=category(stay.person_id, day),
-                    care_form=HOSPITAL_STAY,
-                    hospital_level=None,
-                    service_date=day,
-                    hours=Fraction(1),
-                    caregiver_id="",
-                    institution_id="",
-                    check_in=None,
-                    check_out=None,
-                    lat=None,
-                    lon=None,
-                    dementia=dementia,
-                    ref=f"stay:{stay.pk}:{day.isoformat()}",
-                )
-            day += dt.timedelta(days=1)
-
-
-# The one name the coordinator switches to ``queries_care.service_rows`` after the merge.
-_service_rows: Callable[[str, dt.date], Iterable[ServiceRow]] = _own_service_rows
+    return service_rows(region_path_prefix, month)
 
 
 # --- Running a month ---------------------------------------------------------------------------
