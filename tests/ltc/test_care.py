@@ -595,7 +595,7 @@ def test_service_rows_for_a_month_with_a_stay_and_a_change_of_form(
     services_care.record_stay(
         person, first.replace(day=18), first.replace(day=19), acting_user=kangning
     )
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         rows = list(queries_care.service_rows("320000/320500/", first))
     mine = [r for r in rows if r.person_id == str(person.pk)]
     summary = [(r.service_date.day, r.care_form, r.hours) for r in mine]

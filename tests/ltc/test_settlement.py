@@ -372,3 +372,29 @@ def test_institution_sees_only_its_own_statements(month_of_care, personas) -> No
         StatementLine.objects.filter(statement__batch=batch).count() == 15 + 15 + 30 + 2
     )  # the 16th visit is rejected
     assert not Adjustment.objects.filter(corrects=batch).exists()
+
+
+def test_days_outside_the_benefit_or_while_suspended_are_not_paid(personas) -> None:
+    """A back-dated record is never paid for a day out of benefit: visits while the benefit was
+    suspended (until its resumption) and after it stopped are rejected with their reason."""
+    from jingban.ltc.models import EntitlementEvent, EntitlementEventKind
+
+    (person,) = _persons(1)
+    care = plan(person, "home_visit", kn())
+    visits(care, JUNE, 10)  # 1–10 June
+    for kind, day in (
+        (EntitlementEventKind.SUSPENDED, dt.date(2025, 6, 3)),
+        (EntitlementEventKind.RESUMED, dt.date(2025, 6, 5)),
+        (EntitlementEventKind.STOPPED, dt.date(2025, 6, 9)),
+    ):
+        EntitlementEvent.objects.create(entitlement=care.entitlement, kind=kind, effective_on=day)
+    batch = run(personas)
+    mine = statement(batch, person)
+    # Paid: 1–2 and 5–8 June, six visits of 2 h at 40 yuan; 3–4 and 9–10 June rejected.
+    assert (mine.billed_fen, mine.fund_fen, mine.self_pay_fen) == (48_000, 45_000, 3_000)
+    assert [(r["code"], r["date"]) for r in mine.rejected] == [
+        ("ltc.not_entitled", "2025-06-03"),
+        ("ltc.not_entitled", "2025-06-04"),
+        ("ltc.not_entitled", "2025-06-09"),
+        ("ltc.not_entitled", "2025-06-10"),
+    ]

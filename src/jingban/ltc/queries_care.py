@@ -28,6 +28,8 @@ from jingban.ltc.models import (
     BedDay,
     BedDayStatus,
     CarePlan,
+    EntitlementEvent,
+    EntitlementEventKind,
     HospitalStay,
     Visit,
     VisitStatus,
@@ -167,6 +169,44 @@ def _month_end(first: dt.date) -> dt.date:
     return following - dt.timedelta(days=1)
 
 
+def _benefit_days(plans: list[CarePlan]) -> dict[int, list[tuple[dt.date, str]]]:
+    """The suspending and restoring events of the plans' entitlements, by entitlement, in order
+    (one query): what ``_in_benefit`` walks."""
+    ids = {plan.entitlement_id for plan in plans}
+    events: dict[int, list[tuple[dt.date, str]]] = defaultdict(list)
+    for ent_id, day, kind in (
+        EntitlementEvent.objects.filter(
+            entitlement_id__in=ids,
+            kind__in=(
+                EntitlementEventKind.SUSPENDED,
+                EntitlementEventKind.RESUMED,
+                EntitlementEventKind.STOPPED,
+                EntitlementEventKind.EXPIRED,
+            ),
+        )
+        .order_by("effective_on", "at", "pk")
+        .values_list("entitlement_id", "effective_on", "kind")
+    ):
+        events[ent_id].append((day, kind))
+    return events
+
+
+def _in_benefit(plan: CarePlan, day: dt.date, events: dict[int, list[tuple[dt.date, str]]]) -> bool:
+    """Whether ``day`` is a day the plan may be paid: inside the plan's and the entitlement's
+    periods, and not after a suspension (until its resumption), a stop or an expiry."""
+    ent = plan.entitlement
+    if not (ent.start_on <= day <= ent.end_on and plan.effective_from <= day):
+        return False
+    if plan.effective_to is not None and day > plan.effective_to:
+        return False
+    paid = True
+    for effective_on, kind in events.get(ent.pk, ()):
+        if effective_on > day:
+            break
+        paid = kind == EntitlementEventKind.RESUMED
+    return paid
+
+
 def service_rows(region_path_prefix: str, month: dt.date) -> Iterator[ServiceRow]:
     """The service records of ``month`` (any day of it) for every beneficiary under
     ``region_path_prefix``, as the engine's ``ServiceRow``s:
@@ -177,8 +217,11 @@ def service_rows(region_path_prefix: str, month: dt.date) -> Iterator[ServiceRow
       day of a hospital stay, as one ``hospital_stay`` row a day (which pays nothing and
       pauses the other forms that day);
     with the entitlement's level and dementia and the person's category (relief when a member
-    of a relief-tier special group on that day, ``settle.person_category_of``).
-    Four queries whatever the size: visits, bed-days, stays, memberships.
+    of a relief-tier special group on that day, ``settle.person_category_of``), and whether the
+    day was in benefit (``_in_benefit``: a visit or bed-day outside the entitlement or the plan,
+    or while suspended or stopped, is rejected by the engine, so a back-dated record is never
+    paid). Five queries whatever the size: visits, bed-days, stays, memberships, entitlement
+    events.
     """
     first = month.replace(day=1)
     last = _month_end(first)
@@ -221,6 +264,7 @@ def service_rows(region_path_prefix: str, month: dt.date) -> Iterator[ServiceRow
         codes = [c for c, s, e in groups.get(person_id, ()) if s <= day and (e is None or day <= e)]
         return person_category_of(codes)
 
+    events = _benefit_days([v.care_plan for v in visits] + [d.care_plan for d in days])
     # The entitlement a person's hospital days are read with: their latest plan's this month.
     latest: dict[int, CarePlan] = {}
     hospital: set[tuple[int, dt.date]] = set()
@@ -246,6 +290,7 @@ def service_rows(region_path_prefix: str, month: dt.date) -> Iterator[ServiceRow
                 lon=float(visit.in_lon) if visit.in_lon is not None else None,
                 dementia=plan.entitlement.dementia,
                 ref=f"visit:{visit.pk}",
+                entitled=_in_benefit(plan, visit.service_date, events),
             )
         )
     for bed in days:
@@ -273,6 +318,7 @@ def service_rows(region_path_prefix: str, month: dt.date) -> Iterator[ServiceRow
                 lon=None,
                 dementia=plan.entitlement.dementia,
                 ref=f"bed_day:{bed.pk}",
+                entitled=_in_benefit(plan, bed.day, events),
             )
         )
     for person_id, admitted, discharged, _pk in stays:

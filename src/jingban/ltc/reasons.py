@@ -55,6 +55,7 @@ MESSAGES: Mapping[str, Promise] = {
     "ltc.outside_month": _("The service date %(date)s is not in the month settled."),
     "ltc.unknown_category": _("“%(category)s” is not a person category (general or relief)."),
     "ltc.in_hospital": _("%(date)s is a day in hospital: no care is paid that day."),
+    "ltc.not_entitled": _("%(date)s is not a day in benefit (outside the benefit or suspended)."),
     "ltc.level_not_covered": _("Disability level %(level)s is not covered."),
     "ltc.form_not_covered": _("The policy pays no care of the form “%(care_form)s”."),
     "ltc.severity_not_covered": _("The care form “%(care_form)s” is not paid for this severity."),

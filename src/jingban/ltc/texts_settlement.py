@@ -20,6 +20,7 @@ REASONS: Mapping[str, Promise] = {
     "ltc.unknown_category": _("the person category is not known"),
     "ltc.check_out_before_check_in": _("the check-out is before the check-in"),
     "ltc.in_hospital": _("%(date)s is a day in hospital: no care is paid that day"),
+    "ltc.not_entitled": _("%(date)s is not a day in benefit (outside the benefit or suspended)"),
     "ltc.level_not_covered": _("disability level %(level)s is not covered"),
     "ltc.form_not_covered": _("the pack pays no %(care_form)s"),
     "ltc.severity_not_covered": _("%(care_form)s is not paid for %(severity)s disability"),

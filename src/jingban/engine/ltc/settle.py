@@ -83,7 +83,10 @@ class ServiceRow:
 
     ``hours`` is exact (a visit's length; 0 or 1 for a day). ``billed_fen`` is the amount the
     provider charged (needed by ratio rules). ``ref`` is the caller's reference to the row (a
-    file line, a service record's id): it is carried to the line or the rejection."""
+    file line, a service record's id): it is carried to the line or the rejection.
+    ``entitled`` is False for a day the person was not in benefit (outside the entitlement or
+    its care plan, or while the benefit was suspended or stopped): such a row pays nothing and
+    is rejected with its reason. A batch file has no such column: its rows are entitled."""
 
     person_id: str
     disability_level: int
@@ -101,6 +104,7 @@ class ServiceRow:
     billed_fen: int | None = None
     dementia: bool = False
     ref: str = ""
+    entitled: bool = True
 
     @property
     def minutes(self) -> Fraction | None:
@@ -169,6 +173,7 @@ REASONS: Mapping[str, str] = {
     "ltc.unknown_category": "{category} is not a person category (general or relief)",
     "ltc.check_out_before_check_in": "the check-out is before the check-in",
     "ltc.in_hospital": "{date} is a day in hospital: no care is paid that day",
+    "ltc.not_entitled": "{date} is not a day in benefit (outside the benefit or suspended)",
     "ltc.level_not_covered": "disability level {level} is not covered",
     "ltc.form_not_covered": "the pack pays no {care_form}",
     "ltc.severity_not_covered": "{care_form} is not paid for {severity} disability",
@@ -279,6 +284,9 @@ def _settle_row(state: _Person, row: ServiceRow, hospital: set[dt.date]) -> None
     form = CareForm(row.care_form)
     if day in hospital:
         state.rejected.append(_reject(row, "ltc.in_hospital", date=day))
+        return
+    if not row.entitled:
+        state.rejected.append(_reject(row, "ltc.not_entitled", date=day))
         return
     severity = rules.paid_severity(row.disability_level, dementia=row.dementia)
     if severity is None:
