@@ -87,3 +87,12 @@ def test_an_agent_applies_for_the_person_they_are_authorised_for(personas: Perso
     case = Case.objects.filter(person=neighbour).exclude(pk__in=before).get()
     assert case.agent == chen.person and case.channel == Channel.ONLINE
     assert case.number in client.get(reverse("ltc:my_cases")).content.decode()
+
+
+def test_the_demo_declares_the_persons_it_registers() -> None:
+    """The demo world of N persons holds N plus what the apps' demos declare: intake's named
+    applicants are all declared."""
+    from jingban.ltc.demo_intake import PEOPLE
+    from jingban.ltc.plugin_intake import PART
+
+    assert PART.extra["demo_persons"] == len(PEOPLE)

@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 from django.db import connection
 
+from jingban.core import plugins
 from jingban.core.actionlog import seal_pending, verify
 from jingban.core.models import ActionLog, Region
 from jingban.registry.models import (
@@ -312,7 +313,7 @@ def test_rows_written_earlier_in_the_transaction_do_not_block_setting_indexes_as
     from jingban.demo.world import build_world
 
     world = build_world(persons=300, var_dir=None)
-    assert len(world.persons) == 300
+    assert len(world.persons) == 300 + plugins.demo_persons()
     assert Enrollment.objects.count() >= 500
     for table, column, target in FOREIGN_KEYS:
         assert _dangling(table, column, target) == 0, (table, column)

@@ -268,6 +268,12 @@ class AppPlugin:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
+def demo_persons() -> int:
+    """How many persons the apps' demos register beside the city's ``persons`` (each app
+    declares its own as ``extra["demo_persons"]``): a demo of N persons holds N plus these."""
+    return sum(int(plugin.extra.get("demo_persons", 0)) for plugin in plugins())
+
+
 @functools.cache
 def plugins() -> tuple[AppPlugin, ...]:
     """The plugins of the installed apps, in ``INSTALLED_APPS`` order."""

@@ -82,5 +82,9 @@ PART = AppPlugin(
         ),
     ),
     reminders=("jingban.ltc.reminders_intake:due",),
-    extra={"file_owners": {"ltc.case": "jingban.ltc.files_intake:visible"}},
+    extra={
+        "file_owners": {"ltc.case": "jingban.ltc.files_intake:visible"},
+        # The demo's named applicants (``demo_intake.PEOPLE``), registered beside the city.
+        "demo_persons": 7,
+    },
 )

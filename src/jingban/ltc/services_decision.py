@@ -582,7 +582,7 @@ def render_letter(decision: Decision, *, verify_url: str) -> bytes:
     except policy.NoLtcPack:
         sample = False
     return render.render_pdf(
-        "ltc/decision/letter.html",
+        "ltc/decision/pdf/letter.html",
         {
             "decision": decision,
             "document": decision.document,
@@ -653,7 +653,7 @@ def _change(
         )
         log_action(
             acting_user=by,
-            action=f"ltc.entitlement.{kind}",
+            action=_CHANGE_ACTIONS[kind],
             object_type="ltc.entitlement",
             object_id=entitlement.pk,
             region_path=entitlement.region_path,
@@ -668,6 +668,15 @@ def _change(
             reason=note.strip()[:200],
         )
     return event
+
+
+# The declared action code of each change (codes are written out, never assembled).
+_CHANGE_ACTIONS: dict[str, str] = {
+    EntitlementEventKind.SUSPENDED: "ltc.entitlement.suspended",
+    EntitlementEventKind.RESUMED: "ltc.entitlement.resumed",
+    EntitlementEventKind.STOPPED: "ltc.entitlement.stopped",
+    EntitlementEventKind.EXPIRED: "ltc.entitlement.expired",
+}
 
 
 def suspend(
