@@ -15,6 +15,7 @@ from jingban.core.calendar import today as local_today
 from jingban.core.models import ActionLog, User
 from jingban.core.roles import Cap
 from jingban.demo.world import ACCOUNTS, resident_id
+from jingban.ltc import queries_care as ltc_care_queries
 from jingban.providers import queries as providers_queries
 from jingban.registry import display
 from jingban.registry import queries as registry_queries
@@ -39,6 +40,8 @@ def expected_home_count(user: User) -> int:
         return registry_queries.enrollments_for(user, person).count()
     if user.can(providers_queries.OWN):
         return providers_queries.open_orders(user).count()  # institution staff: open orders
+    if user.can("ltc.visit.record"):  # a caregiver: today's visits to make
+        return ltc_care_queries.today_plans(user, local_today()).count()
     return core_queries.windows_for(user).count()
 
 
@@ -59,7 +62,7 @@ def test_every_demo_account_sees_its_home(live_server, page: Page, personas: Per
         expect(page.locator("h1")).to_contain_text(f"{user.display_name}，您好")
         expected = expected_home_count(user)
         counts.add(expected)
-        expect(page.get_by_test_id("home-count").first).to_have_text(str(expected))
+        expect(page.get_by_test_id("home-count").first, username).to_have_text(str(expected))
         assert expected > 0, username
         # The list under the count is real: at least one row, none from outside the scope.
         rows = page.locator("section.card").first.locator("tbody tr, ul li a")

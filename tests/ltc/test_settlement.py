@@ -398,3 +398,39 @@ def test_days_outside_the_benefit_or_while_suspended_are_not_paid(personas) -> N
         ("ltc.not_entitled", "2025-06-09"),
         ("ltc.not_entitled", "2025-06-10"),
     ]
+
+
+def test_the_month_settles_as_a_background_job_and_a_rerun_replaces_it(
+    month_of_care, personas
+) -> None:
+    """A big region's month runs as a job: the same service as the button, the same figures,
+    and a second run before payment replaces the batch."""
+    from jingban.jobs import runner
+    from jingban.jobs import services as jobs
+    from jingban.jobs.models import JobStatus
+
+    wang = personas.user("wang")
+    params = {"month": "2025-06", "region": "320500"}
+    first = jobs.enqueue(wang, "ltc.settlement.month", params, defer=False)
+    runner.execute(first.pk)
+    first.refresh_from_db()
+    batch = SettlementBatch.objects.get(region=suzhou(), month=JUNE)
+    assert first.result["batch"] == batch.pk
+    assert (first.result["statements"], first.result["fund"]) == (3, "3,225.00")
+    assert batch.run_by == wang and batch.fund_fen + batch.self_pay_fen == 330_000
+    second = jobs.enqueue(wang, "ltc.settlement.month", params, defer=False)
+    runner.execute(second.pk)
+    assert SettlementBatch.objects.filter(region=suzhou(), month=JUNE).count() == 1
+    assert Statement.objects.filter(batch__month=JUNE).count() == 3
+    # A month written wrong fails the run with the field named, and stores nothing.
+    bad = jobs.enqueue(
+        wang, "ltc.settlement.month", {"month": "6/2025", "region": "320500"}, defer=False
+    )
+    with pytest.raises(runner.JobFailed):
+        runner.execute(bad.pk)
+    bad.refresh_from_db()
+    assert bad.status == JobStatus.FAILED
+    assert "月份" in bad.error and "2026-03" in bad.error
+    # Who may not claim a settlement may not queue its job.
+    with pytest.raises(DomainError):
+        jobs.enqueue(personas.user("zhou"), "ltc.settlement.month", params, defer=False)

@@ -44,6 +44,26 @@ def test_a_run_from_the_page_shows_the_batch_in_yuan(month_of_care, personas) ->
     assert "suzhou-ltc" not in page and "computed" not in page
 
 
+def test_a_run_in_the_background_queues_the_job_and_opens_its_page(personas) -> None:
+    from jingban.jobs.models import JobRun
+
+    client = personas.client("wang")
+    suzhou = Region.objects.get(code="320500")
+    form = client.get(reverse("ltc:settlement_run")).content.decode()
+    assert "在后台运行" in form
+    response = client.post(
+        reverse("ltc:settlement_run"),
+        {"month": "2025-06", "region": suzhou.pk, "background": "on"},
+    )
+    run = JobRun.objects.get(kind="ltc.settlement.month")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("jobs:run_detail", args=[run.pk])
+    assert run.params == {"month": "2025-06", "region": "320500"}
+    assert run.started_by == personas.user("wang") and run.region == suzhou
+    # Nothing is settled until the job runs.
+    assert not SettlementBatch.objects.filter(month=JUNE).exists()
+
+
 def test_payment_asks_for_confirmation(month_of_care, personas) -> None:  # noqa: F811
     p = personas
     batch = _run(p)

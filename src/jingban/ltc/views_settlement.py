@@ -24,8 +24,10 @@ from jingban.core.exports import Column
 from jingban.core.forms import DomainForm
 from jingban.core.models import Region, User
 from jingban.core.pagination import page_of
+from jingban.core.roles import Cap as CoreCap
 from jingban.core.scope import region_path_filter
 from jingban.core.views.access import AuthedRequest, requires
+from jingban.jobs import services as jobs_services
 from jingban.ltc import queries_settlement, services_settlement
 from jingban.ltc.models_settlement import BatchStage, SettlementBatch, Statement
 from jingban.ltc.services_settlement import Cap
@@ -44,6 +46,14 @@ class RunForm(DomainForm):
     region = forms.ModelChoiceField(
         label=gettext_lazy("Region"), queryset=Region.objects.none(), empty_label=None
     )
+    background = forms.BooleanField(
+        label=gettext_lazy("Run in the background"),
+        help_text=gettext_lazy(
+            "For a region with many beneficiaries: the month is settled by a background job, "
+            "whose page shows its progress and the batch when it is done."
+        ),
+        required=False,
+    )
 
     def __init__(self, *args: object, user: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -53,6 +63,8 @@ class RunForm(DomainForm):
         field.queryset = Region.objects.filter(
             region_path_filter(user, "path"), level="city"
         ).order_by("code")
+        if not user.can(CoreCap.JOB_RUN):
+            del self.fields["background"]
 
     def clean_month(self) -> dt.date:
         text = str(self.cleaned_data["month"]).strip()
@@ -134,6 +146,18 @@ def batch_run(request: AuthedRequest) -> HttpResponse:
     today = local_today()
     if request.method == "POST":
         form = RunForm(request.POST, user=request.user)
+        if form.is_valid() and form.cleaned_data.get("background"):
+            run = jobs_services.enqueue(
+                request.user,
+                "ltc.settlement.month",
+                {
+                    "month": form.cleaned_data["month"].strftime("%Y-%m"),
+                    "region": form.cleaned_data["region"].code,
+                },
+                region=form.cleaned_data["region"],
+            )
+            messages.success(request, _("The month is being settled in the background."))
+            return redirect("jobs:run_detail", run.pk)
         if form.is_valid():
             try:
                 batch = services_settlement.run_month(
