@@ -68,7 +68,7 @@ def django_db_setup(
     every test starts from the same world (``tests/personas.py``)."""
     from django.test import override_settings
 
-    from tests.personas import FAST_HASHERS, WORLD_SIZE
+    from tests.personas import FAST_HASHERS, WORLD_SIZE, take_snapshot
 
     anchors = tmp_path_factory.mktemp("session-world") / "anchors.log"
     with (
@@ -77,6 +77,7 @@ def django_db_setup(
     ):
         _PRISTINE.update(_table_rows())
         build_world(**WORLD_SIZE, var_dir=None)
+        take_snapshot()
 
 
 # The rows a new installation holds before anything is done in it (content types, permissions,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import psycopg
 import pytest
 from django.test import Client
 
@@ -57,11 +58,67 @@ WORLD_SIZE = {"persons": 24, "seed": 7}
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# The session's world as it was built, table by table in PostgreSQL's COPY format (taken by
+# ``tests/conftest.py`` right after building it): a test whose database was flushed gets it
+# back from here in a few COPY statements instead of building it again.
+WORLD_SNAPSHOT: dict[str, bytes] = {}
+
+
+def take_snapshot() -> None:
+    """Copy every table of the built world into ``WORLD_SNAPSHOT``."""
+    from django.db import connection
+
+    WORLD_SNAPSHOT.clear()
+    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        for table in tables:
+            data = bytearray()
+            with raw.copy(f'COPY "{table}" TO STDOUT') as copy:
+                for block in copy:
+                    data += block
+            if data:
+                WORLD_SNAPSHOT[table] = bytes(data)
+
+
+def restore_snapshot() -> bool:
+    """Put the session's world back into a flushed database; False when there is none to put
+    back or the database refuses it (nothing is then changed)."""
+    from django.apps import apps
+    from django.core.management.color import no_style
+    from django.db import DatabaseError, connection, transaction
+
+    if not WORLD_SNAPSHOT:
+        return False
+    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            # The rows go back as they were: no trigger fires (the history tables' triggers
+            # would record the copy as new events, and foreign keys are checked at no point of
+            # a copy of rows that were consistent). This needs the database's superuser, which
+            # the embedded server's tests connect as; without it the world is built again.
+            cursor.execute("SET LOCAL session_replication_role = replica")
+            cursor.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE")
+            raw = cursor.cursor
+            for table, data in WORLD_SNAPSHOT.items():
+                with raw.copy(f'COPY "{table}" FROM STDIN') as copy:
+                    copy.write(data)
+            for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+                cursor.execute(statement)
+    except (DatabaseError, psycopg.Error):
+        return False
+    return True
+
+
 def current_world() -> World:
     """The demo world in the test database: the one built for the session when it is there
-    (a few reads), else a new one (a test whose database was flushed)."""
+    (a few reads); else, in a test whose database was flushed, the session's world copied back
+    (or built again when there is no copy)."""
     admin = User.objects.filter(username="admin").first()
-    if admin is None or not Person.objects.exists():
+    if (admin is None or not Person.objects.exists()) and not restore_snapshot():
+        return build_world(**WORLD_SIZE, var_dir=None)
+    admin = User.objects.filter(username="admin").first()
+    if admin is None:
         return build_world(**WORLD_SIZE, var_dir=None)
     names = [username for username, *_ in ACCOUNTS]
     users = {u.username: u for u in User.objects.filter(username__in=names)}

@@ -192,15 +192,30 @@ def html_stops(context: BrowserContext, stops: list[Stop], walk: Walk) -> list[S
     return pages
 
 
-def measure(
-    page: Page, stop: Stop, who: str, care: bool, walk: Walk, language: str = "zh-hans"
-) -> None:
+def measure(page: Page, stop: Stop, who: str, walk: Walk, language: str = "zh-hans") -> None:
+    """Load the page once and measure it in normal mode, then in 关怀 mode.
+
+    关怀 mode is the ``care`` class on <body> and nothing else (the base template's only use of
+    the preference), so the page is switched in place rather than loaded again: the same markup
+    the server sends in 关怀 mode, at half the loads. ``test_the_server_renders_care_mode`` checks
+    that the server does set the class. The reference-data admin's pages (Django's own, without
+    jingban's shell) have no 关怀 mode and are measured once."""
     response = page.goto(stop.url)
     assert response is not None
     if response.status != stop.status:
         walk.failures.append(f"{stop.route} as {who}: HTTP {response.status}, not {stop.status}")
         return
     page.wait_for_load_state("load")
+    measure_widths(page, stop, who, False, walk, language)
+    if stop.shell:
+        page.evaluate("() => document.body.classList.add('care')")
+        measure_widths(page, stop, who, True, walk, language)
+
+
+def measure_widths(
+    page: Page, stop: Stop, who: str, care: bool, walk: Walk, language: str = "zh-hans"
+) -> None:
+    """Measure the loaded page at every width, from the narrowest, and back to it."""
     for width in WIDTHS:
         if width != NARROW:
             page.set_viewport_size({"width": width, "height": HEIGHT})
@@ -277,29 +292,49 @@ def test_no_page_scrolls_sideways(
     sign_in(page, role, personas.world.passwords[role])
     walk = Walk([], {}, [])
     stops = html_stops(context, stops_for(personas, role), walk)
-    for care in MODES:
-        User.objects.filter(pk=user.pk).update(care_mode=care)
-        for stop in stops:
-            measure(page, stop, f"{role} ({language})", care, walk, language)
+    for stop in stops:
+        measure(page, stop, f"{role} ({language})", walk, language)
     assert not walk.failures, report(walk)
-    # Every page was measured in both modes at both widths; only downloads were left out.
-    assert len(walk.measured) == len(stops) * len(MODES) * len(WIDTHS)
+    # Every page was measured at every width, jingban's own in both modes; only downloads were
+    # left out.
+    shell = sum(1 for stop in stops if stop.shell)
+    assert len(walk.measured) == (len(stops) + shell) * len(WIDTHS)
+    assert {care for _route, care, _width in walk.measured} == set(MODES)
     assert all(not why.startswith("text/html") for why in walk.skipped.values()), walk.skipped
     assert stops, role
 
 
-@pytest.mark.parametrize("care", list(MODES), ids=["normal", "care"])
-def test_no_public_page_scrolls_sideways(context: BrowserContext, live_server, care: bool) -> None:
-    context.add_cookies(
-        [{"name": "jingban_care", "value": "1" if care else "0", "url": live_server.url}]
-    )
+def test_the_server_renders_care_mode(context: BrowserContext, personas: Personas) -> None:
+    """The walk switches 关怀 mode in the page; here the server does it, from the preference and
+    from the cookie of a visitor, with the large text the walk measures."""
+    user = personas.user("wang")
+    page = context.new_page()
+    sign_in(page, "wang", personas.world.passwords["wang"])
+    for care in MODES:
+        User.objects.filter(pk=user.pk).update(care_mode=care)
+        for path in ("/", "/persons/"):
+            page.goto(path)
+            found = page.evaluate(_MEASURE, OFFENDERS)
+            assert found["care"] is care, (path, care)
+            assert (found["fontSize"] >= CARE_MIN_PX) is care, (path, found["fontSize"])
+    page.context.clear_cookies()
+    for care in MODES:
+        page.context.add_cookies(
+            [{"name": "jingban_care", "value": "1" if care else "0", "url": page.url}]
+        )
+        page.goto("/login/")
+        assert page.evaluate(_MEASURE, OFFENDERS)["care"] is care
+
+
+def test_no_public_page_scrolls_sideways(context: BrowserContext) -> None:
     page = context.new_page()
     walk = Walk([], {}, [])
     stops = html_stops(context, public_stops(), walk)
     for stop in stops:
-        measure(page, stop, "a visitor", care, walk)
+        measure(page, stop, "a visitor", walk)
     assert not walk.failures, report(walk)
     assert {route for route, _care, _width in walk.measured} >= {"core:login", "documents:verify"}
+    assert {care for _route, care, _width in walk.measured} == set(MODES)
 
 
 def test_the_measurement_names_what_sticks_out(context: BrowserContext) -> None:
