@@ -23,6 +23,7 @@ from jingban.core.pagination import page_of
 from jingban.core.scope import region_filter
 from jingban.core.views.access import AuthedRequest, requires
 from jingban.engine.policy.families.ltc import LtcAssessmentRules
+from jingban.ltc import policy
 from jingban.ltc import queries_intake as queries
 from jingban.ltc import services_intake as svc
 from jingban.ltc.forms_intake import (
@@ -110,7 +111,7 @@ def case_export(request: AuthedRequest, fmt: str) -> HttpResponse:
 
 
 def _standard(region_code: str = "320500") -> LtcAssessmentRules:
-    return svc.standard(region_code, local_today())[1]
+    return policy.standard(region_code, local_today())[1]
 
 
 @requires(INTAKE)
@@ -284,7 +285,7 @@ def score(request: AuthedRequest, pk: int) -> HttpResponse:
     if not svc.is_drawn(assessment, request.user):
         raise NotFound()
     case = assessment.case
-    rules = svc.standard(case.region.code, case.received_on)[1]
+    rules = policy.standard(case.region.code, case.received_on)[1]
     form = ScoreForm(
         request.POST or None,
         request.FILES or None,
