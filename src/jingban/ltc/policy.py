@@ -33,9 +33,8 @@ from jingban.engine.policy.families.ltc import (
 )
 from jingban.engine.policy.header import Family
 from jingban.engine.policy.loader import PolicyPack
-from jingban.engine.policy.registry import PackRegistry, UnknownPack, shipped_registry
+from jingban.engine.policy.registry import UnknownPack, shipped_registry
 from jingban.packs import queries as pack_queries
-from jingban.packs.models import PackStatus, PackVersion
 
 if TYPE_CHECKING:
     from jingban.ltc.models import Case
@@ -51,21 +50,6 @@ class NoPack(Conflict):
 
 # --- The lookup ----------------------------------------------------------------------------------
 
-_REGISTRIES: dict[tuple[tuple[int, str], ...], PackRegistry] = {}
-
-
-def _approved() -> PackRegistry:
-    key = tuple(
-        PackVersion.objects.filter(status=PackStatus.APPROVED)
-        .order_by("pk")
-        .values_list("pk", "content_hash")
-    )
-    registry = _REGISTRIES.get(key)
-    if registry is None:
-        _REGISTRIES.clear()
-        registry = _REGISTRIES[key] = pack_queries.approved_registry()
-    return registry
-
 
 def region_code(region_path: str) -> str:
     """The region's code from its path (``320000/320500/`` → ``320500``)."""
@@ -74,7 +58,7 @@ def region_code(region_path: str) -> str:
 
 def find_pack(region_code: str, day: dt.date, family: Family = Family.LTC) -> PolicyPack | None:
     """The pack of ``family`` in force for the region on ``day``, or None when none is."""
-    for registry in (_approved(), shipped_registry()):
+    for registry in (pack_queries.current_registry(), shipped_registry()):
         try:
             return registry.in_force(region_code, SCHEME, day, family)
         except (PackError, UnknownPack):
@@ -85,7 +69,7 @@ def find_pack(region_code: str, day: dt.date, family: Family = Family.LTC) -> Po
 def exact_pack(pack_id: str, version: int, content_hash: str) -> PolicyPack | None:
     """The pack version ``pack_id@version`` with exactly the text of ``content_hash`` (what a
     stored result was computed with), approved or shipped; None when neither holds it."""
-    for registry in (_approved(), shipped_registry()):
+    for registry in (pack_queries.current_registry(), shipped_registry()):
         try:
             pack = registry.get(pack_id, version)
         except (PackError, UnknownPack, TypeError):

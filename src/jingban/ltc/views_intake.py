@@ -22,6 +22,7 @@ from jingban.core.models import Region
 from jingban.core.pagination import page_of
 from jingban.core.scope import region_filter
 from jingban.core.views.access import AuthedRequest, requires
+from jingban.desk.masking import mask_name
 from jingban.engine.policy.families.ltc import LtcAssessmentRules
 from jingban.ltc import policy
 from jingban.ltc import queries_intake as queries
@@ -40,11 +41,6 @@ from jingban.ltc.models import Assessment, AssessmentStatus, Case, CaseStatus, C
 from jingban.ltc.plugin_intake import ACCEPT, APPLY, INTAKE, REVIEW, SCORE, VIEW
 from jingban.registry.models import Person
 from jingban.registry.queries import valid_authorisation
-
-
-def mask_name(name: str) -> str:
-    name = name.strip()
-    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
 
 
 def _flags(request: AuthedRequest) -> dict[str, str]:
