@@ -156,6 +156,11 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, last))
 
 
+def month_end(day: dt.date) -> dt.date:
+    """The last day of ``day``'s month."""
+    return day.replace(day=_calendar.monthrange(day.year, day.month)[1])
+
+
 def benefit_start(rule: str, decided_on: dt.date) -> dt.date:
     """The first day of benefit for a decision made on ``decided_on``."""
     if rule == BenefitStart.DECISION_DAY:

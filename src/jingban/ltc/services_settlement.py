@@ -82,11 +82,6 @@ def settlement_pack(region: Region, month: dt.date) -> PolicyPack:
 # --- The service rows ---------------------------------------------------------------------------
 
 
-def _month_end(first: dt.date) -> dt.date:
-    following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return following - dt.timedelta(days=1)
-
-
 def _service_rows(region_path_prefix: str, month: dt.date) -> Iterator[ServiceRow]:
     """The month's service records under ``region_path_prefix`` as the engine's rows, read by
     the care part (visits, bed-days in care, days in hospital, with each person's level,
