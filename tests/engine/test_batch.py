@@ -19,6 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jingban.engine.codes import PERSON_CATEGORIES, Condition, CrossRegion, VisitType
+from jingban.engine.csvfiles import AtomicFiles, FileProblem
 from jingban.engine.medical import (
     Adjudication,
     BatchResult,
@@ -31,8 +32,6 @@ from jingban.engine.medical import (
 )
 from jingban.engine.medical.batch import STAYS, settlement_order
 from jingban.engine.medical.files import (
-    AtomicFiles,
-    FileProblem,
     parse_accumulators,
     parse_claims,
     read_claims,

@@ -22,6 +22,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jingban.engine.codes import VisitType
+from jingban.engine.csvfiles import FileProblem
+from jingban.engine.external_sort import SortedRuns
 from jingban.engine.medical import Claim, YearToDate, settle_claims
 from jingban.engine.medical import batch as batch_module
 from jingban.engine.medical.batch import (
@@ -33,11 +35,10 @@ from jingban.engine.medical.batch import (
 from jingban.engine.medical.claim import ClaimInvalid
 from jingban.engine.medical.files import (
     RESULT_COLUMNS,
-    FileProblem,
     parse_accumulators,
     write_accumulators,
 )
-from jingban.engine.medical.stream import FileSummary, Outputs, SortedRuns, settle_file
+from jingban.engine.medical.stream import FileSummary, Outputs, settle_file
 from jingban.engine.money import fen_to_yuan_text
 from tests.engine.test_batch import (
     HEADER,

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from jingban.core.errors import ValidationFailed
 from jingban.core.models import ActionLog
-from jingban.ltc import queries_care, services_care
+from jingban.ltc import policy, queries_care, services_care
 from jingban.ltc.models import (
     BedDay,
     BedDayStatus,
@@ -109,10 +109,10 @@ def home_plan(p: Personas, ent: Entitlement, *, home: bool = True, start: Any = 
 
 def with_check(monkeypatch: pytest.MonkeyPatch, **check: object) -> None:
     """A test pack: Suzhou's rules with the check-in parameters changed."""
-    base = services_care.ltc_rules("320000/320500/", _today())
+    base = policy.ltc_rules("320000/320500/", _today())
     assert base is not None
     rules = base.model_copy(update={"check_in": base.check_in.model_copy(update=check)})
-    monkeypatch.setattr(services_care, "ltc_rules", lambda *_a: rules)
+    monkeypatch.setattr(policy, "ltc_rules", lambda *_a: rules)
 
 
 def _field(error: pytest.ExceptionInfo[ValidationFailed]) -> set[str]:

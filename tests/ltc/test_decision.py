@@ -15,7 +15,7 @@ import pytest
 from jingban.core.models import ActionLog
 from jingban.documents import services as documents
 from jingban.engine.policy.families.ltc import NoticeUnit, Severity
-from jingban.ltc import policy_decision as policy
+from jingban.ltc import policy
 from jingban.ltc import services_decision as services
 from jingban.ltc.models import (
     Assessment,
@@ -439,6 +439,8 @@ def test_order_reassessment_for_audit_and_only_once(personas) -> None:
     assert case.entitlement_id == entitlement.pk
     assert case.previous_case_id == entitlement.case_id
     assert case.events.get().note == "audit.finding:7"
+    # Numbered as every LTC case is (not a number of its own).
+    assert case.number.startswith("长护2026-")
     with pytest.raises(services.DecisionRefused):
         services.order_reassessment(
             entitlement, trigger=Trigger.AUDIT, source="x", by=personas.user("wang")

@@ -19,8 +19,8 @@ from jingban.core.roles import Role
 from jingban.core.services.accounts import create_account
 from jingban.core.services.calendar import seed_from_chinese_calendar
 from jingban.engine.policy.families.ltc import LtcRules, SelfGrade
+from jingban.ltc import policy, transitions
 from jingban.ltc import services_intake as svc
-from jingban.ltc import transitions
 from jingban.ltc.models import Assessment, AssessmentStatus, Case, CaseEvent, CaseStatus
 from jingban.ltc.models_intake import Review
 from jingban.registry.models import Enrollment, Person
@@ -151,7 +151,7 @@ def _apply(world, **kw) -> Case:
 
 
 def _rules(**acceptance) -> LtcRules:
-    _pack, rules = svc.city_rules("320506", DAY)
+    _pack, rules = policy.city_rules("320506", DAY)
     return rules.model_copy(update={"acceptance": rules.acceptance.model_copy(update=acceptance)})
 
 

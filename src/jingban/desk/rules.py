@@ -11,9 +11,8 @@ from jingban.core.calendar import add_working_days, is_provisional
 from jingban.engine.policy.errors import PackError
 from jingban.engine.policy.header import Family
 from jingban.engine.policy.loader import PolicyPack
-from jingban.engine.policy.registry import PackRegistry, UnknownPack, shipped_registry
+from jingban.engine.policy.registry import UnknownPack, shipped_registry
 from jingban.packs import queries as pack_queries
-from jingban.packs.models import PackStatus, PackVersion
 
 # The desk pack is written for the medical fund; a case without a scheme reads it too.
 DESK_SCHEME = "resident_medical"
@@ -32,26 +31,8 @@ class Deadline:
     provisional: bool = False
 
 
-_REGISTRIES: dict[tuple[tuple[int, str], ...], PackRegistry] = {}
-
-
-def _approved() -> PackRegistry:
-    """The approved packs, loaded once per set of approved versions (a case's receipt reads
-    the pack; parsing every version for each would make intake slow)."""
-    key = tuple(
-        PackVersion.objects.filter(status=PackStatus.APPROVED)
-        .order_by("pk")
-        .values_list("pk", "content_hash")
-    )
-    registry = _REGISTRIES.get(key)
-    if registry is None:
-        _REGISTRIES.clear()
-        registry = _REGISTRIES[key] = pack_queries.approved_registry()
-    return registry
-
-
 def desk_pack(region_code: str, day: dt.date) -> PolicyPack | None:
-    for registry in (_approved(), shipped_registry()):
+    for registry in (pack_queries.current_registry(), shipped_registry()):
         try:
             return registry.in_force(region_code, DESK_SCHEME, day, Family.DESK)
         except (PackError, UnknownPack):

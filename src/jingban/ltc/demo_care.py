@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.db import transaction
 from django.utils import timezone
 
 from jingban.core.models import User
@@ -20,10 +21,10 @@ if TYPE_CHECKING:
     from jingban.ltc.models import Entitlement
 
 HOME = (Decimal("31.259000"), Decimal("120.519000"))
-DEMO_CASES = ("LTC-DEMO-CARE-1", "LTC-DEMO-CARE-2")
 
 
 def _entitlements(admin: User) -> list[Entitlement]:
+    from jingban.ltc import numbers
     from jingban.ltc.models import Case, Entitlement, EntitlementStatus
     from jingban.registry.models import Person
 
@@ -50,35 +51,37 @@ def _entitlements(admin: User) -> list[Entitlement]:
         if p.pk not in taken
     ][: 2 - len(found)]
     start = (today.replace(day=1) - dt.timedelta(days=40)).replace(day=1)
-    for number, person in zip(DEMO_CASES, persons, strict=False):
-        case = Case.objects.create(
-            number=number,
-            person=person,
-            region=person.region,
-            region_path=person.region.path,
-            channel="counter",
-            status="decided",
-            received_on=start - dt.timedelta(days=45),
-            created_by=admin,
-        )
-        found.append(
-            Entitlement.objects.create(
+    for person in persons:
+        received_on = start - dt.timedelta(days=45)
+        with transaction.atomic():
+            case = Case.objects.create(
+                number=numbers.next_number(received_on),
                 person=person,
-                case=case,
+                region=person.region,
                 region_path=person.region.path,
-                level=4,
-                severity="severe",
-                start_on=start,
-                end_on=start + dt.timedelta(days=730),
+                channel="counter",
+                status="decided",
+                received_on=received_on,
+                created_by=admin,
             )
-        )
+            found.append(
+                Entitlement.objects.create(
+                    person=person,
+                    case=case,
+                    region_path=person.region.path,
+                    level=4,
+                    severity="severe",
+                    start_on=start,
+                    end_on=start + dt.timedelta(days=730),
+                )
+            )
     return found
 
 
 def build(admin: User, users: Mapping[str, User]) -> None:
     """Add the part's few demo rows (idempotent)."""
     from jingban.ltc.models import BedDay, CarePlan, HospitalStay, Visit, VisitStatus
-    from jingban.ltc.services_care import ltc_rules
+    from jingban.ltc.policy import ltc_rules
     from jingban.providers.models import Institution
     from jingban.workforce.models import Caregiver
 

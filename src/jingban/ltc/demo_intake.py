@@ -20,6 +20,7 @@ from jingban.core.calendar import today as local_today
 from jingban.core.models import Organisation, Region, User
 from jingban.core.roles import Role
 from jingban.core.services.accounts import create_account
+from jingban.ltc import policy
 from jingban.ltc import services_intake as svc
 from jingban.registry.models import Person
 from jingban.registry.services import (
@@ -95,7 +96,7 @@ def _experts(admin: User) -> list[User]:
 
 def _seed_drawing(case_person: Person, care: Organisation | None, li: Assessor, user: User) -> str:
     """A seed whose draw includes li (the draw is replayable; the demo picks its seed)."""
-    _pack, rules = svc.city_rules("320500", local_today())
+    _pack, rules = policy.city_rules("320500", local_today())
     process = rules.assessment
     needed = {
         AssessorClass.ASSESSOR.value: process.on_site - process.on_site_experts,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jingban.core.plugins import AppPlugin, Routes
+from jingban.core.plugins import ApiRouter, AppPlugin, Routes
 from jingban.ltc import plugin_care, plugin_decision, plugin_intake, plugin_settlement
 
 PARTS: tuple[AppPlugin, ...] = (
@@ -42,7 +42,7 @@ PLUGIN = AppPlugin(
     home_panels=_joined("home_panels"),
     actions=_joined("actions"),
     urls=Routes("", "jingban.ltc.urls"),
-    api_routers=_joined("api_routers"),
+    api_routers=(*_joined("api_routers"), ApiRouter("/ltc", "jingban.ltc.api:router")),
     jobs="jingban.ltc.jobs",
     reminders=_joined("reminders"),
     header_templates=_joined("header_templates"),

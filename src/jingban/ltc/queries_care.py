@@ -24,6 +24,7 @@ from jingban.core.models import User
 from jingban.core.roles import Role
 from jingban.core.scope import region_path_filter
 from jingban.engine.ltc.settle import HOSPITAL_STAY, ServiceRow, person_category_of
+from jingban.ltc import policy
 from jingban.ltc.models import (
     BedDay,
     BedDayStatus,
@@ -97,7 +98,7 @@ def filtered_visits(
             first = dt.date.fromisoformat(f"{month}-01")
         except ValueError:
             return visits
-        visits = visits.filter(service_date__gte=first, service_date__lte=_month_end(first))
+        visits = visits.filter(service_date__gte=first, service_date__lte=policy.month_end(first))
     return visits
 
 
@@ -164,11 +165,6 @@ def bed_days_for(user: User) -> QuerySet[BedDay]:
 # --- The bridge to settlement -----------------------------------------------------------------
 
 
-def _month_end(first: dt.date) -> dt.date:
-    following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return following - dt.timedelta(days=1)
-
-
 def _benefit_days(plans: list[CarePlan]) -> dict[int, list[tuple[dt.date, str]]]:
     """The suspending and restoring events of the plans' entitlements, by entitlement, in order
     (one query): what ``_in_benefit`` walks."""
@@ -224,7 +220,7 @@ def service_rows(region_path_prefix: str, month: dt.date) -> Iterator[ServiceRow
     events.
     """
     first = month.replace(day=1)
-    last = _month_end(first)
+    last = policy.month_end(first)
     visits = list(
         Visit.objects.filter(
             region_path__startswith=region_path_prefix,

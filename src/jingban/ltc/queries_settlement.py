@@ -4,6 +4,7 @@ batches holding one). Out of scope is 404."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
@@ -68,6 +69,18 @@ def filtered_batches(user: User, *, month: str = "", stage: str = "") -> QuerySe
 
 def statements_for(user: User, batch: SettlementBatch) -> QuerySet[Statement]:
     statements = batch.statements.select_related("person").order_by("person_id")
+    if _institution_only(user):
+        lines = StatementLine.objects.filter(_own_lines(user), statement_id=OuterRef("pk"))
+        statements = statements.filter(Exists(lines))
+    return statements
+
+
+def statements_of_month(user: User, month: dt.date) -> QuerySet[Statement]:
+    """The statements of the month of ``month`` in the user's batches (an institution's staff:
+    those with a line of their own), by batch and person (the API's list)."""
+    statements = Statement.objects.filter(
+        batch__in=batches_for(user).filter(month=month.replace(day=1))
+    ).order_by("batch_id", "person_id")
     if _institution_only(user):
         lines = StatementLine.objects.filter(_own_lines(user), statement_id=OuterRef("pk"))
         statements = statements.filter(Exists(lines))

@@ -15,7 +15,7 @@ from jingban.core.calendar import add_working_days
 from jingban.core.models import User
 from jingban.core.reminders import Reminder, text
 from jingban.core.roles import Role
-from jingban.ltc import services_intake as svc
+from jingban.ltc import policy
 from jingban.ltc.models import Assessment, AssessmentStatus, Case, CaseStatus
 
 
@@ -35,8 +35,8 @@ def due(today: dt.date) -> Iterator[Reminder]:
     for case in cases.iterator(chunk_size=500):
         assert case.due_on is not None
         try:
-            _pack, rules = svc.city_rules(case.region.code, case.received_on)
-        except svc.NoPack:
+            _pack, rules = policy.case_rules(case)
+        except policy.NoPack:
             continue
         before = rules.acceptance.remind_before
         if add_working_days(case.due_on, -before) > today:
@@ -56,8 +56,8 @@ def due(today: dt.date) -> Iterator[Reminder]:
         assert assessment.due_on is not None
         case = assessment.case
         try:
-            _pack, rules = svc.city_rules(case.region.code, case.received_on)
-        except svc.NoPack:
+            _pack, rules = policy.case_rules(case)
+        except policy.NoPack:
             continue
         if add_working_days(assessment.due_on, -rules.assessment.remind_before) > today:
             continue

@@ -37,10 +37,8 @@ from jingban.core.actionlog import log_action
 from jingban.core.errors import DomainError, Message, ValidationFailed
 from jingban.core.models import User
 from jingban.core.permissions import require_capability
-from jingban.engine.policy.errors import PackError
 from jingban.engine.policy.families.ltc import CheckFailure, CheckIn, LtcRules, RuleKind
-from jingban.engine.policy.header import Family
-from jingban.engine.policy.registry import UnknownPack, shipped_registry
+from jingban.ltc import policy
 from jingban.ltc.models import (
     BedDay,
     BedDayStatus,
@@ -53,7 +51,6 @@ from jingban.ltc.models import (
     Visit,
     VisitStatus,
 )
-from jingban.packs import queries as pack_queries
 from jingban.providers.models import CareForm, Institution
 from jingban.providers.serving import may_serve_reasoned
 from jingban.registry.models import Person
@@ -69,7 +66,7 @@ PLAN_OBJECT = "ltc.care_plan"
 VISIT_OBJECT = "ltc.visit"
 BEDDAY_OBJECT = "ltc.bed_day"
 STAY_OBJECT = "ltc.hospital_stay"
-SCHEME = "ltc"
+
 
 # The one place LTC care forms meet the providers' designations.
 PROVIDER_FORM: Mapping[str, str] = {
@@ -121,23 +118,8 @@ def _invalid(field: str, message: Message) -> ValidationFailed:
 # --- The pack ---------------------------------------------------------------------------------
 
 
-def _region_code(region_path: str) -> str:
-    return region_path.rstrip("/").rsplit("/", 1)[-1]
-
-
-def ltc_rules(region_path: str, day: dt.date) -> LtcRules | None:
-    """The LTC rules in force for the region and day: an approved version in the database, else
-    the shipped pack; None when no pack covers them."""
-    for registry in (pack_queries.approved_registry, shipped_registry):
-        try:
-            return registry().in_force(_region_code(region_path), SCHEME, day, Family.LTC).ltc
-        except (PackError, UnknownPack):
-            continue
-    return None
-
-
 def _rules(region_path: str, day: dt.date, field: str) -> LtcRules:
-    rules = ltc_rules(region_path, day)
+    rules = policy.ltc_rules(region_path, day)
     if rules is None:
         raise _invalid(field, _("No long-term care rules are in force for this region and day."))
     return rules
@@ -180,7 +162,7 @@ def _check_plan(entitlement: Entitlement, data: PlanInput) -> tuple[int | None, 
         raise _invalid("provider", _("This care form needs a designated provider."))
     if data.provider is not None:
         answer = may_serve_reasoned(
-            data.provider, SCHEME, PROVIDER_FORM[data.care_form], data.effective_from
+            data.provider, policy.SCHEME, PROVIDER_FORM[data.care_form], data.effective_from
         )
         if not answer:
             raise _invalid(

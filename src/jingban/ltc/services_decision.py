@@ -31,7 +31,7 @@ from jingban.core.calendar import add_working_days, is_provisional
 from jingban.core.calendar import today as local_today
 from jingban.core.errors import Conflict, ValidationFailed
 from jingban.core.models import User
-from jingban.ltc import policy_decision as policy
+from jingban.ltc import numbers, policy
 from jingban.ltc.models import (
     Assessment,
     AssessmentStatus,
@@ -579,7 +579,7 @@ def render_letter(decision: Decision, *, verify_url: str) -> bytes:
         sample = policy.rules_for(str(person.region.code), decision.decided_on).sample(
             "objection.object_within"
         )
-    except policy.NoLtcPack:
+    except policy.NoPack:
         sample = False
     return render.render_pdf(
         "ltc/decision/pdf/letter.html",
@@ -749,19 +749,6 @@ def stop(
     )
 
 
-def _next_number(day: dt.date) -> str:
-    prefix = f"FP{day:%Y%m%d}"
-    last = (
-        Case.objects.select_for_update()
-        .filter(number__startswith=prefix)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    sequence = int(last[len(prefix) :]) + 1 if last and last[len(prefix) :].isdigit() else 1
-    return f"{prefix}{sequence:04d}"
-
-
 def order_reassessment(
     entitlement: Entitlement,
     *,
@@ -787,11 +774,11 @@ def order_reassessment(
         previous = Case.objects.select_related("person__region").get(pk=entitlement.case_id)
         try:
             found: policy.Rules | None = policy.rules_for(str(previous.person.region.code), day)
-        except policy.NoLtcPack:
+        except policy.NoPack:
             # The intake part fixes the pack at the visit; the case still opens.
             found = None
         case = Case.objects.create(
-            number=_next_number(day),
+            number=numbers.next_number(day),
             kind=CaseKind.REASSESSMENT,
             trigger=trigger,
             person=previous.person,

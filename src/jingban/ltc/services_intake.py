@@ -19,10 +19,8 @@ than a review needs); each expert gives one verdict per round.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import cast
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -36,17 +34,13 @@ from jingban.core.calendar import today as local_today
 from jingban.core.errors import Conflict, Forbidden, ValidationFailed
 from jingban.core.models import Organisation, User
 from jingban.engine.ltc import scoring
-from jingban.engine.policy.errors import PackError
 from jingban.engine.policy.families.ltc import (
     Dimension,
     LtcAssessmentRules,
     LtcRules,
     SelfGrade,
 )
-from jingban.engine.policy.header import Family
-from jingban.engine.policy.loader import PolicyPack
-from jingban.engine.policy.registry import PackRegistry, UnknownPack, shipped_registry
-from jingban.ltc import transitions
+from jingban.ltc import numbers, transitions
 from jingban.ltc.models import (
     Assessment,
     AssessmentStatus,
@@ -56,56 +50,9 @@ from jingban.ltc.models import (
     Instrument,
 )
 from jingban.ltc.models_intake import Review, Verdict
-from jingban.packs import queries as pack_queries
-from jingban.packs.models import PackStatus, PackVersion
+from jingban.ltc.policy import SCHEME, case_rules, city_rules, standard
 from jingban.registry.models import Enrollment, EnrollmentStatus, Person
 from jingban.workforce.models import Assessor, AssessorClass, StaffStatus
-
-SCHEME = "ltc"
-CASE_PREFIX = "长护"
-
-# --- Packs ---------------------------------------------------------------------------------------
-
-_REGISTRIES: dict[tuple[tuple[int, str], ...], PackRegistry] = {}
-
-
-def _approved() -> PackRegistry:
-    key = tuple(
-        PackVersion.objects.filter(status=PackStatus.APPROVED)
-        .order_by("pk")
-        .values_list("pk", "content_hash")
-    )
-    registry = _REGISTRIES.get(key)
-    if registry is None:
-        _REGISTRIES.clear()
-        registry = _REGISTRIES[key] = pack_queries.approved_registry()
-    return registry
-
-
-class NoPack(Conflict):
-    code = "ltc_no_pack"
-
-
-def pack_for(region_code: str, day: dt.date, family: Family) -> PolicyPack:
-    """The pack of ``family`` in force for the region on ``day``: approved versions first, then
-    the shipped packs."""
-    for registry in (_approved(), shipped_registry()):
-        try:
-            return registry.in_force(region_code, SCHEME, day, family)
-        except (PackError, UnknownPack):
-            continue
-    raise NoPack(_("No long-term care rules are in force for this region on this day."))
-
-
-def city_rules(region_code: str, day: dt.date) -> tuple[PolicyPack, LtcRules]:
-    pack = pack_for(region_code, day, Family.LTC)
-    return pack, cast(LtcRules, pack.rules)
-
-
-def standard(region_code: str, day: dt.date) -> tuple[PolicyPack, LtcAssessmentRules]:
-    pack = pack_for(region_code, day, Family.LTC_ASSESSMENT)
-    return pack, cast(LtcAssessmentRules, pack.rules)
-
 
 # --- Months ---------------------------------------------------------------------------------------
 
@@ -185,22 +132,6 @@ class ApplicationInput:
     extra: dict[str, object] = field(default_factory=dict)
 
 
-def next_number(received_on: dt.date) -> str:
-    """长护2026-000123: the year of receipt and a six-digit sequence within it."""
-    prefix = f"{CASE_PREFIX}{received_on.year}-"
-    last = (
-        Case.objects.filter(number__startswith=prefix)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    sequence = 1
-    if last is not None:
-        match = re.search(r"(\d+)$", last)
-        sequence = int(match.group(1)) + 1 if match else 1
-    return f"{prefix}{sequence:06d}"
-
-
 def _self_grade(rules: LtcAssessmentRules, answers: Mapping[str, str]) -> SelfGrade:
     try:
         return scoring.self_assessment(rules, answers)
@@ -242,7 +173,7 @@ def apply(data: ApplicationInput, *, acting_user: User) -> Case:
         try:
             with transaction.atomic():
                 case = Case.objects.create(
-                    number=next_number(data.received_on),
+                    number=numbers.next_number(data.received_on),
                     person=person,
                     region=region,
                     region_path=region.path,
@@ -388,7 +319,7 @@ def grade_label(grade: str) -> str:
 
 def check(case: Case) -> list[Problem]:
     """The acceptance problems of ``case`` under its region's pack on its day of receipt."""
-    _pack, rules = city_rules(case.region.code, case.received_on)
+    _pack, rules = case_rules(case)
     return acceptance_problems(case, rules)
 
 
@@ -404,7 +335,7 @@ def accept(case: Case, *, acting_user: User, day: dt.date | None = None) -> Case
         case = _locked(case)
         if not transitions.allowed(case.status, CaseStatus.ACCEPTED):
             raise transitions.refusal(case.status, CaseStatus.ACCEPTED)
-        pack, rules = city_rules(case.region.code, case.received_on)
+        pack, rules = case_rules(case)
         problems = acceptance_problems(case, rules)
         if problems:
             raise Conflict(
@@ -529,7 +460,7 @@ def dispatch(
         case = _locked(case)
         if not transitions.allowed(case.status, CaseStatus.DISPATCHED):
             raise transitions.refusal(case.status, CaseStatus.DISPATCHED)
-        _pack, rules = city_rules(case.region.code, case.received_on)
+        _pack, rules = case_rules(case)
         before = case.status
         assessment = _draw(case, rules, acting_user=acting_user, day=day, seed=seed)
         transitions.move(case, CaseStatus.DISPATCHED, by=acting_user)
@@ -704,7 +635,7 @@ def review(
         row = Review.objects.create(
             assessment=assessment, expert=expert, verdict=verdict, note=note, by=acting_user
         )
-        _pack, rules = city_rules(case.region.code, case.received_on)
+        _pack, rules = case_rules(case)
         confirmations = assessment.reviews.filter(verdict=Verdict.CONFIRMED).count()
         after: dict[str, object] = {
             "round": assessment.round,

@@ -37,10 +37,9 @@ from jingban.engine.ltc.settle import (
     ServiceRow,
     settle_month,
 )
-from jingban.engine.policy.errors import PackError
 from jingban.engine.policy.header import Family
 from jingban.engine.policy.loader import PolicyPack
-from jingban.engine.policy.registry import PackRegistry, UnknownPack, shipped_registry
+from jingban.ltc import policy
 from jingban.ltc.models_settlement import (
     Adjustment,
     BatchEvent,
@@ -51,7 +50,6 @@ from jingban.ltc.models_settlement import (
     StatementLine,
 )
 
-LTC_SCHEME = "ltc"
 OBJECT_TYPE = "ltc.settlement_batch"
 
 
@@ -71,36 +69,17 @@ class SettlementRefused(DomainError):
 # --- The pack ----------------------------------------------------------------------------------
 
 
-def _approved() -> PackRegistry | None:
-    from jingban.packs import queries as pack_queries
-
-    try:
-        return pack_queries.approved_registry()
-    except PackError:
-        return None
-
-
 def settlement_pack(region: Region, month: dt.date) -> PolicyPack:
     """The LTC pack in force for ``region`` on the month's first day."""
-    first = month.replace(day=1)
-    for registry in (_approved(), shipped_registry()):
-        if registry is None:
-            continue
-        try:
-            return registry.in_force(region.code, LTC_SCHEME, first, Family.LTC)
-        except (PackError, UnknownPack):
-            continue
-    raise SettlementRefused(
-        _("No long-term care policy pack is in force for this region on the month's first day.")
-    )
+    pack = policy.find_pack(region.code, month.replace(day=1), Family.LTC)
+    if pack is None:
+        raise SettlementRefused(
+            _("No long-term care policy pack is in force for this region on the month's first day.")
+        )
+    return pack
 
 
 # --- The service rows ---------------------------------------------------------------------------
-
-
-def _month_end(first: dt.date) -> dt.date:
-    following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return following - dt.timedelta(days=1)
 
 
 def _service_rows(region_path_prefix: str, month: dt.date) -> Iterator[ServiceRow]:
@@ -601,13 +580,7 @@ def record_corrections(batch: SettlementBatch, *, by: User | None, reason: str) 
 def _batch_pack(batch: SettlementBatch) -> PolicyPack:
     """The pack version the batch was settled with (a paid month is recomputed by its own
     rules: the correction is about the records, not a later pack)."""
-    for registry in (_approved(), shipped_registry()):
-        if registry is None:
-            continue
-        try:
-            pack = registry.get(batch.pack_id, batch.pack_version)
-        except (PackError, UnknownPack, TypeError):
-            continue
-        if pack.hash == batch.pack_hash:
-            return pack
+    pack = policy.exact_pack(batch.pack_id, batch.pack_version, batch.pack_hash)
+    if pack is not None:
+        return pack
     return settlement_pack(batch.region, batch.month)

@@ -19,6 +19,7 @@ from jingban.core.errors import DomainError
 from jingban.core.exports import Column
 from jingban.core.pagination import page_of
 from jingban.core.views.access import AuthedRequest, requires
+from jingban.ltc import policy
 from jingban.ltc import queries_care as queries
 from jingban.ltc import services_care as services
 from jingban.ltc.forms_care import (
@@ -201,7 +202,7 @@ def _today_context(request: AuthedRequest, **forms: object) -> dict[str, object]
     for visit in visits:
         by_plan.setdefault(visit.care_plan_id, []).append(visit)
     open_visit = next((v for v in visits if v.status == VisitStatus.OPEN), None)
-    rules = services.ltc_rules(plans[0].region_path, today) if plans else None
+    rules = policy.ltc_rules(plans[0].region_path, today) if plans else None
     entries = [
         {
             "plan": plan,

@@ -22,7 +22,9 @@ from jingban.core.models import Region
 from jingban.core.pagination import page_of
 from jingban.core.scope import region_filter
 from jingban.core.views.access import AuthedRequest, requires
+from jingban.desk.masking import mask_name
 from jingban.engine.policy.families.ltc import LtcAssessmentRules
+from jingban.ltc import policy
 from jingban.ltc import queries_intake as queries
 from jingban.ltc import services_intake as svc
 from jingban.ltc.forms_intake import (
@@ -39,11 +41,6 @@ from jingban.ltc.models import Assessment, AssessmentStatus, Case, CaseStatus, C
 from jingban.ltc.plugin_intake import ACCEPT, APPLY, INTAKE, REVIEW, SCORE, VIEW
 from jingban.registry.models import Person
 from jingban.registry.queries import valid_authorisation
-
-
-def mask_name(name: str) -> str:
-    name = name.strip()
-    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
 
 
 def _flags(request: AuthedRequest) -> dict[str, str]:
@@ -110,7 +107,7 @@ def case_export(request: AuthedRequest, fmt: str) -> HttpResponse:
 
 
 def _standard(region_code: str = "320500") -> LtcAssessmentRules:
-    return svc.standard(region_code, local_today())[1]
+    return policy.standard(region_code, local_today())[1]
 
 
 @requires(INTAKE)
@@ -284,7 +281,7 @@ def score(request: AuthedRequest, pk: int) -> HttpResponse:
     if not svc.is_drawn(assessment, request.user):
         raise NotFound()
     case = assessment.case
-    rules = svc.standard(case.region.code, case.received_on)[1]
+    rules = policy.standard(case.region.code, case.received_on)[1]
     form = ScoreForm(
         request.POST or None,
         request.FILES or None,

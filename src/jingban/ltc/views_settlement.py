@@ -30,8 +30,9 @@ from jingban.core.views.access import AuthedRequest, requires
 from jingban.jobs import services as jobs_services
 from jingban.ltc import queries_settlement, services_settlement
 from jingban.ltc.models_settlement import BatchStage, SettlementBatch, Statement
+from jingban.ltc.reasons import care_form_label
 from jingban.ltc.services_settlement import Cap
-from jingban.ltc.texts_settlement import care_form_label, reason_text, yuan
+from jingban.ltc.texts_settlement import reason_text, yuan
 from jingban.registry.display import shown
 
 # --- Forms -------------------------------------------------------------------------------------

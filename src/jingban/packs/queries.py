@@ -8,6 +8,7 @@ hash stored when it was approved.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import groupby
@@ -74,6 +75,30 @@ def approved_registry() -> PackRegistry:
     first version whose stored text does not match its stored hash."""
     rows = PackVersion.objects.filter(status=PackStatus.APPROVED).order_by("pack_id", "version")
     return PackRegistry(load_row(row) for row in rows)
+
+
+_lock = threading.Lock()
+_cached: tuple[tuple[tuple[int, str], ...], PackRegistry] | None = None
+
+
+def current_registry() -> PackRegistry:
+    """``approved_registry``, loaded once per process for as long as the set of approved
+    versions stays the same (one query to see whether it did): approved versions never change
+    (a database trigger refuses it), and parsing every version for each lookup would make the
+    pages that read a pack slow. Raises ``PackTampered`` as ``approved_registry`` does."""
+    global _cached
+    key = tuple(
+        PackVersion.objects.filter(status=PackStatus.APPROVED)
+        .order_by("pk")
+        .values_list("pk", "content_hash")
+    )
+    cached = _cached
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    with _lock:
+        loaded = approved_registry()
+        _cached = (key, loaded)
+    return loaded
 
 
 # --- Pages, API and the command line ------------------------------------------------------

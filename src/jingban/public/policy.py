@@ -12,7 +12,6 @@ per process and re-loaded only when the set of approved versions differs.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -22,34 +21,19 @@ from django.utils.translation import gettext as _
 from jingban.core import plugins
 from jingban.core.models import Organisation, OrganisationKind, Region, RegionLevel, Scheme
 from jingban.engine.policy import Family, PackRegistry, PolicyPack, UnknownPack, region_ancestry
-from jingban.packs.models import NATIONWIDE, PackStatus, PackVersion
-from jingban.packs.queries import approved_registry
+from jingban.packs.models import NATIONWIDE
+from jingban.packs.queries import current_registry
 from jingban.public.figures import FigureReader
 from jingban.public.sections import PolicySection, policy_sections
 
 # The regions a visitor may choose: the levels a pack is written for (six-digit codes).
 POLICY_REGION_LEVELS = (RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY)
 
-_lock = threading.Lock()
-_cached: tuple[tuple[tuple[int, str], ...], PackRegistry] | None = None
-
 
 def registry() -> PackRegistry:
     """Every approved version, loaded once per process for as long as the set stays the same.
     Raises ``PackTampered`` (a ``PackError``) when a stored text no longer matches its hash."""
-    global _cached
-    key = tuple(
-        PackVersion.objects.filter(status=PackStatus.APPROVED)
-        .order_by("pk")
-        .values_list("pk", "content_hash")
-    )
-    cached = _cached
-    if cached is not None and cached[0] == key:
-        return cached[1]
-    with _lock:
-        loaded = approved_registry()
-        _cached = (key, loaded)
-    return loaded
+    return current_registry()
 
 
 # --- What a visitor may ask ---------------------------------------------------------------

@@ -7,7 +7,7 @@ a million objects.
 
 ``settle``: one unit of service a row (``SERVICE_COLUMNS``, optionally ``billed`` and
 ``dementia``); out, one statement per person and month. A person's rows may be anywhere in the
-file: they are grouped on disk first (``SortedRuns``, the external sort of the medical batch),
+file: they are grouped on disk first (``engine.external_sort``, shared with the medical batch),
 then each person is settled as soon as their rows come out of the merge, so memory is one block
 and one person's month whatever the size of the file. Statements come in the order of person
 ids (as text).
@@ -35,6 +35,9 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TextIO
 
+from jingban.engine import csvfiles
+from jingban.engine.csvfiles import FileProblem
+from jingban.engine.external_sort import SortedRuns
 from jingban.engine.ltc.scoring import Grade, ScoreInvalid, grade, item_codes
 from jingban.engine.ltc.settle import (
     GENERAL,
@@ -45,14 +48,6 @@ from jingban.engine.ltc.settle import (
     ServiceRow,
     settle_month,
 )
-from jingban.engine.medical.files import (
-    FileProblem,
-    _first_line_not_utf8,
-    _header,
-    _open_csv,
-    _records,
-)
-from jingban.engine.medical.stream import SortedRuns
 from jingban.engine.money import MoneyError, fen_to_yuan_text, parse_yuan
 from jingban.engine.policy.families.ltc import LtcAssessmentRules, LtcRules
 from jingban.engine.policy.loader import PackRef
@@ -139,10 +134,10 @@ class _Bad(Exception):
 
 def _rows(path: Path, needed: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str] | RowError]]:
     """``(line, cells)`` of each row, or ``(line, RowError)`` for a row of the wrong length."""
-    with _open_csv(path) as stream:
+    with csvfiles.open_csv(path) as stream:
         try:
-            records = _records(stream, str(path))
-            names = _header(records, str(path), needed)
+            records = csvfiles.records(stream, str(path))
+            names = csvfiles.header(records, str(path), needed)
             for line, values in records:
                 if len(values) != len(names):
                     yield (
@@ -159,7 +154,7 @@ def _rows(path: Path, needed: tuple[str, ...]) -> Iterator[tuple[int, dict[str, 
                     continue
                 yield line, {name: value.strip() for name, value in zip(names, values, strict=True)}
         except UnicodeDecodeError as err:
-            line = _first_line_not_utf8(path)
+            line = csvfiles.first_line_not_utf8(path)
             raise FileProblem(
                 "file.not_utf8", f"{path}: line {line} is not UTF-8", path=str(path), line=line
             ) from err

@@ -16,21 +16,19 @@ failure leaves no half-written file.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
-import os
 import re
-import secrets
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
-from types import TracebackType
 from typing import TextIO, TypeVar
 
+from jingban.engine import csvfiles
 from jingban.engine.codes import PERSON_CATEGORIES, Condition, CrossRegion, VisitType
-from jingban.engine.errors import CodedError, FieldError
+from jingban.engine.csvfiles import FileProblem
+from jingban.engine.errors import FieldError
 from jingban.engine.medical.batch import AMOUNTS, BatchResult, Outcome, PersonYear, Refusal
 from jingban.engine.medical.cascade import Adjudication
 from jingban.engine.medical.claim import Claim, YearToDate
@@ -66,14 +64,9 @@ ERROR_COLUMNS = ("line", "claim_id", "field", "code", "message")
 ACCUMULATOR_COLUMNS = ("person_id", "year", "counter", "value")
 
 _Code = TypeVar("_Code", bound=StrEnum)
-_Parsed = TypeVar("_Parsed")
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _COUNT = re.compile(r"^\d+$")
-
-
-class FileProblem(CodedError):
-    """A file that cannot be used at all (unreadable, not UTF-8, a column missing …)."""
 
 
 @dataclass(frozen=True)
@@ -96,86 +89,6 @@ class _BadField(FieldError):
 # Reading ----------------------------------------------------------------------------------------
 
 
-def _open_csv(path: Path) -> TextIO:
-    try:
-        # utf-8-sig takes off the byte-order mark spreadsheets like to write, if there is one.
-        return path.open(encoding="utf-8-sig", newline="")
-    except OSError as err:
-        raise FileProblem(
-            "file.unreadable",
-            f"{path}: cannot be read ({err.strerror or err})",
-            path=str(path),
-            error=err.strerror or str(err),
-            errno=err.errno,
-        ) from err
-
-
-def _read(path: Path, parse: Callable[[TextIO, str], _Parsed]) -> _Parsed:
-    with _open_csv(path) as stream:
-        try:
-            return parse(stream, str(path))
-        except UnicodeDecodeError as err:
-            line = _first_line_not_utf8(path)
-            raise FileProblem(
-                "file.not_utf8", f"{path}: line {line} is not UTF-8", path=str(path), line=line
-            ) from err
-
-
-def _first_line_not_utf8(path: Path) -> int:
-    """The decoder reads ahead in blocks, so its error does not say which line is bad."""
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    number = 1
-    with path.open("rb") as raw:
-        for number, line in enumerate(raw, start=1):
-            try:
-                decoder.decode(line)
-            except UnicodeDecodeError:
-                return number
-    return number  # a character cut off at the end of the file
-
-
-def _records(stream: TextIO, path: str) -> Iterator[tuple[int, list[str]]]:
-    """``(first line, values)`` of each record, blank lines left out."""
-    reader = csv.reader(stream)
-    line = 1
-    try:
-        for values in reader:
-            if any(v.strip() for v in values):
-                yield line, values
-            line = reader.line_num + 1
-    except csv.Error as err:
-        raise FileProblem(
-            "file.bad_csv", f"{path}: line {line}: {err}", path=path, line=line, error=str(err)
-        ) from err
-
-
-def _header(
-    records: Iterator[tuple[int, list[str]]], path: str, needed: Iterable[str]
-) -> list[str]:
-    first = next(records, None)
-    if first is None:
-        raise FileProblem("file.empty", f"{path}: the file is empty, not even a header", path=path)
-    # A text stream may still carry the byte-order mark that utf-8-sig takes off a file.
-    names = [name.strip().lower().lstrip("\ufeff") for name in first[1]]
-    twice = sorted({name for name in names if name and names.count(name) > 1})
-    if twice:
-        raise FileProblem(
-            "file.duplicate_columns",
-            f"{path}: the header names {', '.join(twice)} more than once",
-            path=path,
-            columns=", ".join(twice),
-        )
-    missing = [name for name in needed if name not in names]
-    if missing:
-        raise FileProblem(
-            "file.missing_columns",
-            f"{path}: the header lacks {', '.join(missing)}",
-            path=path,
-            columns=", ".join(missing),
-        )
-    return names
-
-
 def read_claims(path: Path) -> ClaimsFile:
     """The claims of a CSV file (UTF-8, with or without a byte-order mark).
 
@@ -183,7 +96,7 @@ def read_claims(path: Path) -> ClaimsFile:
     cells mean: no condition, no discharge date, 0 out of scope and class B, the ``general``
     category and ``local`` treatment. Raises ``FileProblem`` for the file as a whole.
     """
-    return _read(path, parse_claims)
+    return csvfiles.read_file(path, parse_claims)
 
 
 def parse_claims(stream: TextIO, source: str = "<claims>") -> ClaimsFile:
@@ -201,11 +114,11 @@ def claim_rows(path: Path) -> Iterator[tuple[int, Claim | Refusal]]:
     """The rows of a claims file one at a time, as ``iter_claims`` gives them. A problem with
     the file as a whole (header, encoding, CSV) raises ``FileProblem`` when it is met: the
     header's before the first row, an encoding error maybe after many rows."""
-    with _open_csv(path) as stream:
+    with csvfiles.open_csv(path) as stream:
         try:
             yield from iter_claims(stream, str(path))
         except UnicodeDecodeError as err:
-            line = _first_line_not_utf8(path)
+            line = csvfiles.first_line_not_utf8(path)
             raise FileProblem(
                 "file.not_utf8", f"{path}: line {line} is not UTF-8", path=str(path), line=line
             ) from err
@@ -214,8 +127,8 @@ def claim_rows(path: Path) -> Iterator[tuple[int, Claim | Refusal]]:
 def iter_claims(stream: TextIO, source: str = "<claims>") -> Iterator[tuple[int, Claim | Refusal]]:
     """``(line, claim)`` for each row that makes a claim, ``(line, refusal)`` for each that does
     not, in the order of the file. The header is read at the first step."""
-    records = _records(stream, source)
-    names = _header(records, source, CLAIM_COLUMNS)
+    records = csvfiles.records(stream, source)
+    names = csvfiles.header(records, source, CLAIM_COLUMNS)
     # A row may leave out trailing columns the engine does not read, nothing more.
     needed = 1 + max(names.index(name) for name in CLAIM_COLUMNS)
     for line, values in records:
@@ -386,14 +299,14 @@ def _claim(cells: Mapping[str, str]) -> Claim:
 def read_accumulators(path: Path) -> dict[PersonYear, YearToDate]:
     """Accumulators written by ``write_accumulators``. Any bad row is a ``FileProblem``: a
     figure carried wrong would settle every later claim of the person wrong."""
-    return _read(path, parse_accumulators)
+    return csvfiles.read_file(path, parse_accumulators)
 
 
 def parse_accumulators(
     stream: TextIO, source: str = "<accumulators>"
 ) -> dict[PersonYear, YearToDate]:
-    records = _records(stream, source)
-    names = _header(records, source, ACCUMULATOR_COLUMNS)
+    records = csvfiles.records(stream, source)
+    names = csvfiles.header(records, source, ACCUMULATOR_COLUMNS)
     counters: dict[PersonYear, dict[str, int]] = {}
     for line, values in records:
         cells = dict(zip(names, (v.strip() for v in values), strict=False))
@@ -560,57 +473,3 @@ def write_accumulators(stream: TextIO, accumulators: Mapping[PersonYear, YearToD
     writer = AccumulatorWriter(stream)
     for key in sorted(accumulators):
         writer.write(accumulators[key])
-
-
-class AtomicFiles:
-    """Output files that appear together or not at all.
-
-    ``open(path)`` gives a stream onto a temporary file beside ``path``; ``commit()`` renames
-    them all into place. Leaving the ``with`` block without committing removes them.
-    """
-
-    def __init__(self) -> None:
-        self._files: list[tuple[Path, Path, TextIO]] = []
-
-    def __enter__(self) -> AtomicFiles:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.discard()
-
-    def open(self, path: Path) -> TextIO:
-        if path.is_dir():
-            raise FileProblem(
-                "file.is_directory", f"{path} is a directory, not a file", path=str(path)
-            )
-        temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-        try:
-            stream = temporary.open("x", encoding="utf-8", newline="")
-        except OSError as err:
-            raise FileProblem(
-                "file.unwritable",
-                f"{path}: cannot be written ({err.strerror or err})",
-                path=str(path),
-                error=err.strerror or str(err),
-                errno=err.errno,
-            ) from err
-        self._files.append((path, temporary, stream))
-        return stream
-
-    def commit(self) -> None:
-        for _, _, stream in self._files:
-            stream.close()
-        for path, temporary, _ in self._files:
-            os.replace(temporary, path)
-        self._files.clear()
-
-    def discard(self) -> None:
-        for _, temporary, stream in self._files:
-            stream.close()
-            temporary.unlink(missing_ok=True)
-        self._files.clear()

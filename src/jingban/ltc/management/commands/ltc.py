@@ -27,7 +27,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from jingban.core.engine_messages import describe_pack_error, describe_problem
+from jingban.engine.csvfiles import AtomicFiles
 from jingban.engine.ltc.files import (
     FileProblem,
     RowError,
@@ -36,56 +36,20 @@ from jingban.engine.ltc.files import (
     settle_file,
 )
 from jingban.engine.ltc.settle import month_days
-from jingban.engine.medical.files import AtomicFiles
 from jingban.engine.money import format_yuan
-from jingban.engine.policy import BadPackSpec, PackError, PolicyPack, UnknownPack, parse_spec
+from jingban.engine.policy import PolicyPack, parse_spec
 from jingban.engine.policy.schema import Family
 from jingban.ltc.reasons import describe_code
-from jingban.packs.resolution import PackSource, resolve_specs
+from jingban.packs.command_options import (
+    USAGE_ERROR,
+    check_outputs,
+    resolve_packs,
+    usage_error,
+)
+from jingban.packs.resolution import PackSource
 
 SOME_ROWS_REJECTED = 1
-USAGE_ERROR = 2  # like argparse's own errors
 SHOWN_ERRORS = 20
-
-
-# As ``jingban adjudicate`` (the medical app's command; ltc may not import medical).
-def _usage(code: str, fallback: str, params: dict[str, object]) -> CommandError:
-    return CommandError(describe_problem(code, fallback, params), returncode=USAGE_ERROR)
-
-
-def _check_outputs(inputs: list[Path], outputs: list[Path]) -> None:
-    read = {path.resolve() for path in inputs}
-    written: set[Path] = set()
-    for path in outputs:
-        where = path.resolve()
-        if where in read:
-            raise _usage("file.output_is_input", f"{path} is an input", {"path": path})
-        if where in written:
-            raise _usage("file.output_twice", f"{path} is given twice", {"path": path})
-        written.add(where)
-
-
-def _packs(specs: list[str], source: PackSource) -> list[PolicyPack]:
-    from django.db import Error as DatabaseError
-
-    from jingban.devdb import EmbeddedDatabaseError
-
-    try:
-        return resolve_specs(specs, source)
-    except UnknownPack as err:
-        known = ", ".join(err.known) or "-"
-        raise _usage(err.code, str(err), {"spec": err.spec, "known": known}) from err
-    except BadPackSpec as err:
-        raise _usage(err.code, str(err), {"spec": err.spec}) from err
-    except PackError as err:
-        given = next(
-            (s for s in specs if s.endswith((".yaml", ".yml")) and Path(s).name == err.source),
-            err.source,
-        )
-        raise CommandError(describe_pack_error(err, given), returncode=USAGE_ERROR) from err
-    except (DatabaseError, EmbeddedDatabaseError) as err:
-        first_line = (str(err).strip().splitlines() or [type(err).__name__])[0]
-        raise _usage("policy.database_unavailable", str(err), {"error": first_line}) from err
 
 
 def describe_row(error: RowError) -> str:
@@ -142,8 +106,8 @@ class Command(BaseCommand):
         **options: Any,
     ) -> None:
         started = time.perf_counter()
-        _check_outputs([input], [p for p in (out, errors) if p is not None])
-        [pack] = _packs([policy], PackSource(policy_source))
+        check_outputs([input], [p for p in (out, errors) if p is not None])
+        [pack] = resolve_packs([policy], PackSource(policy_source))
         _family(pack, Family.LTC_ASSESSMENT)
         try:
             with AtomicFiles() as files:
@@ -157,7 +121,7 @@ class Command(BaseCommand):
                 )
                 files.commit()
         except FileProblem as err:
-            raise _usage(err.code, str(err), err.params) from err
+            raise usage_error(err.code, str(err), err.params) from err
         self._errors(summary.first_errors, summary.refused, errors is not None)
         self.stdout.write(
             _("Rows read: %(read)s; graded: %(graded)s; rejected: %(rejected)s.")
@@ -195,7 +159,7 @@ class Command(BaseCommand):
                 _("--month: “%(value)s” is not a month written YYYY-MM.") % {"value": month},
                 returncode=USAGE_ERROR,
             ) from None
-        _check_outputs([input], [p for p in (out, errors) if p is not None])
+        check_outputs([input], [p for p in (out, errors) if p is not None])
         pack = _pack_for_month(policy, first, PackSource(policy_source))
         try:
             with AtomicFiles() as files:
@@ -212,7 +176,7 @@ class Command(BaseCommand):
                 )
                 files.commit()
         except FileProblem as err:
-            raise _usage(err.code, str(err), err.params) from err
+            raise usage_error(err.code, str(err), err.params) from err
         self._errors(summary.first_errors, summary.refused, errors is not None)
         self.stdout.write(
             _(
@@ -277,12 +241,12 @@ def _family(pack: PolicyPack, family: Family) -> None:
 def _pack_for_month(spec: str, month: dt.date, source: PackSource) -> PolicyPack:
     """The pack of ``spec`` for ``month``: a file or ``ID@VERSION`` as given; an id, the
     version in force in the month (of several, the latest start, then the latest version)."""
-    [latest] = _packs([spec], source)
+    [latest] = resolve_packs([spec], source)
     _family(latest, Family.LTC)
     if spec.endswith((".yaml", ".yml")) or parse_spec(spec)[1] is not None:
         return latest
     try:
-        versions = _packs([f"{latest.id}@{v}" for v in range(1, latest.version + 1)], source)
+        versions = resolve_packs([f"{latest.id}@{v}" for v in range(1, latest.version + 1)], source)
     except CommandError:
         versions = [latest]
     last = month.replace(day=month_days(month))

@@ -18,26 +18,29 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from jingban.core.engine_messages import (
     AMOUNT_LABELS,
     describe,
-    describe_pack_error,
-    describe_problem,
 )
+from jingban.engine.csvfiles import AtomicFiles, FileProblem
 from jingban.engine.medical.batch import AMOUNTS, PackSetError, PersonYear
 from jingban.engine.medical.claim import YearToDate
-from jingban.engine.medical.files import AtomicFiles, FileProblem, read_accumulators
+from jingban.engine.medical.files import read_accumulators
 from jingban.engine.medical.stream import FileSummary, Outputs, settle_file
 from jingban.engine.money import format_yuan
-from jingban.engine.policy import BadPackSpec, PackError, PolicyPack, UnknownPack
-from jingban.packs.resolution import PackSource, resolve_specs
+from jingban.engine.policy import PolicyPack
+from jingban.packs.command_options import (
+    check_outputs,
+    resolve_packs,
+    usage_error,
+)
+from jingban.packs.resolution import PackSource
 
 SOME_ROWS_REJECTED = 1
-USAGE_ERROR = 2  # like argparse's own errors
 SHOWN_REFUSALS = 20  # on stderr, the first by line; the errors file lists them all
 
 
@@ -109,15 +112,15 @@ class Command(BaseCommand):
         started = time.perf_counter()
         inputs = [p for p in (input, accumulators_in) if p is not None]
         outputs = [p for p in (out, explain, errors, accumulators_out) if p is not None]
-        _check_outputs(inputs, outputs)
-        packs = _packs(policies, PackSource(policy_source))
+        check_outputs(inputs, outputs)
+        packs = resolve_packs(policies, PackSource(policy_source))
         try:
             carried = read_accumulators(accumulators_in) if accumulators_in else None
             summary = _settle_and_write(
                 input, packs, carried, out, explain, errors, accumulators_out
             )
         except (FileProblem, PackSetError) as err:
-            raise _usage(err.code, str(err), err.params) from err
+            raise usage_error(err.code, str(err), err.params) from err
         seconds = time.perf_counter() - started
         self._report(summary, packs, seconds, has_errors_file=errors is not None)
         if summary.refused:
@@ -168,46 +171,6 @@ class Command(BaseCommand):
             _("%(seconds).2f s, %(rate)s rows per second")
             % {"seconds": seconds, "rate": f"{rate:,.0f}"}
         )
-
-
-def _usage(code: str, fallback: str, params: dict[str, object]) -> CommandError:
-    return CommandError(describe_problem(code, fallback, params), returncode=USAGE_ERROR)
-
-
-def _check_outputs(inputs: list[Path], outputs: list[Path]) -> None:
-    read = {path.resolve() for path in inputs}
-    written: set[Path] = set()
-    for path in outputs:
-        where = path.resolve()
-        if where in read:
-            raise _usage("file.output_is_input", f"{path} is an input", {"path": path})
-        if where in written:
-            raise _usage("file.output_twice", f"{path} is given twice", {"path": path})
-        written.add(where)
-
-
-def _packs(specs: list[str], source: PackSource) -> list[PolicyPack]:
-    from django.db import Error as DatabaseError
-
-    from jingban.devdb import EmbeddedDatabaseError
-
-    try:
-        return resolve_specs(specs, source)
-    except UnknownPack as err:
-        known = ", ".join(err.known) or "-"
-        raise _usage(err.code, str(err), {"spec": err.spec, "known": known}) from err
-    except BadPackSpec as err:
-        raise _usage(err.code, str(err), {"spec": err.spec}) from err
-    except PackError as err:
-        # A pack file given on the command line is named as it was given, path and all.
-        given = next(
-            (s for s in specs if s.endswith((".yaml", ".yml")) and Path(s).name == err.source),
-            err.source,
-        )
-        raise CommandError(describe_pack_error(err, given), returncode=USAGE_ERROR) from err
-    except (DatabaseError, EmbeddedDatabaseError) as err:
-        first_line = (str(err).strip().splitlines() or [type(err).__name__])[0]
-        raise _usage("policy.database_unavailable", str(err), {"error": first_line}) from err
 
 
 def _settle_and_write(
