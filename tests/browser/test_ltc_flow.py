@@ -1,11 +1,12 @@
 """A long-term care case from the application to the decision letter, in Chinese, through the
 pages only, in Debian's Chromium (axe checks every page on the way). The operator (wang)
-records an application at the window, accepts it and draws two assessors; the drawn assessor
-enters the scores; two assessment experts confirm the conclusion (结论已复核, 3级). wang posts
-the result on public notice; anyone reads it without signing in, the name masked. When the
-notice period has ended (its dates moved back in the database: no one waits five working days),
-wang issues the decision; the letter downloads as a PDF whose text carries the level, the first
-day of benefit, the validity and the verification code, which the public verify page accepts.
+records an application at the window, uploads its form (the other materials checked on paper
+at the window), accepts it and draws two assessors; the drawn assessor enters the scores; two
+assessment experts confirm the conclusion (结论已复核, 3级). wang posts the result on public
+notice; anyone reads it without signing in, the name masked. When the notice period has ended
+(its dates moved back in the database: no one waits five working days), wang issues the
+decision; the letter downloads as a PDF whose text carries the level, the first day of benefit,
+the validity and the verification code, which the public verify page accepts.
 
 One test for the whole chain on purpose: browser tests are expensive, and the same case must
 travel every step (the objection and re-assessment are in test_ltc_decision.py)."""
@@ -31,6 +32,7 @@ from tests.personas import Personas
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "browser-pass-2026"
+PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 SELF_ITEMS = ("进食", "大小便", "洗澡", "穿衣", "用厕", "床椅转移")
 SCORES = {
     "adl_feeding": 5,
@@ -96,10 +98,24 @@ def test_application_to_decision_letter(live_server, page: Page, personas: Perso
     case = Case.objects.order_by("-pk").first()
     assert case is not None and case.person.name == name
 
+    # The application form is scanned and uploaded; the other materials were shown on paper.
+    expect(page.locator("#h-accept + .form-errors")).to_contain_text("缺少申请材料")
+    page.get_by_label("材料类别").select_option(label="失能等级评估申请表")
+    page.locator("#id_material-file").set_input_files(
+        files=[{"name": "申请表.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    page.get_by_role("button", name="添加材料").click()
+    expect(page.locator("#application-materials")).to_contain_text("失能等级评估申请表: 申请表.pdf")
+    expect(page.locator("#h-accept + .form-errors")).to_contain_text("近期病历或诊断证明")
+    expect(page.locator("#h-accept + .form-errors")).not_to_contain_text("评估申请表")
+    page.get_by_label("所缺材料的纸质原件已在窗口核验").check()
     page.get_by_label("予以受理").check()
     page.get_by_label("我已核对申请材料，此操作不可撤销").check()
     page.get_by_role("button", name="保存受理决定").click()
     expect(page.get_by_role("heading", name="抽取评估人员")).to_be_visible()
+    expect(page.locator("#application-materials")).to_contain_text(
+        "申请人有效身份证件: 纸质原件已在窗口核验"
+    )
 
     page.locator("#id_dispatch-confirm").check()
     page.get_by_role("button", name="抽取并派遣").click()
