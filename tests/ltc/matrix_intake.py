@@ -64,6 +64,8 @@ PAGES: dict[str, Route] = {
     "ltc:case_new": Route(ACCEPTERS),
     "ltc:case_detail": Route(VIEWERS, case),
     "ltc:case_decide": Route(ACCEPTERS, waiting, method="post", ok=400),
+    # Without a kind or a file: refused by the form (400) once access is granted.
+    "ltc:case_material": Route(ACCEPTERS, waiting, method="post", ok=400),
     "ltc:case_dispatch": Route(ACCEPTERS, waiting, method="post", ok=400),
     "ltc:case_withdraw": Route(ACCEPTERS, waiting, method="post", ok=400),
     "ltc:score": Route({"li"}, assessment),

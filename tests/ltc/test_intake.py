@@ -18,7 +18,7 @@ from jingban.core.models import ActionLog, Organisation, Region, Scheme, User
 from jingban.core.roles import Role
 from jingban.core.services.accounts import create_account
 from jingban.core.services.calendar import seed_from_chinese_calendar
-from jingban.engine.policy.families.ltc import LtcRules, SelfGrade
+from jingban.engine.policy.families.ltc import LtcRules, MaterialKind, SelfGrade
 from jingban.ltc import policy, transitions
 from jingban.ltc import services_intake as svc
 from jingban.ltc.models import Assessment, AssessmentStatus, Case, CaseEvent, CaseStatus
@@ -237,18 +237,110 @@ def test_the_self_assessment_grade_follows_the_pack(world) -> None:
 def test_accept_refuses_with_the_reason_and_changes_nothing(world) -> None:
     case = _apply(world, disability_since=dt.date(2026, 1, 5))
     with translation.override("en"), pytest.raises(Conflict) as error:
-        svc.accept(case, acting_user=world["op"], day=DAY)
+        svc.accept(case, acting_user=world["op"], day=DAY, paper_checked=True)
     assert "Disabled for 1 months; at least 6 months are needed." in str(error.value)
     case.refresh_from_db()
     assert case.status == CaseStatus.APPLIED
+    assert not case.materials.exists()  # the paper check is kept only with the acceptance
     assert not ActionLog.objects.filter(action="ltc.case.accepted").exists()
 
 
 def test_accept_sets_the_on_site_deadline_and_fixes_the_pack(world) -> None:
-    case = svc.accept(_apply(world), acting_user=world["op"], day=DAY)
+    case = svc.accept(_apply(world), acting_user=world["op"], day=DAY, paper_checked=True)
     assert case.status == CaseStatus.ACCEPTED
     assert case.pack_id == "suzhou-ltc"
     assert case.due_on == dt.date(2026, 3, 16)  # 10 working days from Monday 2 March
+
+
+PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+
+
+def _pdf(name: str):  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def test_the_required_materials_follow_the_pack(world) -> None:
+    case = _apply(world)
+    assert RR.MATERIALS in _reasons(case, _rules())
+    assert RR.MATERIALS not in _reasons(case, _rules(materials=()))
+    # The agent's authorisation only when an agent applies.
+    assert MaterialKind.AGENT_AUTHORISATION not in svc.missing_materials(case, _rules())
+    assert svc.missing_materials(case, _rules()) == [
+        MaterialKind.APPLICATION_FORM,
+        MaterialKind.IDENTITY,
+        MaterialKind.MEDICAL_RECORDS,
+    ]
+
+
+def test_accept_refuses_naming_the_missing_materials(world, settings, tmp_path) -> None:
+    settings.FILES_DIR = tmp_path / "files"
+    case = _apply(world)
+    svc.add_material(case, "application_form", _pdf("申请表.pdf"), acting_user=world["op"])
+    svc.add_material(case, "identity", _pdf("身份证.pdf"), acting_user=world["op"])
+    with pytest.raises(Conflict) as error:
+        svc.accept(case, acting_user=world["op"], day=DAY)
+    assert "近期病历或诊断证明" in str(error.value)
+    assert "身份证件" not in str(error.value)
+    with translation.override("en"), pytest.raises(Conflict) as error:
+        svc.accept(case, acting_user=world["op"], day=DAY)
+    assert "Materials missing: Recent medical records or diagnosis." in str(error.value)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.APPLIED
+    assert not ActionLog.objects.filter(action="ltc.case.accepted").exists()
+
+    svc.add_material(case, "medical_records", _pdf("病历.pdf"), acting_user=world["op"])
+    case = svc.accept(case, acting_user=world["op"], day=DAY)
+    assert case.status == CaseStatus.ACCEPTED
+    assert set(case.materials.values_list("kind", "on_paper")) == {
+        ("application_form", False),
+        ("identity", False),
+        ("medical_records", False),
+    }
+    assert ActionLog.objects.filter(action="ltc.material.added").count() == 3
+    accepted = ActionLog.objects.get(action="ltc.case.accepted")
+    assert accepted.after["materials_on_paper"] == []
+
+
+def test_paper_originals_checked_at_the_window_stand_for_missing_uploads(world) -> None:
+    case = _apply(world)
+    case = svc.accept(case, acting_user=world["op"], day=DAY, paper_checked=True)
+    assert case.status == CaseStatus.ACCEPTED
+    assert sorted(
+        case.materials.filter(on_paper=True, file=None).values_list("kind", flat=True)
+    ) == [
+        "application_form",
+        "identity",
+        "medical_records",
+    ]
+    accepted = ActionLog.objects.get(action="ltc.case.accepted")
+    assert accepted.after["materials_on_paper"] == [
+        "application_form",
+        "identity",
+        "medical_records",
+    ]
+
+
+def test_a_material_needs_a_known_kind_a_good_file_and_a_waiting_case(
+    world, settings, tmp_path
+) -> None:
+    from jingban.core.errors import Conflict as Refused
+    from jingban.files.models import StoredFile
+
+    settings.FILES_DIR = tmp_path / "files"
+    case = _apply(world)
+    with pytest.raises(ValidationFailed) as error:
+        svc.add_material(case, "passport_photo", _pdf("照片.pdf"), acting_user=world["op"])
+    assert "kind" in error.value.fields
+    with pytest.raises(ValidationFailed) as error:
+        svc.add_material(case, "identity", None, acting_user=world["op"])
+    assert "file" in error.value.fields
+    assert not case.materials.exists() and not StoredFile.objects.exists()
+    case = svc.accept(case, acting_user=world["op"], day=DAY, paper_checked=True)
+    with pytest.raises(Refused):
+        svc.add_material(case, "identity", _pdf("身份证.pdf"), acting_user=world["op"])
+    assert not StoredFile.objects.exists()
 
 
 def test_refuse_needs_a_reason_and_records_it(world) -> None:
@@ -314,7 +406,7 @@ def test_services_refuse_a_step_out_of_order(world) -> None:
         svc.dispatch(case, acting_user=world["op"], day=DAY)
     svc.refuse(case, reason=RR.MATERIALS, note="", acting_user=world["op"])
     with pytest.raises(transitions.TransitionRefused):
-        svc.accept(case, acting_user=world["op"], day=DAY)
+        svc.accept(case, acting_user=world["op"], day=DAY, paper_checked=True)
     with pytest.raises(transitions.TransitionRefused):
         svc.withdraw(case, note="", acting_user=world["op"])
     assert not Draw.objects.exists()
@@ -324,7 +416,7 @@ def test_services_refuse_a_step_out_of_order(world) -> None:
 
 
 def _dispatched(world, **kw) -> Assessment:
-    case = svc.accept(_apply(world, **kw), acting_user=world["op"], day=DAY)
+    case = svc.accept(_apply(world, **kw), acting_user=world["op"], day=DAY, paper_checked=True)
     return svc.dispatch(case, acting_user=world["op"], day=DAY)
 
 
@@ -356,7 +448,7 @@ def test_an_assessor_of_the_care_institution_is_never_drawn(world) -> None:
 
 def test_not_enough_candidates_stores_nothing(world) -> None:
     Assessor.objects.filter(klass=AssessorClass.EXPERT).update(status="inactive")
-    case = svc.accept(_apply(world), acting_user=world["op"], day=DAY)
+    case = svc.accept(_apply(world), acting_user=world["op"], day=DAY, paper_checked=True)
     with pytest.raises(NotEnoughCandidates):
         svc.dispatch(case, acting_user=world["op"], day=DAY)
     case.refresh_from_db()
@@ -481,7 +573,9 @@ def test_reminders_come_before_the_deadlines(world) -> None:
     found = [r for r in reminders_intake.due(remind_from) if r.key == f"ltc.case.accept:{case.pk}"]
     assert [r.user_id for r in found] == [world["op"].pk]
     assessment = svc.dispatch(
-        svc.accept(case, acting_user=world["op"], day=DAY), acting_user=world["op"], day=DAY
+        svc.accept(case, acting_user=world["op"], day=DAY, paper_checked=True),
+        acting_user=world["op"],
+        day=DAY,
     )
     assert assessment.due_on is not None
     visit = [

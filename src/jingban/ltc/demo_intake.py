@@ -169,7 +169,7 @@ def build(admin: User, users: Mapping[str, User]) -> None:
                 acting_user=wang,
             )
             continue
-        svc.accept(case, acting_user=wang, day=today)
+        svc.accept(case, acting_user=wang, day=today, paper_checked=True)
         if what == "accepted":
             continue
         if what == "dispatched" and li is not None:

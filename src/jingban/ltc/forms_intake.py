@@ -4,7 +4,8 @@ a new standard needs no code change."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import get_language
@@ -105,7 +106,23 @@ class DecisionForm(DomainForm):
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+    paper_checked = forms.BooleanField(
+        label=_("The paper originals of the missing materials were checked at the window"),
+        required=False,
+    )
     confirm = forms.BooleanField(label=_("I have checked the application; this cannot be undone"))
+
+
+class MaterialForm(DomainForm):
+    """One material of the application, by its kind (the kinds the pack requires)."""
+
+    kind = forms.ChoiceField(label=_("Kind of material"))
+    file = forms.FileField(label=_("File"))
+
+    def __init__(self, *args: Any, kinds: Sequence[tuple[str, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind_field = cast(forms.ChoiceField, self.fields["kind"])
+        kind_field.choices = [("", "—"), *kinds]
 
 
 class ConfirmForm(DomainForm):

@@ -50,4 +50,29 @@ class Review(models.Model):
         return f"{self.assessment_id} {self.expert_id} {self.verdict}"
 
 
-__all__: list[str] = ["Review", "Verdict"]
+class Material(models.Model):
+    """One material of an application (申请材料) by its kind (the pack's ``MaterialKind``):
+    either an upload (``file``, a ``files.StoredFile`` attached to the case) or, when the
+    applicant showed the paper original at the window, the operator's record that it was
+    checked there (``file`` empty, ``on_paper`` true). Acceptance needs one of each kind the
+    pack requires."""
+
+    case = models.ForeignKey("ltc.Case", on_delete=models.CASCADE, related_name="materials")
+    kind = models.CharField(_("kind of material"), max_length=40)
+    file = models.ForeignKey(
+        "files.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    on_paper = models.BooleanField(_("paper original checked at the window"), default=False)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case", "kind", "at", "id"]
+        verbose_name = _("application material")
+        verbose_name_plural = _("application materials")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind}"
+
+
+__all__: list[str] = ["Material", "Review", "Verdict"]

@@ -66,6 +66,7 @@ PART = AppPlugin(
     actions=(
         ActionCode("ltc.case.applied", _("recorded a long-term care application")),
         ActionCode("ltc.case.accepted", _("accepted a long-term care application")),
+        ActionCode("ltc.material.added", _("added a material to a long-term care application")),
         ActionCode("ltc.case.refused", _("refused a long-term care application")),
         ActionCode("ltc.case.withdrawn", _("withdrew a long-term care application")),
         ActionCode("ltc.case.dispatched", _("drew assessors for a long-term care case")),

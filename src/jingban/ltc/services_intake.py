@@ -35,9 +35,11 @@ from jingban.core.errors import Conflict, Forbidden, ValidationFailed
 from jingban.core.models import Organisation, User
 from jingban.engine.ltc import scoring
 from jingban.engine.policy.families.ltc import (
+    MATERIAL_LABELS,
     Dimension,
     LtcAssessmentRules,
     LtcRules,
+    MaterialKind,
     SelfGrade,
 )
 from jingban.ltc import numbers, transitions
@@ -49,7 +51,7 @@ from jingban.ltc.models import (
     Channel,
     Instrument,
 )
-from jingban.ltc.models_intake import Review, Verdict
+from jingban.ltc.models_intake import Material, Review, Verdict
 from jingban.ltc.policy import SCHEME, case_rules, city_rules, standard
 from jingban.registry.models import Enrollment, EnrollmentStatus, Person
 from jingban.workforce.models import Assessor, AssessorClass, StaffStatus
@@ -288,6 +290,20 @@ def acceptance_problems(case: Case, rules: LtcRules) -> list[Problem]:
                         ),
                     )
                 )
+    missing = missing_materials(case, rules)
+    if missing:
+        found.append(
+            Problem(
+                RefusalReason.MATERIALS,
+                str(
+                    _(
+                        "Materials missing: %(kinds)s. Upload them, or record that their paper "
+                        "originals were checked at the window."
+                    )
+                    % {"kinds": "、".join(material_label(k) for k in missing)}
+                ),
+            )
+        )
     if case.self_assessment_grade not in {g.value for g in acc.self_assessment_grades}:
         found.append(
             Problem(
@@ -302,6 +318,62 @@ def acceptance_problems(case: Case, rules: LtcRules) -> list[Problem]:
             )
         )
     return found
+
+
+# --- Materials ------------------------------------------------------------------------------------
+
+
+def material_label(kind: str) -> str:
+    """A material's kind as the pages show it (Chinese or English, as the grades)."""
+    from django.utils.translation import get_language
+
+    try:
+        zh, en = MATERIAL_LABELS[MaterialKind(kind)]
+    except (ValueError, KeyError):
+        return kind
+    return zh if (get_language() or "zh-hans").startswith("zh") else en
+
+
+def required_materials(case: Case, rules: LtcRules) -> list[MaterialKind]:
+    """The kinds the pack requires of this application (the agent's only when an agent
+    applies)."""
+    return [
+        kind
+        for kind in rules.acceptance.materials
+        if kind != MaterialKind.AGENT_AUTHORISATION or case.agent_id is not None
+    ]
+
+
+def missing_materials(case: Case, rules: LtcRules) -> list[MaterialKind]:
+    """The required kinds with neither an upload nor a paper original checked at the window."""
+    present = set(Material.objects.filter(case=case).values_list("kind", flat=True))
+    return [kind for kind in required_materials(case, rules) if kind.value not in present]
+
+
+def add_material(
+    case: Case, kind: str, upload: UploadedFile | None, *, acting_user: User
+) -> Material:
+    """Attach an uploaded material of ``kind`` to an application waiting for acceptance (the
+    files app checks the file and logs the upload; ``ltc.material.added`` names its kind)."""
+    from jingban.files.services import attach_file
+
+    if kind not in {k.value for k in MaterialKind}:
+        raise ValidationFailed(fields={"kind": [_("Choose the kind of material.")]})
+    with transaction.atomic():
+        case = _locked(case)
+        if case.status != CaseStatus.APPLIED:
+            raise Conflict(_("Materials are added while the application waits for acceptance."))
+        stored = attach_file("ltc.case", str(case.pk), upload, acting_user=acting_user)
+        material = Material.objects.create(case=case, kind=kind, file=stored, by=acting_user)
+        log_action(
+            acting_user=acting_user,
+            action="ltc.material.added",
+            object_type="ltc.case",
+            object_id=case.pk,
+            region_path=case.region_path,
+            after={"kind": kind, "file": stored.pk},
+        )
+    return material
 
 
 def grade_label(grade: str) -> str:
@@ -327,15 +399,26 @@ def _locked(case: Case) -> Case:
     return Case.objects.select_for_update().select_related("person", "region").get(pk=case.pk)
 
 
-def accept(case: Case, *, acting_user: User, day: dt.date | None = None) -> Case:
+def accept(
+    case: Case, *, acting_user: User, day: dt.date | None = None, paper_checked: bool = False
+) -> Case:
     """Accept the application: every condition of the pack holds. The case's deadline becomes
-    the on-site assessment's (``assessment.on_site_within`` working days from acceptance)."""
+    the on-site assessment's (``assessment.on_site_within`` working days from acceptance).
+
+    A required material neither uploaded nor recorded refuses acceptance, naming it, unless
+    ``paper_checked``: the operator records that the paper originals of the missing materials
+    were checked at the window (a ``Material`` on paper for each, kept only if the acceptance
+    goes through)."""
     day = day or local_today()
     with transaction.atomic():
         case = _locked(case)
         if not transitions.allowed(case.status, CaseStatus.ACCEPTED):
             raise transitions.refusal(case.status, CaseStatus.ACCEPTED)
         pack, rules = case_rules(case)
+        on_paper = missing_materials(case, rules) if paper_checked else []
+        Material.objects.bulk_create(
+            Material(case=case, kind=kind.value, on_paper=True, by=acting_user) for kind in on_paper
+        )
         problems = acceptance_problems(case, rules)
         if problems:
             raise Conflict(
@@ -358,6 +441,7 @@ def accept(case: Case, *, acting_user: User, day: dt.date | None = None) -> Case
                 "status": CaseStatus.ACCEPTED,
                 "due_on": case.due_on.isoformat(),
                 "pack": f"{pack.id}@{pack.version}",
+                "materials_on_paper": [kind.value for kind in on_paper],
             },
         )
     return case

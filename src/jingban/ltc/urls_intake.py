@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern] = [
     path("ltc/new/", views.case_new, name="case_new"),
     path("ltc/<int:pk>/", views.case_detail, name="case_detail"),
     path("ltc/<int:pk>/decide/", views.case_decide, name="case_decide"),
+    path("ltc/<int:pk>/materials/", views.case_material, name="case_material"),
     path("ltc/<int:pk>/dispatch/", views.case_dispatch, name="case_dispatch"),
     path("ltc/<int:pk>/withdraw/", views.case_withdraw, name="case_withdraw"),
     path("ltc/assessment/<int:pk>/score/", views.score, name="score"),

@@ -31,6 +31,7 @@ from jingban.ltc.forms_intake import (
     ApplicationForm,
     ConfirmForm,
     DecisionForm,
+    MaterialForm,
     OnlineApplicationForm,
     ReviewForm,
     ScoreForm,
@@ -161,6 +162,7 @@ def _detail(request: AuthedRequest, case: Case, status: int = 200, **forms: obje
         case.assessments.prefetch_related("assessors", "reviews__expert").order_by("round")
     )
     problems = svc.check(case) if case.status == CaseStatus.APPLIED and user.can(ACCEPT) else []
+    kinds = _material_kinds(case) if case.status == CaseStatus.APPLIED else []
     context: dict[str, object] = {
         "case": case,
         "applicant": mask_name(case.person.name),
@@ -185,6 +187,12 @@ def _detail(request: AuthedRequest, case: Case, status: int = 200, **forms: obje
             and user.can(REVIEW)
             and svc.expert_of(user) is not None
         ],
+        "materials": [
+            (m, svc.material_label(m.kind))
+            for m in case.materials.select_related("file", "by").order_by("at", "id")
+        ],
+        "material_form": forms.get("material_form")
+        or (MaterialForm(prefix="material", kinds=kinds) if kinds else None),
         "decision_form": forms.get("decision_form") or DecisionForm(),
         "dispatch_form": forms.get("dispatch_form") or ConfirmForm(prefix="dispatch"),
         "withdraw_form": forms.get("withdraw_form") or WithdrawForm(prefix="withdraw"),
@@ -207,7 +215,11 @@ def case_decide(request: AuthedRequest, pk: int) -> HttpResponse:
         return _detail(request, case, 400, decision_form=form)
     try:
         if form.cleaned_data["decision"] == "accept":
-            svc.accept(case, acting_user=request.user)
+            svc.accept(
+                case,
+                acting_user=request.user,
+                paper_checked=bool(form.cleaned_data.get("paper_checked")),
+            )
             messages.success(request, _("The application is accepted."))
         else:
             svc.refuse(
@@ -222,6 +234,36 @@ def case_decide(request: AuthedRequest, pk: int) -> HttpResponse:
             raise
         form.add_domain_errors(error)
         return _detail(request, queries.case_for(request.user, pk), 400, decision_form=form)
+    return redirect("ltc:case_detail", pk=pk)
+
+
+def _material_kinds(case: Case) -> list[tuple[str, str]]:
+    """The kinds the pack requires of this application, as the upload form offers them."""
+    try:
+        _pack, rules = policy.case_rules(case)
+    except policy.NoPack:
+        return []
+    return [(k.value, svc.material_label(k)) for k in svc.required_materials(case, rules)]
+
+
+@require_POST
+@requires(ACCEPT)
+def case_material(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Upload one material of the application, by its kind."""
+    case = queries.case_for(request.user, pk)
+    form = MaterialForm(request.POST, request.FILES, prefix="material", kinds=_material_kinds(case))
+    if not form.is_valid():
+        return _detail(request, case, 400, material_form=form)
+    try:
+        svc.add_material(
+            case, form.cleaned_data["kind"], form.cleaned_data["file"], acting_user=request.user
+        )
+    except DomainError as error:
+        if error.status in (403, 404):
+            raise
+        form.add_domain_errors(error)
+        return _detail(request, queries.case_for(request.user, pk), 400, material_form=form)
+    messages.success(request, _("The material is added."))
     return redirect("ltc:case_detail", pk=pk)
 
 

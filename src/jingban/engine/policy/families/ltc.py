@@ -158,6 +158,18 @@ class NoticeUnit(StrEnum):
     CALENDAR_DAYS = "calendar_days"
 
 
+class MaterialKind(StrEnum):
+    """A material an application comes with (申请材料), as the 2023 national measures list them
+    (read through a secondary copy): the application form, the applicant's identity document,
+    recent medical records; an agent's identity document and authorisation when an agent
+    applies (only then required)."""
+
+    APPLICATION_FORM = "application_form"
+    IDENTITY = "identity"
+    MEDICAL_RECORDS = "medical_records"
+    AGENT_AUTHORISATION = "agent_authorisation"
+
+
 class BenefitStart(StrEnum):
     """The day a new level's benefit starts."""
 
@@ -233,6 +245,15 @@ CHECK_FAILURE_LABELS = {
 NOTICE_UNIT_LABELS = {
     NoticeUnit.WORKING_DAYS: ("工作日", "Working days"),
     NoticeUnit.CALENDAR_DAYS: ("自然日", "Calendar days"),
+}
+MATERIAL_LABELS = {
+    MaterialKind.APPLICATION_FORM: ("失能等级评估申请表", "Assessment application form"),
+    MaterialKind.IDENTITY: ("申请人有效身份证件", "The applicant's identity document"),
+    MaterialKind.MEDICAL_RECORDS: ("近期病历或诊断证明", "Recent medical records or diagnosis"),
+    MaterialKind.AGENT_AUTHORISATION: (
+        "代理人身份证件及授权委托书",
+        "The agent's identity document and authorisation",
+    ),
 }
 BENEFIT_START_LABELS = {
     BenefitStart.NEXT_MONTH: ("结论作出的次月1日", "The first day of the next month"),
@@ -556,6 +577,20 @@ class Acceptance(Model):
     remind_before: Annotated[
         int, Label("提前提醒", "Remind before the deadline", Unit.WORKING_DAYS)
     ] = Field(default=1, ge=0, le=30)
+    materials: Annotated[
+        tuple[MaterialKind, ...],
+        Label(
+            "受理须提交的材料",
+            "Materials required for acceptance",
+            help_zh="缺少其中任何一项不予受理，除非经办人登记纸质原件已在窗口核验；代理人材料仅在代理申请时需要",
+            help_en=(
+                "an application missing any of them is not accepted unless the operator records "
+                "that the paper originals were checked at the window; the agent's only when an "
+                "agent applies"
+            ),
+        ),
+        Choices(MATERIAL_LABELS),
+    ] = ()
 
 
 class AssessmentProcess(Model):
