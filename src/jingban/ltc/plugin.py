@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jingban.core.plugins import AppPlugin, Routes
+from jingban.core.plugins import AppPlugin, Routes, SynthGenerator
 from jingban.ltc import plugin_care, plugin_decision, plugin_intake, plugin_settlement
 
 PARTS: tuple[AppPlugin, ...] = (
@@ -44,6 +44,9 @@ PLUGIN = AppPlugin(
     urls=Routes("", "jingban.ltc.urls"),
     api_routers=_joined("api_routers"),
     jobs="jingban.ltc.jobs",
+    synth=SynthGenerator(
+        "ltc", "jingban.ltc.synth:generate", after=("registry", "providers", "workforce")
+    ),
     reminders=_joined("reminders"),
     header_templates=_joined("header_templates"),
     object_types=_joined("object_types"),
