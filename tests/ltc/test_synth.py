@@ -147,3 +147,25 @@ def test_a_tiny_city_has_no_applicant_and_costs_little(
     with django_assert_max_num_queries(3):
         outcome = synth.generate(SynthContext(persons=24, seed=7))
     assert outcome.counts == {}
+
+
+@pytest.mark.django_db
+def test_the_demo_world_has_cases_in_every_status_and_work_on_the_home_panels(personas) -> None:
+    from jingban.ltc import panels_care, panels_decision, panels_intake
+    from jingban.ltc.models import Decision, Notice, NoticeStatus
+
+    assert set(Case.objects.values_list("status", flat=True)) == set(CaseStatus.values)
+    decided = Decision.objects.filter(
+        person__name="吴根宝", document__isnull=False, entitlement__isnull=False
+    )
+    assert decided.count() == 1
+    assert Notice.objects.filter(
+        status=NoticeStatus.POSTED, ends_on__gte=local_today(), case__person__name="周阿妹"
+    ).exists()
+    assert Case.objects.get(person__name="沈彩英").status == CaseStatus.OBJECTED
+    assert Case.objects.get(person__name="陆金林").status == CaseStatus.WITHDRAWN
+    li, zhou, kangning = (personas.user(n) for n in ("li", "zhou", "kangning"))
+    assert panels_intake.my_assessments(li)["total"] >= 1  # type: ignore[index]
+    assert panels_care.today_visits(zhou)["total"] >= 1  # type: ignore[index]
+    assert panels_decision.beneficiaries(kangning)["total"] >= 1  # type: ignore[index]
+    assert panels_care.bed_days_due(kangning)["total"] >= 1  # type: ignore[index]

@@ -24,12 +24,15 @@ def _joined(name: str) -> tuple[Any, ...]:
 
 
 def _extra() -> dict[str, Any]:
-    """The parts' ``extra`` mappings, one level deep (``file_owners`` from two parts join)."""
+    """The parts' ``extra`` mappings, one level deep (``file_owners`` from two parts join;
+    ``demo_persons`` add up)."""
     joined: dict[str, Any] = {}
     for part in PARTS:
         for key, value in part.extra.items():
             if isinstance(value, dict):
                 joined.setdefault(key, {}).update(value)
+            elif key == "demo_persons":  # each part's named persons add up
+                joined[key] = joined.get(key, 0) + int(value)
             else:
                 joined[key] = value
     return joined
