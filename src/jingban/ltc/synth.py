@@ -40,7 +40,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from jingban.core.calendar import add_working_days
+from jingban.core import calendar
 from jingban.core.calendar import today as local_today
 from jingban.core.plugins import SynthContext, SynthOutcome
 from jingban.engine.ltc import scoring
@@ -168,6 +168,43 @@ def generate(ctx: SynthContext) -> SynthOutcome:
     return SynthOutcome("ltc", counts, digest, time.perf_counter() - started)
 
 
+class _WorkingDays:
+    """``core.calendar.add_working_days`` over the days a city's cases touch, with the holiday
+    table read once (the core function reads it on each call)."""
+
+    def __init__(self, first: dt.date, last: dt.date) -> None:
+        table = calendar._Calendar()
+        self.first, self.last = first, last
+        self.days = {
+            first + dt.timedelta(days=n)
+            for n in range((last - first).days + 1)
+            if table.is_working_day(first + dt.timedelta(days=n))
+        }
+
+    def add(self, start: dt.date, n: int) -> dt.date:
+        step = dt.timedelta(days=1 if n >= 0 else -1)
+        day, remaining = start, abs(n)
+        if n == 0:
+            while day not in self.days:
+                day += step
+                if not self.first <= day <= self.last:
+                    return calendar.add_working_days(start, n)
+            return day
+        while remaining:
+            day += step
+            if not self.first <= day <= self.last:
+                return calendar.add_working_days(start, n)
+            if day in self.days:
+                remaining -= 1
+        return day
+
+    def notice_ends(self, posted: dt.date, length: int, unit: str) -> dt.date:
+        """``policy_decision.notice_ends`` on these days."""
+        if unit == "working_days":
+            return self.add(posted, length)
+        return self.add(posted + dt.timedelta(days=length), 0)
+
+
 def _weight(age: float) -> float:
     found = AGE_WEIGHTS[0][1]
     for start, weight in AGE_WEIGHTS:
@@ -255,18 +292,16 @@ def _scores(
 
 
 def _chain(
-    rng: random.Random, top: str, anchor: dt.date, length: int, unit: str
+    wd: _WorkingDays, rng: random.Random, top: str, anchor: dt.date, length: int, unit: str
 ) -> dict[str, dt.date]:
     """The days of a case's steps, back from ``anchor`` (the day of step ``top``)."""
     order = ["received", "accepted", "visited", "concluded", "posted", "decided"]
     days: dict[str, dt.date] = {top: anchor}
     index = order.index(top)
     if top == "decided":
-        ends = add_working_days(anchor, -rng.randint(1, 3))
+        ends = wd.add(anchor, -rng.randint(1, 3))
         posted = (
-            add_working_days(ends, -length)
-            if unit == "working_days"
-            else ends - dt.timedelta(days=length)
+            wd.add(ends, -length) if unit == "working_days" else ends - dt.timedelta(days=length)
         )
         days["posted"] = posted
         index -= 1
@@ -274,11 +309,11 @@ def _chain(
     for step in reversed(order[:index]):
         following = order[order.index(step) + 1]
         low, high = gaps[following]
-        days[step] = add_working_days(days[following], -rng.randint(low, high))
+        days[step] = wd.add(days[following], -rng.randint(low, high))
     if "posted" in days:
-        days["ends"] = policy.notice_ends(days["posted"], length, unit)
+        days["ends"] = wd.notice_ends(days["posted"], length, unit)
         if top == "decided" and days["decided"] <= days["ends"]:
-            days["decided"] = add_working_days(days["ends"], 1)
+            days["decided"] = wd.add(days["ends"], 1)
     return days
 
 
@@ -341,6 +376,7 @@ def _load(persons: int, seed: int) -> tuple[dict[str, int], str]:
     rules = found.rules
     length, unit = rules.notice.length, str(rules.notice.unit)
     rng = random.Random(f"ltc:{seed}:{persons}")  # noqa: S311 - synthetic data, reproducible
+    wd = _WorkingDays(today - dt.timedelta(days=900), today + dt.timedelta(days=90))
     digest = hashlib.sha256()
 
     # Applicants: weighted sampling without replacement (key u ** (1 / w)), older first.
@@ -373,27 +409,27 @@ def _load(persons: int, seed: int) -> tuple[dict[str, int], str]:
             months = policy.validity_months(rules, severity) if severity else 18
             oldest = today - dt.timedelta(days=int(months * 30.4) - 75)
             anchor = today - dt.timedelta(days=rng.randint(8, max(9, (today - oldest).days)))
-            dates = _chain(rng, "decided", add_working_days(anchor, 0), length, unit)
+            dates = _chain(wd, rng, "decided", wd.add(anchor, 0), length, unit)
         elif status == S.NOTICE:
-            posted = add_working_days(today, -rng.randint(0, max(0, length - 1)))
-            dates = _chain(rng, "posted", posted, length, unit)
+            posted = wd.add(today, -rng.randint(0, max(0, length - 1)))
+            dates = _chain(wd, rng, "posted", posted, length, unit)
         elif status == S.OBJECTED:
-            posted = add_working_days(today, -rng.randint(1, max(1, length - 1)))
-            dates = _chain(rng, "posted", posted, length, unit)
-            dates["objected"] = min(today, add_working_days(posted, rng.randint(1, 2)))
+            posted = wd.add(today, -rng.randint(1, max(1, length - 1)))
+            dates = _chain(wd, rng, "posted", posted, length, unit)
+            dates["objected"] = min(today, wd.add(posted, rng.randint(1, 2)))
         elif status == S.CONCLUDED:
-            dates = _chain(rng, "concluded", add_working_days(today, -rng.randint(0, 2)), 0, unit)
+            dates = _chain(wd, rng, "concluded", wd.add(today, -rng.randint(0, 2)), 0, unit)
         elif status == S.ASSESSED:
-            dates = _chain(rng, "visited", add_working_days(today, -rng.randint(0, 3)), 0, unit)
+            dates = _chain(wd, rng, "visited", wd.add(today, -rng.randint(0, 3)), 0, unit)
         elif status == S.DISPATCHED:
-            dates = _chain(rng, "accepted", add_working_days(today, -rng.randint(0, 9)), 0, unit)
+            dates = _chain(wd, rng, "accepted", wd.add(today, -rng.randint(0, 9)), 0, unit)
         elif status == S.ACCEPTED:
-            dates = _chain(rng, "accepted", add_working_days(today, -rng.randint(0, 2)), 0, unit)
+            dates = _chain(wd, rng, "accepted", wd.add(today, -rng.randint(0, 2)), 0, unit)
         elif status == S.APPLIED:
-            dates = {"received": add_working_days(today, -rng.randint(0, 7))}
+            dates = {"received": wd.add(today, -rng.randint(0, 7))}
         else:  # refused or withdrawn, some time this year
-            received = add_working_days(today - dt.timedelta(days=rng.randint(10, 300)), 0)
-            dates = {"received": received, "closed": add_working_days(received, rng.randint(1, 4))}
+            received = wd.add(today - dt.timedelta(days=rng.randint(10, 300)), 0)
+            dates = {"received": received, "closed": wd.add(received, rng.randint(1, 4))}
         dates = {k: min(v, today) for k, v in dates.items()}
         draft = _Draft(person=person, status=status, dates=dates, target=target)
         if "visited" in dates:
@@ -420,11 +456,11 @@ def _load(persons: int, seed: int) -> tuple[dict[str, int], str]:
         accepted = "accepted" in draft.dates
         due: dt.date | None = None
         if status == S.APPLIED:
-            due = add_working_days(received, rules.acceptance.accept_within)
+            due = wd.add(received, rules.acceptance.accept_within)
         elif status in (S.ACCEPTED, S.DISPATCHED):
-            due = add_working_days(draft.dates["accepted"], rules.assessment.on_site_within)
+            due = wd.add(draft.dates["accepted"], rules.assessment.on_site_within)
         elif status == S.OBJECTED:
-            due = add_working_days(draft.dates["ends"], rules.objection.reassess_within)
+            due = wd.add(draft.dates["ends"], rules.objection.reassess_within)
         refusal = rng.choice(REFUSALS) if status == S.REFUSED else ("", "")
         person = draft.person
         case = Case(
@@ -499,7 +535,7 @@ def _load(persons: int, seed: int) -> tuple[dict[str, int], str]:
             round=1,
             region_path=draft.case.region_path,
             status=state,
-            due_on=add_working_days(draft.dates["accepted"], rules.assessment.on_site_within),
+            due_on=wd.add(draft.dates["accepted"], rules.assessment.on_site_within),
             visited_on=visited,
             pack_id=spack.id if grade else "",
             pack_version=spack.version if grade else None,
