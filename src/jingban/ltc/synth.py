@@ -108,8 +108,12 @@ LEVEL_DRAW = {
     5: (0.12, 0.1),
 }
 # The steps of a case after its application: (status reached, the day's key in the dates).
-_DISPATCHED = [(S.ACCEPTED, "accepted"), (S.DISPATCHED, "accepted")]
-_CONCLUDED = [*_DISPATCHED, (S.ASSESSED, "visited"), (S.CONCLUDED, "concluded")]
+_DISPATCHED: list[tuple[str, str]] = [(S.ACCEPTED, "accepted"), (S.DISPATCHED, "accepted")]
+_CONCLUDED: list[tuple[str, str]] = [
+    *_DISPATCHED,
+    (S.ASSESSED, "visited"),
+    (S.CONCLUDED, "concluded"),
+]
 PATHS: dict[str, list[tuple[str, str]]] = {
     S.APPLIED: [],
     S.REFUSED: [(S.REFUSED, "closed")],
@@ -327,7 +331,7 @@ def _copy(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequ
     written = 0
     with connection.cursor() as cursor:
         raw = cursor.cursor
-        with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # type: ignore[union-attr]
+        with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
                 written += 1
@@ -557,7 +561,7 @@ def _load(persons: int, seed: int) -> tuple[dict[str, int], str]:
         assessments.append(row)
     Assessment.objects.bulk_create(assessments, batch_size=1000)
     through = Assessment.assessors.through
-    links = []
+    links: list[Any] = []
     for row in assessments:
         drawn = []
         if plain:
@@ -574,10 +578,11 @@ def _load(persons: int, seed: int) -> tuple[dict[str, int], str]:
         draft = by_case[row.case_id]
         if "posted" not in draft.dates or row.level is None:
             continue
-        state = {
+        posted_state: dict[str, str] = {
             S.NOTICE: NoticeStatus.POSTED,
             S.OBJECTED: NoticeStatus.OBJECTED,
-        }.get(draft.status, NoticeStatus.ENDED)
+        }
+        notice_state = posted_state.get(draft.status, NoticeStatus.ENDED)
         notices.append(
             Notice(
                 case_id=row.case_id,
@@ -590,7 +595,7 @@ def _load(persons: int, seed: int) -> tuple[dict[str, int], str]:
                 masked_name=mask_name(draft.person.name),
                 level=row.level,
                 dementia=row.dementia,
-                status=state,
+                status=notice_state,
                 pack_ref=found.ref,
                 sample=found.sample("notice.length"),
             )
@@ -668,15 +673,15 @@ def _load(persons: int, seed: int) -> tuple[dict[str, int], str]:
         ),
     )
     rng.shuffle(standing)
-    for entitlement, state in zip(eligible, standing, strict=True):
+    for entitlement, standing_of in zip(eligible, standing, strict=True):
         held = (today - entitlement.start_on).days - 1
-        if state == EntitlementStatus.SUSPENDED:
+        if standing_of == EntitlementStatus.SUSPENDED:
             day = today - dt.timedelta(days=rng.randint(1, min(60, held)))
-            entitlement.status = state
+            entitlement.status = standing_of
             changes.append((entitlement, EntitlementEventKind.SUSPENDED, day, "hospital"))
-        elif state == EntitlementStatus.STOPPED:
+        elif standing_of == EntitlementStatus.STOPPED:
             day = today - dt.timedelta(days=rng.randint(1, held))
-            entitlement.status = state
+            entitlement.status = standing_of
             entitlement.end_on = max(entitlement.start_on, day - dt.timedelta(days=1))
             reason = rng.choice(("moved", "fraud", "request"))
             changes.append((entitlement, EntitlementEventKind.STOPPED, day, reason))
@@ -752,10 +757,11 @@ def _load(persons: int, seed: int) -> tuple[dict[str, int], str]:
                     start = since
         if start > entitlement.end_on:
             continue
-        visits = hours = None
+        quota: int | None = None
+        hours: Decimal | None = None
         if form == CareFormCode.HOME_VISIT:
-            rule = rules.care_forms[form]  # type: ignore[index]
-            visits = (rule.visits_per_month or {}).get(Severity(entitlement.severity), 13)
+            rule = rules.care_forms[form]
+            quota = (rule.visits_per_month or {}).get(Severity(entitlement.severity), 13)
             hours = Decimal(rule.hours_per_visit or 2)
         lat = Decimal(f"{CENTRE[0] + rng.uniform(-0.12, 0.12):.6f}")
         lon = Decimal(f"{CENTRE[1] + rng.uniform(-0.15, 0.15):.6f}")
@@ -766,7 +772,7 @@ def _load(persons: int, seed: int) -> tuple[dict[str, int], str]:
                 region_path=entitlement.region_path,
                 care_form=form,
                 provider_id=provider,
-                monthly_visits=visits,
+                monthly_visits=quota,
                 hours_per_visit=hours,
                 home_lat=lat,
                 home_lon=lon,
@@ -791,7 +797,7 @@ def _load(persons: int, seed: int) -> tuple[dict[str, int], str]:
             end = min(end, change[1] - dt.timedelta(days=1))
         return end
 
-    def visits() -> Iterator[tuple[Any, ...]]:
+    def visit_rows() -> Iterator[tuple[Any, ...]]:
         for plan in plans:
             if plan.care_form != CareFormCode.HOME_VISIT or plan.provider_id is None:
                 continue
@@ -867,7 +873,7 @@ def _load(persons: int, seed: int) -> tuple[dict[str, int], str]:
             "reason",
             "created_at",
         ),
-        visits(),
+        visit_rows(),
     )
 
     def bed_days() -> Iterator[tuple[Any, ...]]:
