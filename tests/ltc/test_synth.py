@@ -133,6 +133,20 @@ def test_a_city_of_a_few_thousand(monkeypatch: pytest.MonkeyPatch, settings) -> 
     assert days
     for day in days:
         assert may_serve(day.care_plan.provider_id, "ltc", "institutional", day.day)
+    # The staff pages show a synthetic case of each status (its events were made by no one).
+    from django.test import Client
+    from django.urls import reverse
+
+    from jingban.core.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username="admin"))
+    for status in CaseStatus.values:
+        case = ours.filter(status=status).first()
+        assert case is not None
+        page = client.get(reverse("ltc:case_detail", args=[case.pk]))
+        assert page.status_code == 200, status
+        assert case.number in page.content.decode()
     # Nothing paid while suspended or after a stop.
     for entitlement in entitlements.filter(status=EntitlementStatus.STOPPED):
         assert not Visit.objects.filter(
