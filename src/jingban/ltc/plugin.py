@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jingban.core.plugins import ApiRouter, AppPlugin, Routes
+from jingban.core.plugins import ApiRouter, AppPlugin, Routes, SynthGenerator
 from jingban.ltc import plugin_care, plugin_decision, plugin_intake, plugin_settlement
 
 PARTS: tuple[AppPlugin, ...] = (
@@ -24,12 +24,15 @@ def _joined(name: str) -> tuple[Any, ...]:
 
 
 def _extra() -> dict[str, Any]:
-    """The parts' ``extra`` mappings, one level deep (``file_owners`` from two parts join)."""
+    """The parts' ``extra`` mappings, one level deep (``file_owners`` from two parts join;
+    ``demo_persons`` add up)."""
     joined: dict[str, Any] = {}
     for part in PARTS:
         for key, value in part.extra.items():
             if isinstance(value, dict):
                 joined.setdefault(key, {}).update(value)
+            elif key == "demo_persons":  # each part's named persons add up
+                joined[key] = joined.get(key, 0) + int(value)
             else:
                 joined[key] = value
     return joined
@@ -44,6 +47,9 @@ PLUGIN = AppPlugin(
     urls=Routes("", "jingban.ltc.urls"),
     api_routers=(*_joined("api_routers"), ApiRouter("/ltc", "jingban.ltc.api:router")),
     jobs="jingban.ltc.jobs",
+    synth=SynthGenerator(
+        "ltc", "jingban.ltc.synth:generate", after=("registry", "providers", "workforce")
+    ),
     reminders=_joined("reminders"),
     header_templates=_joined("header_templates"),
     object_types=_joined("object_types"),

@@ -105,4 +105,6 @@ PART = AppPlugin(
             order=420,
         ),
     ),
+    # The demo's named persons (``demo_decision.PEOPLE``), registered beside the city.
+    extra={"demo_persons": 6},
 )
