@@ -188,7 +188,9 @@ def _load(persons: int, seed: int) -> tuple[dict[str, int], str]:
         if s in schemes
     ]
     Designation.objects.bulk_create(designations)
-    states = [STATE_CYCLE[n % len(STATE_CYCLE)] for n in range(len(institutions))]
+    # The cycle runs within each kind, from in force: a small city's only institution of a kind
+    # (a care home in a city of 20,000) serves, so the services that need one have one.
+    states = [STATE_CYCLE[(n - 1) % len(STATE_CYCLE)] for _kind, _county, n in plan]
     agreements = Agreement.objects.bulk_create(
         Agreement(
             institution=i,
