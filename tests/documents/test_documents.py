@@ -75,12 +75,12 @@ def test_the_proof_of_enrollment_is_a_pdf_with_chinese_text_and_embedded_fonts(
     fonts = _fonts(pdf)
     assert fonts and all(embedded for _name, embedded in fonts), fonts
     assert any("CJK" in name for name, _embedded in fonts), fonts
-    document = IssuedDocument.objects.get()
+    document = IssuedDocument.objects.get(kind=DocumentKind.ENROLLMENT_PROOF)
     assert document.kind == DocumentKind.ENROLLMENT_PROOF
     assert document.number in text and document.number in response["Content-Disposition"]
     assert (document.object_type, document.object_id) == ("registry.person", str(person.pk))
     assert document.issued_by == personas.user("wang")
-    entry = ActionLog.objects.get(action="documents.document.issued")
+    entry = ActionLog.objects.get(action="documents.document.issued", object_id=str(document.pk))
     assert entry.object_id == str(document.pk) and entry.region_path == person.region.path
     code = CODE.search(text)
     assert code is not None
@@ -103,7 +103,7 @@ def test_the_code_on_the_pdf_verifies_on_the_public_page(personas: Personas) -> 
     # Nothing about the person, and not even the number.
     assert person.name not in page
     assert mask_document(person.document_type, person.document_number) not in page
-    assert IssuedDocument.objects.get().number not in page
+    assert IssuedDocument.objects.get(kind=DocumentKind.ENROLLMENT_PROOF).number not in page
 
 
 def test_a_forged_code_is_refused(personas: Personas) -> None:
@@ -174,7 +174,7 @@ def test_the_insured_person_downloads_their_own_proof(personas: Personas) -> Non
     assert response.status_code == 200
     text = _text(response.content)
     assert "参保证明" in text and own.name in text and "参保人网上自助出具" in text
-    document = IssuedDocument.objects.get()
+    document = IssuedDocument.objects.get(kind=DocumentKind.ENROLLMENT_PROOF)
     assert document.object_id == str(own.pk) and document.issued_by == personas.user("chen")
 
 
@@ -196,7 +196,7 @@ def test_out_of_scope_and_without_capability(personas: Personas) -> None:
         .status_code
         == 405
     )
-    assert IssuedDocument.objects.count() == 0
+    assert not IssuedDocument.objects.filter(kind=DocumentKind.ENROLLMENT_PROOF).exists()
 
 
 def test_codes_depend_on_every_field_and_the_key(settings: Any) -> None:

@@ -296,12 +296,15 @@ def _scope(personas: Personas) -> list[Person]:
 def test_each_sort_order(personas: Personas, sort: str, key: object) -> None:
     expected = [p.pk for p in sorted(_scope(personas), key=key)]  # type: ignore[arg-type]
     assert expected != sorted(expected), "the order must differ from registration order"
-    assert _order(personas, sort) == expected
-    assert _order(personas, f"-{sort}") == expected[::-1]
+    # The first page of the list, in either direction.
+    assert _order(personas, sort) == expected[: views.PAGE_SIZE]
+    assert _order(personas, f"-{sort}") == expected[::-1][: views.PAGE_SIZE]
 
 
 def test_an_unknown_sort_is_registration_order(personas: Personas) -> None:
-    assert _order(personas, "birth_date") == sorted(p.pk for p in _scope(personas))
+    assert (
+        _order(personas, "birth_date") == sorted(p.pk for p in _scope(personas))[: views.PAGE_SIZE]
+    )
 
 
 # Keyset paging ---------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import datetime as dt
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from jingban.core.actionlog.display import mask_free_text
 from jingban.core.api_access import api_user
@@ -299,7 +299,11 @@ def _statement(statement: Statement) -> StatementOut:
     summary="The settlement statements of a month (YYYY-MM) in one's scope (an institution: "
     "those with a line of its own), by batch and person",
 )
-def statement_list(request: HttpRequest, month: str = "", page: int = 1) -> StatementPage:
+def statement_list(
+    request: HttpRequest,
+    month: str = Query("", description="The month, YYYY-MM", examples=["2025-06"]),
+    page: int = 1,
+) -> StatementPage:
     user = api_user(request, SettlementCap.VIEW)
     first = _month(month)
     rows = queries_settlement.statements_of_month(user, first).select_related(

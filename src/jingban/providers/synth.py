@@ -36,12 +36,14 @@ from jingban.providers.models import (
 
 K = InstitutionKind
 # Persons per institution of each kind (at least one of each kind in any city).
+# The care homes come first, so the first of them takes the cycle's first state, in force: a
+# small city's only care home (one in a city of 20,000) serves long-term care.
 PERSONS_PER: dict[str, int] = {
+    K.CARE_HOME: 15_000,  # about one per 3,000 people over 60
     K.HOSPITAL_3: 200_000,
     K.HOSPITAL_2: 80_000,
     K.HOSPITAL_1: 40_000,
     K.NURSING_HOSPITAL: 30_000,
-    K.CARE_HOME: 15_000,  # about one per 3,000 people over 60
     K.TOWNSHIP_HEALTH: 25_000,
     K.COMMUNITY_HEALTH: 15_000,
     K.ELDER_HOME: 30_000,
@@ -188,9 +190,7 @@ def _load(persons: int, seed: int) -> tuple[dict[str, int], str]:
         if s in schemes
     ]
     Designation.objects.bulk_create(designations)
-    # The cycle runs within each kind, from in force: a small city's only institution of a kind
-    # (a care home in a city of 20,000) serves, so the services that need one have one.
-    states = [STATE_CYCLE[(n - 1) % len(STATE_CYCLE)] for _kind, _county, n in plan]
+    states = [STATE_CYCLE[n % len(STATE_CYCLE)] for n in range(len(institutions))]
     agreements = Agreement.objects.bulk_create(
         Agreement(
             institution=i,
