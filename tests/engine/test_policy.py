@@ -59,6 +59,7 @@ def test_the_shipped_packs_load_with_the_seed_figures(version: int) -> None:
         "national-ltc-assessment-2021",
         RESIDENT,
         CONTRIBUTIONS,
+        "sample-resident-contributions-2026",
         "suzhou-desk-2026",
         "suzhou-ltc",
         "tengzhou-ltc-2024",
@@ -93,7 +94,7 @@ def test_the_contribution_figures_live_in_a_contribution_pack_from_layout_2_on()
     assert shipped(RESIDENT, 2).medical.contributions is None
     pack = shipped(CONTRIBUTIONS)
     assert (pack.ref.version, pack.layout, pack.family, pack.kind) == (
-        1,
+        2,
         2,
         Family.CONTRIBUTION,
         PackKind.PUBLIC,
@@ -579,7 +580,7 @@ def test_only_medical_and_supplementary_packs_settle_a_claim() -> None:
         total=40_000,
     )
     assert adjudicate(claim, [shipped(RESIDENT, 1)]).basic_fund == 15_000
-    with pytest.raises(ValueError, match="sample-resident-contributions-2025@1: not a pack"):
+    with pytest.raises(ValueError, match="sample-resident-contributions-2025@2: not a pack"):
         adjudicate(claim, [shipped(RESIDENT), shipped(CONTRIBUTIONS)])
     with pytest.raises(WrongFamily, match="is a contribution pack, not a medical one"):
         _ = shipped(CONTRIBUTIONS).medical

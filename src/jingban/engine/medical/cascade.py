@@ -8,6 +8,7 @@ explanation lines; the layers plus out of pocket equal the total, to the fen.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -299,8 +300,11 @@ def _critical_illness(work: _Work, ci: CriticalIllness | None, pack: PolicyPack)
     pay = min(max(due, 0), qualifying, work.in_scope_self + work.class_b_first)
     uncapped = tilt is not None and tilt.uncapped
     if ci.annual_cap is not None and not uncapped:
-        texts = Texts.ci_over_cap(ci.annual_cap, work.counter("ci:paid"))
-        pay = work.within("critical_illness", pay, ci.annual_cap, "ci:paid", texts)
+        # The continuity raise (国办发〔2024〕38号) lifts this person's cap; the fen below the
+        # raised cap is the limit (rounded down, so the raise never pays a fraction too much).
+        cap = ci.annual_cap + math.floor(ci.annual_cap * claim.ci_cap_raise)
+        texts = Texts.ci_over_cap(cap, work.counter("ci:paid"))
+        pay = work.within("critical_illness", pay, cap, "ci:paid", texts)
     work.add("ci:paid", pay)
     work.line(
         "critical_illness",

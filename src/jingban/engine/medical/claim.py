@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from types import MappingProxyType
 
 from jingban.engine.codes import (
@@ -30,6 +31,9 @@ class Claim:
 
     ``class_b`` is the in-scope amount of 乙类 items, of which the pack's first-pay rate is the
     person's own; ``out_of_scope`` is everything outside the catalogue or above price limits.
+    ``ci_cap_raise`` is the continuity raise of the critical illness annual cap (连续参保和零报销
+    激励, 国办发〔2024〕38号) as a share of the cap: 0.05 lets critical illness pay up to 105 % of
+    it (``jingban.engine.medical.continuity``).
     """
 
     claim_id: str
@@ -44,6 +48,7 @@ class Claim:
     condition: Condition | None = None
     person_category: str = "general"
     cross_region: CrossRegion = CrossRegion.LOCAL
+    ci_cap_raise: Fraction = Fraction(0)
 
     @property
     def settlement_date(self) -> dt.date:
@@ -74,6 +79,8 @@ class Claim:
         for name in ("total", "out_of_scope", "class_b"):
             if getattr(self, name) < 0:
                 raise ClaimInvalid("money.negative", name, "is negative")
+        if self.ci_cap_raise < 0:
+            raise ClaimInvalid("claim.negative_cap_raise", "ci_cap_raise", "is negative")
         if self.out_of_scope > self.total:
             raise ClaimInvalid(
                 "claim.out_of_scope_above_total", "out_of_scope", "is more than the total"
