@@ -139,6 +139,16 @@ class Enrollment(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     status = models.CharField(_("status"), max_length=10, choices=EnrollmentStatus.choices)
     since = models.DateField(_("since"))
+    # Step 8 (the enrollment app's services fill them; bulk writers and COPY may leave them to
+    # the database's defaults): the contribution tier chosen, the day the person enrolled (which
+    # decides the concentrated period and the waiting period), the first day with benefits after
+    # a waiting period (None: from ``since``), the day a suspension or an end takes effect, and
+    # the reason of the last change.
+    tier = models.CharField(_("contribution tier"), max_length=20, blank=True, db_default="")
+    enrolled_on = models.DateField(_("enrolled on"), null=True, blank=True)
+    benefits_from = models.DateField(_("benefits from"), null=True, blank=True)
+    status_from = models.DateField(_("status effective from"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True, db_default="")
 
     class Meta:
         ordering = ["-year", "scheme__code"]
