@@ -109,7 +109,11 @@ def test_from_the_fifth_continuous_year_each_year_raises_one_percent(
 def test_a_year_without_reimbursement_raises_the_cap() -> None:
     history = {2024: PAID, 2025: ZERO}
     result = cap_raise(SAMPLE, year=2026, enrolled=_run(2024, 2026), history=history)
-    assert (result.continuity, result.zero_claim, result.zero_claim_years) == (0, Fraction(1, 100), 1)
+    assert (result.continuity, result.zero_claim, result.zero_claim_years) == (
+        0,
+        Fraction(1, 100),
+        1,
+    )
 
 
 def test_zero_years_add_up_and_a_critical_illness_payment_resets_them() -> None:
@@ -146,9 +150,7 @@ def test_not_enrolled_that_year_no_raise() -> None:
 
 @given(
     enrolled=st.sets(st.integers(2000, 2026), max_size=27),
-    uses=st.dictionaries(
-        st.integers(2000, 2025), st.sampled_from([PAID, ZERO, CI]), max_size=26
-    ),
+    uses=st.dictionaries(st.integers(2000, 2025), st.sampled_from([PAID, ZERO, CI]), max_size=26),
 )
 def test_the_raise_is_between_nothing_and_the_limit(
     enrolled: set[int], uses: dict[int, YearUse]
@@ -167,7 +169,9 @@ def test_the_waiting_period_is_within_its_bounds(gap: int, inside: bool) -> None
     months = waiting_months(SAMPLE, gap=gap, in_concentrated_period=inside, exempt=False)
     assert months <= SAMPLE.max_waiting_months
     assert months == 0 or months >= SAMPLE.fixed_waiting_months
-    assert waiting_months(SAMPLE, gap=gap + 1, in_concentrated_period=inside, exempt=False) >= months
+    assert (
+        waiting_months(SAMPLE, gap=gap + 1, in_concentrated_period=inside, exempt=False) >= months
+    )
 
 
 # --- Through adjudicate: each raise changes what critical illness pays -------------------------
@@ -208,7 +212,11 @@ def test_without_a_raise_critical_illness_stops_at_the_cap() -> None:
         ({}, 2021, 101_000),  # 5th continuous year: +1 %
         ({}, 2018, 104_000),  # 8th: +4 %
         ({2024: ZERO}, 2023, 101_000),  # 3 years, one without reimbursement: +1 %
-        ({2022: ZERO, 2023: CI, 2024: ZERO}, 2019, 104_000),  # 7th year +3 %, 2024 +1 % (2022 reset)
+        (
+            {2022: ZERO, 2023: CI, 2024: ZERO},
+            2019,
+            104_000,
+        ),  # 7th year +3 %, 2024 +1 % (2022 reset)
         ({}, 1990, 120_000),  # at most +20 %
     ],
 )

@@ -93,7 +93,9 @@ PAGES: dict[str, Route] = {
     "enrollment:person": Route(VIEWERS, fresh_person),
     "enrollment:enroll": Route(EDITORS, fresh_person, method="post", data=_enroll_data, ok=302),
     "enrollment:pay": Route(EDITORS, enrolled_person, method="post", data=_PAY, ok=302),
-    "enrollment:suspend": Route(EDITORS, enrollment, method="post", data=_CHANGE, ok=302, confirm=True),
+    "enrollment:suspend": Route(
+        EDITORS, enrollment, method="post", data=_CHANGE, ok=302, confirm=True
+    ),
     "enrollment:end": Route(EDITORS, enrollment, method="post", data=_CHANGE, ok=302, confirm=True),
     "enrollment:renew": Route(
         EDITORS, enrollment, method="post", data={"reason": "矩阵"}, ok=302, confirm=True

@@ -19,7 +19,7 @@ def test_wang_enrolls_a_person_and_records_a_window_payment(personas: Personas) 
     person = new_person(personas, name="窗口参保")
     wang = personas.client("wang")
     page = wang.get(reverse("enrollment:person", args=[person.pk]))
-    assert page.status_code == 200 and "参保登记" in page.content.decode() or "参保" in page.content.decode()
+    assert page.status_code == 200 and "登记窗口缴费" in page.content.decode()
     response = wang.post(
         reverse("enrollment:enroll", args=[person.pk]),
         {
@@ -84,7 +84,10 @@ def test_chen_reads_her_payment_history_and_her_neighbours(personas: Personas) -
         action="enrollment.payment.viewed", object_id=str(neighbour.person_id)
     ).exists()
     # Anyone else's history is not hers to see.
-    assert chen.get(reverse("enrollment:acting", args=[personas.in_scope_person.pk])).status_code == 404
+    assert (
+        chen.get(reverse("enrollment:acting", args=[personas.in_scope_person.pk])).status_code
+        == 404
+    )
 
 
 def test_the_api_gives_the_own_history_and_enrolls(personas: Personas) -> None:
@@ -95,8 +98,13 @@ def test_the_api_gives_the_own_history_and_enrolls(personas: Personas) -> None:
     wang = personas.client("wang")
     created = wang.post(
         f"/api/v1/enrollment/persons/{person.pk}/enrollments",
-        {"scheme": "resident_medical", "year": 2025, "effective": "2025-01-01", "tier": "tier_1",
-         "enrolled_on": "2024-11-01"},
+        {
+            "scheme": "resident_medical",
+            "year": 2025,
+            "effective": "2025-01-01",
+            "tier": "tier_1",
+            "enrolled_on": "2024-11-01",
+        },
         content_type="application/json",
     )
     assert created.status_code == 201 and created.json()["benefits_from"] is None

@@ -53,7 +53,9 @@ def test_a_tax_file_is_reconciled_row_by_row(personas: Personas) -> None:
     payer = enrolled(personas, "张缴费")
     short = enrolled(personas, "李少缴")
     poor = enrolled(personas, "王低保")
-    add_membership(poor, group_code="dibao", valid_from=dt.date(2024, 1, 1), valid_to=None, acting_user=None)
+    add_membership(
+        poor, group_code="dibao", valid_from=dt.date(2024, 1, 1), valid_to=None, acting_user=None
+    )
     not_enrolled = new_person(personas, name="赵未参")
     stranger = new_person(personas, name="南京人", region=personas.out_of_scope_person.region.code)
     services.enroll(
@@ -73,7 +75,9 @@ def test_a_tax_file_is_reconciled_row_by_row(personas: Personas) -> None:
         row(payer, "400", "V001"),  # the same voucher again in the file
         row(payer, "400", "V007", year="2024"),  # no enrollment that year
     ]
-    batch = payments.import_payments(csv_bytes(rows), "tax-2025.csv", channel="tax", acting_user=wang)
+    batch = payments.import_payments(
+        csv_bytes(rows), "tax-2025.csv", channel="tax", acting_user=wang
+    )
     assert (batch.rows, batch.matched, batch.amount_differs, batch.unmatched, batch.duplicates) == (
         8,
         1,
@@ -94,7 +98,9 @@ def test_a_tax_file_is_reconciled_row_by_row(personas: Personas) -> None:
     ]
     assert batch.report[1]["expected"] == 40_000 and batch.report[1]["amount"] == 30_050
     assert batch.report[2]["expected"] == 0
-    assert "*" in str(batch.report[0]["document"]) and payer.document_number not in str(batch.report)
+    assert "*" in str(batch.report[0]["document"]) and payer.document_number not in str(
+        batch.report
+    )
     stored = ContributionPayment.objects.filter(source=batch).order_by("voucher")
     assert [(p.person_id, p.amount, p.reconciliation) for p in stored] == [
         (payer.pk, 40_000, "matched"),
@@ -105,7 +111,9 @@ def test_a_tax_file_is_reconciled_row_by_row(personas: Personas) -> None:
     log = ActionLog.objects.filter(action="enrollment.payment.imported").latest("id")
     assert log.after["rows"] == 3
     # The same file again: every stored voucher is now a duplicate, nothing more is stored.
-    again = payments.import_payments(csv_bytes(rows), "tax-2025.csv", channel="tax", acting_user=wang)
+    again = payments.import_payments(
+        csv_bytes(rows), "tax-2025.csv", channel="tax", acting_user=wang
+    )
     assert (again.duplicates, again.unmatched, again.matched) == (4, 4, 0)
     assert ContributionPayment.objects.count() == before + 3
 
@@ -113,8 +121,16 @@ def test_a_tax_file_is_reconciled_row_by_row(personas: Personas) -> None:
 def test_an_excel_bank_file(personas: Personas) -> None:
     payer = enrolled(personas, "钱银行", tier="tier_2")
     rows: list[list[object]] = [
-        ["document number", "name", "scheme", "contribution year", "amount", "paid at", "channel",
-         "tax voucher number"],
+        [
+            "document number",
+            "name",
+            "scheme",
+            "contribution year",
+            "amount",
+            "paid at",
+            "channel",
+            "tax voucher number",
+        ],
         [payer.document_number, payer.name, RESIDENT, 2025, 775, "2024-11-02 14:00", "", "B-1"],
     ]
     batch = payments.import_payments(
@@ -147,7 +163,9 @@ def test_a_malformed_row_refuses_the_whole_file(
     rows = [HEADER, row(payer, "400", "OK-1"), row(payer, "400", "BAD-1", **cells)]
     before = (ContributionPayment.objects.count(), PaymentImport.objects.count())
     with pytest.raises(ImportRefused) as caught:
-        payments.import_payments(csv_bytes(rows), "t.csv", channel="tax", acting_user=personas.user("wang"))
+        payments.import_payments(
+            csv_bytes(rows), "t.csv", channel="tax", acting_user=personas.user("wang")
+        )
     [problem] = caught.value.problems
     assert (problem.row, problem.column) == (3, column)
     assert says in str(problem) or says == ""
@@ -171,15 +189,26 @@ def test_a_window_payment(personas: Personas) -> None:
     payment = payments.record_window_payment(
         payer, scheme_code=RESIDENT, year=2025, amount=40_000, acting_user=wang
     )
-    assert (payment.channel, payment.expected, payment.reconciliation) == ("window", 40_000, "matched")
+    assert (payment.channel, payment.expected, payment.reconciliation) == (
+        "window",
+        40_000,
+        "matched",
+    )
     assert payment.voucher.startswith("CK")
     with pytest.raises(ValidationFailed) as caught:
         payments.record_window_payment(
-            payer, scheme_code=RESIDENT, year=2025, amount=100, voucher=payment.voucher, acting_user=wang
+            payer,
+            scheme_code=RESIDENT,
+            year=2025,
+            amount=100,
+            voucher=payment.voucher,
+            acting_user=wang,
         )
     assert "voucher" in caught.value.fields
     with pytest.raises(ValidationFailed) as caught:
-        payments.record_window_payment(payer, scheme_code=RESIDENT, year=2024, amount=-5, acting_user=wang)
+        payments.record_window_payment(
+            payer, scheme_code=RESIDENT, year=2024, amount=-5, acting_user=wang
+        )
     assert set(caught.value.fields) == {"amount", "year"}
     with pytest.raises(Forbidden):
         payments.record_window_payment(
@@ -197,8 +226,26 @@ def test_bulk_enrollment_from_excel(personas: Personas) -> None:
     a, b = new_person(personas, name="甲"), new_person(personas, name="乙")
     rows: list[list[object]] = [
         ENROLL_HEADER,
-        [a.document_number, "甲", "resident_medical", 2025, "tier_1", "2025-01-01", "2024-10-01", "集中登记"],
-        [b.document_number, "乙", "城乡居民基本医疗保险", 2025, "tier_2", "2025/3/1", "2025/3/1", ""],
+        [
+            a.document_number,
+            "甲",
+            "resident_medical",
+            2025,
+            "tier_1",
+            "2025-01-01",
+            "2024-10-01",
+            "集中登记",
+        ],
+        [
+            b.document_number,
+            "乙",
+            "城乡居民基本医疗保险",
+            2025,
+            "tier_2",
+            "2025/3/1",
+            "2025/3/1",
+            "",
+        ],
     ]
     assert bulk.import_enrollments(xlsx(rows), "e.xlsx", acting_user=personas.user("wang")) == 2
     first = Enrollment.objects.get(person=a, year=2025)

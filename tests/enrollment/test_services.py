@@ -37,7 +37,9 @@ def enroll(p: Personas, person: Person, year: int, **more: object) -> Enrollment
     return services.enroll(person, EnrollInput(**fields), acting_user=p.user("wang"))  # type: ignore[arg-type]
 
 
-def refused(person: Person, on: dt.date, history: dict[int, YearUse] | None = None) -> CoverageRefused:
+def refused(
+    person: Person, on: dt.date, history: dict[int, YearUse] | None = None
+) -> CoverageRefused:
     with pytest.raises(CoverageRefused) as caught:
         coverage(person.pk, RESIDENT, on, history=history or {})
     assert list(caught.value.fields) == ["psn_no"]
@@ -50,7 +52,11 @@ def refused(person: Person, on: dt.date, history: dict[int, YearUse] | None = No
 def test_enrolling_in_the_concentrated_period_covers_from_the_first_day(personas: Personas) -> None:
     person = new_person(personas)
     enrollment = enroll(personas, person, 2025, reason="集中参保期登记")
-    assert (enrollment.status, enrollment.tier, enrollment.benefits_from) == ("active", "tier_1", None)
+    assert (enrollment.status, enrollment.tier, enrollment.benefits_from) == (
+        "active",
+        "tier_1",
+        None,
+    )
     cover = coverage(person.pk, RESIDENT, dt.date(2025, 1, 1), history={})
     assert cover.enrollment_id == enrollment.pk
     assert (cover.year, cover.continuous_years, cover.ci_cap_raise) == (2025, 1, 0)
@@ -101,7 +107,9 @@ def test_each_year_of_gap_adds_a_month_even_inside_the_period(personas: Personas
 
 def test_relief_groups_and_newborns_do_not_wait(personas: Personas) -> None:
     poor = new_person(personas)
-    add_membership(poor, group_code="dibao", valid_from=dt.date(2024, 1, 1), valid_to=None, acting_user=None)
+    add_membership(
+        poor, group_code="dibao", valid_from=dt.date(2024, 1, 1), valid_to=None, acting_user=None
+    )
     baby = new_person(personas, birth=dt.date(2025, 1, 20))
     late = dt.date(2025, 2, 10)
     assert enroll(personas, poor, 2025, effective=late, enrolled_on=late).benefits_from is None
@@ -127,7 +135,10 @@ def test_suspended_from_its_day(personas: Personas) -> None:
     person = new_person(personas)
     enrollment = enroll(personas, person, 2025)
     services.suspend(
-        enrollment, effective=dt.date(2025, 5, 1), reason="外出务工暂停", acting_user=personas.user("wang")
+        enrollment,
+        effective=dt.date(2025, 5, 1),
+        reason="外出务工暂停",
+        acting_user=personas.user("wang"),
     )
     coverage(person.pk, RESIDENT, dt.date(2025, 4, 30), history={})
     error = refused(person, dt.date(2025, 5, 1))
@@ -137,7 +148,12 @@ def test_suspended_from_its_day(personas: Personas) -> None:
 def test_ended_from_its_day(personas: Personas) -> None:
     person = new_person(personas)
     enrollment = enroll(personas, person, 2025)
-    services.end(enrollment, effective=dt.date(2025, 8, 1), reason="转入职工医保", acting_user=personas.user("wang"))
+    services.end(
+        enrollment,
+        effective=dt.date(2025, 8, 1),
+        reason="转入职工医保",
+        acting_user=personas.user("wang"),
+    )
     coverage(person.pk, RESIDENT, dt.date(2025, 7, 31), history={})
     assert refused(person, dt.date(2025, 8, 1)).code == "coverage.ended"
 
@@ -177,7 +193,9 @@ def test_a_year_ended_from_its_first_day_breaks_the_run(personas: Personas) -> N
     for year in range(2020, 2026):
         enroll(personas, person, year)
     ended = Enrollment.objects.get(person=person, year=2022)
-    services.end(ended, effective=dt.date(2022, 1, 1), reason="迁出", acting_user=personas.user("wang"))
+    services.end(
+        ended, effective=dt.date(2022, 1, 1), reason="迁出", acting_user=personas.user("wang")
+    )
     assert rules.enrolled_years(person.pk, RESIDENT) == {2020, 2021, 2023, 2024, 2025}
     cover = coverage(person.pk, RESIDENT, dt.date(2025, 9, 1), history={})
     assert cover.continuous_years == 3
@@ -190,10 +208,16 @@ def test_suspend_end_and_renew_follow_the_states(personas: Personas) -> None:
     wang = personas.user("wang")
     person = new_person(personas)
     enrollment = enroll(personas, person, 2025)
-    suspended = services.suspend(enrollment, effective=dt.date(2025, 3, 1), reason="暂停", acting_user=wang)
+    suspended = services.suspend(
+        enrollment, effective=dt.date(2025, 3, 1), reason="暂停", acting_user=wang
+    )
     with pytest.raises(Conflict):
-        services.suspend(suspended, effective=dt.date(2025, 4, 1), reason="再次暂停", acting_user=wang)
-    renewed = services.renew(suspended, reason="续保", enrolled_on=dt.date(2025, 10, 1), acting_user=wang)
+        services.suspend(
+            suspended, effective=dt.date(2025, 4, 1), reason="再次暂停", acting_user=wang
+        )
+    renewed = services.renew(
+        suspended, reason="续保", enrolled_on=dt.date(2025, 10, 1), acting_user=wang
+    )
     assert (renewed.year, renewed.tier, renewed.since, renewed.benefits_from) == (
         2026,
         "tier_1",
@@ -208,8 +232,14 @@ def test_suspend_end_and_renew_follow_the_states(personas: Personas) -> None:
     with pytest.raises(Conflict):
         services.renew(ended, acting_user=wang)
     # Enrolling again takes an ended year back, with a waiting period (outside the period).
-    again = enroll(personas, person, 2025, effective=dt.date(2025, 9, 1), enrolled_on=dt.date(2025, 9, 1))
-    assert (again.pk, again.status, again.benefits_from) == (ended.pk, "active", dt.date(2025, 12, 1))
+    again = enroll(
+        personas, person, 2025, effective=dt.date(2025, 9, 1), enrolled_on=dt.date(2025, 9, 1)
+    )
+    assert (again.pk, again.status, again.benefits_from) == (
+        ended.pk,
+        "active",
+        dt.date(2025, 12, 1),
+    )
     codes = list(
         ActionLog.objects.filter(object_id=str(person.pk), action__startswith="enrollment.")
         .order_by("id")
@@ -309,7 +339,13 @@ def test_the_tier_less_the_subsidy_of_the_group(
 ) -> None:
     person = new_person(personas)
     if group:
-        add_membership(person, group_code=group, valid_from=dt.date(2024, 1, 1), valid_to=None, acting_user=None)
+        add_membership(
+            person,
+            group_code=group,
+            valid_from=dt.date(2024, 1, 1),
+            valid_to=None,
+            acting_user=None,
+        )
     pack = rules.year_pack(person, RESIDENT, 2025)
     assert pack is not None
     assert rules.amount_due(pack.contribution, tier, person, dt.date(2024, 10, 1)) == due
@@ -318,7 +354,11 @@ def test_the_tier_less_the_subsidy_of_the_group(
 def test_a_membership_that_ended_gives_no_subsidy(personas: Personas) -> None:
     person = new_person(personas)
     add_membership(
-        person, group_code="dibao", valid_from=dt.date(2023, 1, 1), valid_to=dt.date(2024, 6, 30), acting_user=None
+        person,
+        group_code="dibao",
+        valid_from=dt.date(2023, 1, 1),
+        valid_to=dt.date(2024, 6, 30),
+        acting_user=None,
     )
     pack = rules.year_pack(person, RESIDENT, 2025)
     assert pack is not None

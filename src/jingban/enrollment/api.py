@@ -14,6 +14,7 @@ from jingban.core.api_access import api_user
 from jingban.core.api_errors import errors
 from jingban.core.errors import NotFound
 from jingban.core.roles import Cap
+from jingban.core.scope import scheme_codes
 from jingban.enrollment import caps, payments, queries, services
 from jingban.registry import queries as registry_queries
 from jingban.registry.models import Enrollment, Person
@@ -32,9 +33,7 @@ class EnrollmentOut(Schema):
     benefits_from: dt.date | None = Field(
         description="The first day with benefits after a waiting period; null: from `since`."
     )
-    status_from: dt.date | None = Field(
-        description="The day a suspension or an end takes effect."
-    )
+    status_from: dt.date | None = Field(description="The day a suspension or an end takes effect.")
     reason: str
 
 
@@ -151,9 +150,7 @@ def _history(person: Person, schemes: frozenset[str] | None = None) -> HistoryOu
 
 
 def _staff_schemes(request: HttpRequest) -> frozenset[str] | None:
-    from jingban.core.scope import scheme_codes
-
-    return scheme_codes(request.auth)  # type: ignore[arg-type]
+    return scheme_codes(api_user(request))
 
 
 @router.get(
@@ -226,9 +223,7 @@ def end(request: HttpRequest, pk: int, payload: ChangeIn) -> EnrollmentOut:
 def renew(request: HttpRequest, pk: int, payload: RenewIn) -> Status[EnrollmentOut]:
     user = api_user(request, caps.EDIT)
     enrollment = queries.enrollment_for(user, pk)
-    renewed = services.renew(
-        enrollment, reason=payload.reason, tier=payload.tier, acting_user=user
-    )
+    renewed = services.renew(enrollment, reason=payload.reason, tier=payload.tier, acting_user=user)
     return Status(201, _enrollment(renewed))
 
 

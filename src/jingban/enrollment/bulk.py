@@ -67,7 +67,9 @@ def parse_enrollments(rows: list[list[str]], acting_user: User | None) -> list[B
             continue
         here: list[RowProblem] = []
 
-        def bad(key: str, message: object, number: int = number, here: list[RowProblem] = here) -> None:
+        def bad(
+            key: str, message: object, number: int = number, here: list[RowProblem] = here
+        ) -> None:
             here.append(RowProblem(number, label.get(key, key), str(message)))
 
         for key in REQUIRED:

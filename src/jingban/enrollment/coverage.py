@@ -10,7 +10,7 @@ from fractions import Fraction
 
 from django.utils.translation import gettext_lazy as _
 
-from jingban.core.errors import DomainError
+from jingban.core.errors import DomainError, Message
 from jingban.engine.medical.continuity import YearUse, cap_raise, continuous_years
 from jingban.enrollment import rules as contribution
 from jingban.registry.models import Enrollment, EnrollmentStatus, Person
@@ -24,8 +24,8 @@ class CoverageRefused(DomainError):
     code = "coverage.refused"
     status = 409
 
-    def __init__(self, code: str, message: object) -> None:
-        super().__init__(message, code=code, fields={FIELD: [message]})  # type: ignore[list-item]
+    def __init__(self, code: str, message: Message) -> None:
+        super().__init__(message, code=code, fields={FIELD: [message]})
 
 
 @dataclass(frozen=True)

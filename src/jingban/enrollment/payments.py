@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -132,7 +131,9 @@ def parse_payments(rows: list[list[str]], default_channel: str) -> list[PaymentR
             continue
         here: list[RowProblem] = []
 
-        def bad(key: str, message: str, number: int = number, here: list[RowProblem] = here) -> None:
+        def bad(
+            key: str, message: str, number: int = number, here: list[RowProblem] = here
+        ) -> None:
             here.append(RowProblem(number, label[key], message))
 
         for key in ("document_number", "name", "scheme", "year", "amount", "paid_at", "voucher"):
@@ -203,7 +204,9 @@ def _expected(enrollment: Enrollment, person: Person, on: dt.date) -> int | None
     return contribution.amount_due(pack.contribution, enrollment.tier, person, on)
 
 
-def _report_row(row: PaymentRow, status: str, message: str, expected: int | None) -> dict[str, object]:
+def _report_row(
+    row: PaymentRow, status: str, message: str, expected: int | None
+) -> dict[str, object]:
     return {
         "row": row.row,
         "status": status,
@@ -251,7 +254,11 @@ def import_payments(
     for row in parsed:
         person = persons.get(row.document_number)
         if row.voucher in seen or row.voucher in stored:
-            status, message, expected = RowStatus.DUPLICATE, _("This voucher was seen before."), None
+            status, message, expected = (
+                RowStatus.DUPLICATE,
+                _("This voucher was seen before."),
+                None,
+            )
         elif person is None:
             status, message, expected = RowStatus.UNMATCHED, _("No such insured person."), None
         elif person.name != row.name:
@@ -321,7 +328,9 @@ def import_payments(
                 reason=filename[:200],
             )
     except IntegrityError:  # a voucher stored by a concurrent import meanwhile
-        raise Conflict(fields={"file": [_("Another import stored some of these vouchers.")]}) from None
+        raise Conflict(
+            fields={"file": [_("Another import stored some of these vouchers.")]}
+        ) from None
     return batch
 
 
@@ -356,7 +365,9 @@ def record_window_payment(
     if errors:
         raise ValidationFailed(fields=errors)
     assert enrollment is not None
-    voucher = voucher.strip() or f"CK{paid_at.astimezone(SHANGHAI):%Y%m%d}{secrets.token_hex(5).upper()}"
+    voucher = (
+        voucher.strip() or f"CK{paid_at.astimezone(SHANGHAI):%Y%m%d}{secrets.token_hex(5).upper()}"
+    )
     expected = _expected(enrollment, person, paid_at.astimezone(SHANGHAI).date())
     try:
         with transaction.atomic():

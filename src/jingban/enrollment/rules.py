@@ -97,6 +97,4 @@ def waiting_for(
     newborn = add_months(person.birth_date, continuity.newborn_months) >= enrolled_on
     exempt = newborn or bool(relief_tiers(person, enrolled_on) & set(continuity.exempt_tiers))
     months = waiting_months(continuity, gap=gap, in_concentrated_period=inside, exempt=exempt)
-    return Waiting(
-        months, add_months(effective, months) if months else None, gap, inside, exempt
-    )
+    return Waiting(months, add_months(effective, months) if months else None, gap, inside, exempt)

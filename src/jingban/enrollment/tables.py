@@ -118,7 +118,7 @@ def columns(
         )
     if len(rows) - 1 > MAX_ROWS:
         raise file_problem(_("At most %(n)d rows.") % {"n": MAX_ROWS})
-    data = []
+    data: list[dict[str, str]] = []
     for row in rows[1:]:
         if not any(cell.strip() for cell in row):
             data.append({})

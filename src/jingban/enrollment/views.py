@@ -168,11 +168,17 @@ def _change(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
                 services.renew(enrollment, reason=d["reason"], acting_user=request.user)
             elif action == "suspend":
                 services.suspend(
-                    enrollment, effective=d["effective"], reason=d["reason"], acting_user=request.user
+                    enrollment,
+                    effective=d["effective"],
+                    reason=d["reason"],
+                    acting_user=request.user,
                 )
             else:
                 services.end(
-                    enrollment, effective=d["effective"], reason=d["reason"], acting_user=request.user
+                    enrollment,
+                    effective=d["effective"],
+                    reason=d["reason"],
+                    acting_user=request.user,
                 )
         except DomainError as error:
             form.add_domain_errors(error)
@@ -224,9 +230,7 @@ def import_enrollments(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            count = bulk.import_enrollments(
-                upload.read(), upload.name, acting_user=request.user
-            )
+            count = bulk.import_enrollments(upload.read(), upload.name, acting_user=request.user)
         except DomainError as error:
             problems = _problems(error)
         else:

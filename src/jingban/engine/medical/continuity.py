@@ -98,7 +98,9 @@ def waiting_months(
         raise ValueError("a gap cannot be negative")
     if exempt or (in_concentrated_period and gap == 0):
         return 0
-    return min(rules.fixed_waiting_months + gap * rules.months_per_gap_year, rules.max_waiting_months)
+    return min(
+        rules.fixed_waiting_months + gap * rules.months_per_gap_year, rules.max_waiting_months
+    )
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

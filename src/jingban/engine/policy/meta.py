@@ -48,6 +48,9 @@ class Unit(StrEnum):
     METRES = "metres"  # 米
     YUAN_PER_HOUR = "yuan_per_hour"  # 元/小时
     YUAN_PER_MONTH = "yuan_per_month"  # 元/月
+    # Contributions (step 8): a day of the calendar, as a month and a day of it
+    MONTH_OF_YEAR = "month_of_year"  # 月
+    DAY_OF_MONTH = "day_of_month"  # 日
 
 
 # How a unit is written after a value (a percent sign and a yuan sign are written by the
@@ -70,6 +73,8 @@ UNIT_LABELS: Mapping[Unit, tuple[str, str]] = {
     Unit.METRES: ("米", "metres"),
     Unit.YUAN_PER_HOUR: ("元/小时", "yuan an hour"),
     Unit.YUAN_PER_MONTH: ("元/月", "yuan a month"),
+    Unit.MONTH_OF_YEAR: ("月", "month"),
+    Unit.DAY_OF_MONTH: ("日", "day"),
 }
 
 
