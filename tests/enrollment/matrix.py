@@ -85,13 +85,17 @@ def _enroll_data(p: Personas) -> dict[str, object]:
     return {"scheme": "resident_medical", "year": year, "effective": f"{year}-01-01", "tier": ""}
 
 
+def _enroll_form(p: Personas) -> dict[str, object]:
+    return {f"enroll-{key}": value for key, value in _enroll_data(p).items()}
+
+
 _CHANGE = {"effective": "2025-06-01", "reason": "矩阵"}
-_PAY = {"scheme": "resident_medical", "year": 2025, "amount": "400"}
+_PAY = {"pay-scheme": "resident_medical", "pay-year": 2025, "pay-amount": "400"}
 
 PAGES: dict[str, Route] = {
     "enrollment:overview": Route(VIEWERS),
     "enrollment:person": Route(VIEWERS, fresh_person),
-    "enrollment:enroll": Route(EDITORS, fresh_person, method="post", data=_enroll_data, ok=302),
+    "enrollment:enroll": Route(EDITORS, fresh_person, method="post", data=_enroll_form, ok=302),
     "enrollment:pay": Route(EDITORS, enrolled_person, method="post", data=_PAY, ok=302),
     "enrollment:suspend": Route(
         EDITORS, enrollment, method="post", data=_CHANGE, ok=302, confirm=True

@@ -23,12 +23,12 @@ def test_wang_enrolls_a_person_and_records_a_window_payment(personas: Personas) 
     response = wang.post(
         reverse("enrollment:enroll", args=[person.pk]),
         {
-            "scheme": "resident_medical",
-            "year": "2025",
-            "tier": "tier_2",
-            "effective": "2025-04-01",
-            "enrolled_on": "2025-04-01",
-            "reason": "窗口登记",
+            "enroll-scheme": "resident_medical",
+            "enroll-year": "2025",
+            "enroll-tier": "tier_2",
+            "enroll-effective": "2025-04-01",
+            "enroll-enrolled_on": "2025-04-01",
+            "enroll-reason": "窗口登记",
         },
         follow=True,
     )
@@ -38,7 +38,7 @@ def test_wang_enrolls_a_person_and_records_a_window_payment(personas: Personas) 
     assert (enrollment.tier, enrollment.benefits_from) == ("tier_2", dt.date(2025, 7, 1))
     response = wang.post(
         reverse("enrollment:pay", args=[person.pk]),
-        {"scheme": "resident_medical", "year": "2025", "amount": "775.00", "voucher": ""},
+        {"pay-scheme": "resident_medical", "pay-year": "2025", "pay-amount": "775.00"},
         follow=True,
     )
     assert "¥775.00" in response.content.decode()
@@ -50,7 +50,12 @@ def test_a_bad_enrollment_on_the_page_is_shown_beside_the_field(personas: Person
     person = new_person(personas)
     response = personas.client("wang").post(
         reverse("enrollment:enroll", args=[person.pk]),
-        {"scheme": "resident_medical", "year": "2025", "tier": "tier_1", "effective": "2026-01-01"},
+        {
+            "enroll-scheme": "resident_medical",
+            "enroll-year": "2025",
+            "enroll-tier": "tier_1",
+            "enroll-effective": "2026-01-01",
+        },
     )
     assert response.status_code == 400
     assert "生效日期必须在参保年度内" in response.content.decode()

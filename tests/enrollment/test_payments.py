@@ -147,7 +147,7 @@ def test_an_excel_bank_file(personas: Personas) -> None:
     [
         ({"amount": "abc"}, "金额", "abc"),
         ({"amount": "-400"}, "金额", "-400"),
-        ({"amount": "0"}, "金额", "zero"),
+        ({"amount": "0"}, "金额", "零"),
         ({"amount": "400.123"}, "金额", "400.123"),
         ({"paid_at": "2024-13-45"}, "缴费时间", "2024-13-45"),
         ({"year": "二〇二五"}, "缴费年度", "二〇二五"),

@@ -80,8 +80,10 @@ def _person_page(
             "enrollments": enrollments,
             "payments": paid,
             "enroll_form": enroll_form
-            or EnrollForm(initial={"year": year, "effective": today(), "tier": "tier_1"}),
-            "payment_form": payment_form or PaymentForm(initial={"year": year}),
+            or EnrollForm(
+                initial={"year": year, "effective": today(), "tier": "tier_1"}, prefix="enroll"
+            ),
+            "payment_form": payment_form or PaymentForm(initial={"year": year}, prefix="pay"),
             "perms_edit": request.user.can(caps.EDIT),
         },
         status=status,
@@ -97,7 +99,7 @@ def person(request: AuthedRequest, person_id: int) -> HttpResponse:
 @require_http_methods(["POST"])
 def enroll(request: AuthedRequest, person_id: int) -> HttpResponse:
     found = registry_queries.person_for(request.user, person_id)
-    form = EnrollForm(request.POST)
+    form = EnrollForm(request.POST, prefix="enroll")
     if form.is_valid():
         d = form.cleaned_data
         try:
@@ -132,7 +134,7 @@ def enroll(request: AuthedRequest, person_id: int) -> HttpResponse:
 @require_http_methods(["POST"])
 def pay(request: AuthedRequest, person_id: int) -> HttpResponse:
     found = registry_queries.person_for(request.user, person_id)
-    form = PaymentForm(request.POST)
+    form = PaymentForm(request.POST, prefix="pay")
     if form.is_valid():
         d = form.cleaned_data
         amount: Decimal = d["amount"]

@@ -42,9 +42,13 @@ class ConcentratedPeriod(Model):
     """集中参保期: the weeks, in the year before the contribution year, in which enrolling for the
     year gives benefits from its first day without a waiting period."""
 
-    start_month: Annotated[int, Label("开始月份", "Start month", Unit.MONTH_OF_YEAR)] = Field(ge=1, le=12)
+    start_month: Annotated[int, Label("开始月份", "Start month", Unit.MONTH_OF_YEAR)] = Field(
+        ge=1, le=12
+    )
     start_day: Annotated[int, Label("开始日", "Start day", Unit.DAY_OF_MONTH)] = Field(ge=1, le=31)
-    end_month: Annotated[int, Label("截止月份", "End month", Unit.MONTH_OF_YEAR)] = Field(ge=1, le=12)
+    end_month: Annotated[int, Label("截止月份", "End month", Unit.MONTH_OF_YEAR)] = Field(
+        ge=1, le=12
+    )
     end_day: Annotated[int, Label("截止日", "End day", Unit.DAY_OF_MONTH)] = Field(ge=1, le=31)
 
     @model_validator(mode="after")
