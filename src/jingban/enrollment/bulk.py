@@ -132,7 +132,7 @@ def import_enrollments(content: bytes, filename: str, *, acting_user: User | Non
     with transaction.atomic():
         for row in parsed:
             try:
-                services._enroll_locked(persons[row.person_id], row.data)
+                services.write_enrollment(persons[row.person_id], row.data)
             except DomainError as err:  # a row changed since it was checked: refuse it all
                 messages = [str(m) for ms in err.fields.values() for m in ms] or [str(err.message)]
                 raise ImportRefused(

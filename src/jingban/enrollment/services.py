@@ -99,13 +99,16 @@ def enroll(person: Person, data: EnrollInput, *, acting_user: User | None) -> En
     if errors:
         raise ValidationFailed(fields=errors)
     with transaction.atomic():
-        enrollment = _enroll_locked(person, data)
-        before = enrollment.before  # type: ignore[attr-defined]
+        enrollment, before = write_enrollment(person, data)
         _log("enrollment.enrollment.enrolled", enrollment, acting_user=acting_user, before=before)
     return enrollment
 
 
-def _enroll_locked(person: Person, data: EnrollInput) -> Enrollment:
+def write_enrollment(
+    person: Person, data: EnrollInput
+) -> tuple[Enrollment, dict[str, object] | None]:
+    """Write the enrollment (inside the caller's transaction) and return it with the snapshot
+    of the row it replaced, if any."""
     scheme = core_queries.schemes().get(code=data.scheme_code)
     current = (
         Enrollment.objects.select_for_update()
@@ -144,8 +147,7 @@ def _enroll_locked(person: Person, data: EnrollInput) -> Enrollment:
     except IntegrityError:  # a concurrent enrollment of the same year won the race
         raise Conflict(fields={"year": [_("Already enrolled for this year.")]}) from None
     enrollment.person = person
-    enrollment.before = before  # type: ignore[attr-defined]
-    return enrollment
+    return enrollment, before
 
 
 def _change_status(
@@ -249,8 +251,7 @@ def renew(
     if errors:
         raise ValidationFailed(fields=errors)
     with transaction.atomic():
-        renewed = _enroll_locked(person, data)
-        before = renewed.before  # type: ignore[attr-defined]
+        renewed, before = write_enrollment(person, data)
         _log("enrollment.enrollment.renewed", renewed, acting_user=acting_user, before=before)
     return renewed
 
