@@ -22,7 +22,7 @@ from jingban.registry.models import Enrollment, Person
 router = Router(tags=["enrollment"])
 
 
-class EnrollmentOut(Schema):
+class EnrollmentRecordOut(Schema):
     id: int
     scheme: str
     year: int
@@ -37,7 +37,7 @@ class EnrollmentOut(Schema):
     reason: str
 
 
-class PaymentOut(Schema):
+class ContributionPaymentOut(Schema):
     id: int
     scheme: str
     year: int
@@ -49,14 +49,14 @@ class PaymentOut(Schema):
     voucher: str
 
 
-class HistoryOut(Schema):
+class ContributionHistoryOut(Schema):
     person_id: int
     name: str
-    enrollments: list[EnrollmentOut]
-    payments: list[PaymentOut]
+    enrollments: list[EnrollmentRecordOut]
+    payments: list[ContributionPaymentOut]
 
 
-class EnrollIn(Schema):
+class EnrollmentIn(Schema):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -79,7 +79,7 @@ class EnrollIn(Schema):
     reason: str = Field("", max_length=200)
 
 
-class ChangeIn(Schema):
+class EnrollmentChangeIn(Schema):
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"effective": "2026-06-01", "reason": "参保人申请暂停"}]}
     )
@@ -87,13 +87,13 @@ class ChangeIn(Schema):
     reason: str = Field(min_length=1, max_length=200)
 
 
-class RenewIn(Schema):
+class EnrollmentRenewIn(Schema):
     model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "续保", "tier": None}]})
     reason: str = Field("", max_length=200)
     tier: str | None = Field(None, max_length=20)
 
 
-class PaymentIn(Schema):
+class WindowPaymentIn(Schema):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -107,8 +107,8 @@ class PaymentIn(Schema):
     voucher: str = Field("", max_length=40)
 
 
-def _enrollment(e: Enrollment) -> EnrollmentOut:
-    return EnrollmentOut(
+def _enrollment(e: Enrollment) -> EnrollmentRecordOut:
+    return EnrollmentRecordOut(
         id=e.pk,
         scheme=e.scheme.code,
         year=e.year,
@@ -122,18 +122,18 @@ def _enrollment(e: Enrollment) -> EnrollmentOut:
     )
 
 
-def _history(person: Person, schemes: frozenset[str] | None = None) -> HistoryOut:
+def _history(person: Person, schemes: frozenset[str] | None = None) -> ContributionHistoryOut:
     enrollments = queries.person_enrollments(person)
     paid = queries.person_payments(person)
     if schemes is not None:
         enrollments = enrollments.filter(scheme__code__in=schemes)
         paid = paid.filter(scheme__code__in=schemes)
-    return HistoryOut(
+    return ContributionHistoryOut(
         person_id=person.pk,
         name=person.name,
         enrollments=[_enrollment(e) for e in enrollments],
         payments=[
-            PaymentOut(
+            ContributionPaymentOut(
                 id=p.pk,
                 scheme=p.scheme.code,
                 year=p.year,
@@ -155,10 +155,10 @@ def _staff_schemes(request: HttpRequest) -> frozenset[str] | None:
 
 @router.get(
     "/persons/{int:person_id}",
-    response={200: HistoryOut, **errors(403, 404)},
+    response={200: ContributionHistoryOut, **errors(403, 404)},
     summary="A person's enrollment and contribution payments",
 )
-def person_history(request: HttpRequest, person_id: int) -> HistoryOut:
+def person_history(request: HttpRequest, person_id: int) -> ContributionHistoryOut:
     user = api_user(request, caps.VIEW)
     person = registry_queries.person_for(user, person_id)
     return _history(person, _staff_schemes(request))
@@ -166,10 +166,10 @@ def person_history(request: HttpRequest, person_id: int) -> HistoryOut:
 
 @router.post(
     "/persons/{int:person_id}/enrollments",
-    response={201: EnrollmentOut, **errors(400, 403, 404, 409)},
+    response={201: EnrollmentRecordOut, **errors(400, 403, 404, 409)},
     summary="Enroll a person in a scheme for a year (参保登记)",
 )
-def enroll(request: HttpRequest, person_id: int, payload: EnrollIn) -> Status[EnrollmentOut]:
+def enroll(request: HttpRequest, person_id: int, payload: EnrollmentIn) -> Status[EnrollmentRecordOut]:
     user = api_user(request, caps.EDIT)
     person = registry_queries.person_for(user, person_id)
     enrollment = services.enroll(
@@ -189,10 +189,10 @@ def enroll(request: HttpRequest, person_id: int, payload: EnrollIn) -> Status[En
 
 @router.post(
     "/enrollments/{int:pk}/suspend",
-    response={200: EnrollmentOut, **errors(400, 403, 404, 409)},
+    response={200: EnrollmentRecordOut, **errors(400, 403, 404, 409)},
     summary="Suspend an enrollment from a day (暂停参保)",
 )
-def suspend(request: HttpRequest, pk: int, payload: ChangeIn) -> EnrollmentOut:
+def suspend(request: HttpRequest, pk: int, payload: EnrollmentChangeIn) -> EnrollmentRecordOut:
     user = api_user(request, caps.EDIT)
     enrollment = queries.enrollment_for(user, pk)
     done = services.suspend(
@@ -203,10 +203,10 @@ def suspend(request: HttpRequest, pk: int, payload: ChangeIn) -> EnrollmentOut:
 
 @router.post(
     "/enrollments/{int:pk}/end",
-    response={200: EnrollmentOut, **errors(400, 403, 404, 409)},
+    response={200: EnrollmentRecordOut, **errors(400, 403, 404, 409)},
     summary="End an enrollment on a day (终止参保)",
 )
-def end(request: HttpRequest, pk: int, payload: ChangeIn) -> EnrollmentOut:
+def end(request: HttpRequest, pk: int, payload: EnrollmentChangeIn) -> EnrollmentRecordOut:
     user = api_user(request, caps.EDIT)
     enrollment = queries.enrollment_for(user, pk)
     done = services.end(
@@ -217,10 +217,10 @@ def end(request: HttpRequest, pk: int, payload: ChangeIn) -> EnrollmentOut:
 
 @router.post(
     "/enrollments/{int:pk}/renew",
-    response={201: EnrollmentOut, **errors(400, 403, 404, 409)},
+    response={201: EnrollmentRecordOut, **errors(400, 403, 404, 409)},
     summary="Renew an enrollment for the following year (续保)",
 )
-def renew(request: HttpRequest, pk: int, payload: RenewIn) -> Status[EnrollmentOut]:
+def renew(request: HttpRequest, pk: int, payload: EnrollmentRenewIn) -> Status[EnrollmentRecordOut]:
     user = api_user(request, caps.EDIT)
     enrollment = queries.enrollment_for(user, pk)
     renewed = services.renew(enrollment, reason=payload.reason, tier=payload.tier, acting_user=user)
@@ -229,10 +229,10 @@ def renew(request: HttpRequest, pk: int, payload: RenewIn) -> Status[EnrollmentO
 
 @router.post(
     "/persons/{int:person_id}/payments",
-    response={201: PaymentOut, **errors(400, 403, 404)},
+    response={201: ContributionPaymentOut, **errors(400, 403, 404)},
     summary="Record a contribution payment taken at a window",
 )
-def record_payment(request: HttpRequest, person_id: int, payload: PaymentIn) -> Status[PaymentOut]:
+def record_payment(request: HttpRequest, person_id: int, payload: WindowPaymentIn) -> Status[ContributionPaymentOut]:
     user = api_user(request, caps.PAYMENT_RECORD)
     person = registry_queries.person_for(user, person_id)
     p = payments.record_window_payment(
@@ -245,7 +245,7 @@ def record_payment(request: HttpRequest, person_id: int, payload: PaymentIn) -> 
     )
     return Status(
         201,
-        PaymentOut(
+        ContributionPaymentOut(
             id=p.pk,
             scheme=p.scheme.code,
             year=p.year,
@@ -261,10 +261,10 @@ def record_payment(request: HttpRequest, person_id: int, payload: PaymentIn) -> 
 
 @router.get(
     "/mine",
-    response={200: HistoryOut, **errors(403, 404)},
+    response={200: ContributionHistoryOut, **errors(403, 404)},
     summary="The signed-in insured person's own enrollment and payments (缴费记录查询)",
 )
-def mine(request: HttpRequest) -> HistoryOut:
+def mine(request: HttpRequest) -> ContributionHistoryOut:
     user = api_user(request, Cap.OWN_RECORD_VIEW)
     person = registry_queries.own_person(user)
     if person is None:
@@ -274,9 +274,9 @@ def mine(request: HttpRequest) -> HistoryOut:
 
 @router.get(
     "/acting/{int:person_id}",
-    response={200: HistoryOut, **errors(403, 404)},
+    response={200: ContributionHistoryOut, **errors(403, 404)},
     summary="The enrollment and payments of a person the agent acts for (logged)",
 )
-def acting(request: HttpRequest, person_id: int) -> HistoryOut:
+def acting(request: HttpRequest, person_id: int) -> ContributionHistoryOut:
     user = api_user(request, Cap.AGENT_ACT)
     return _history(services.agent_views_payments(user, person_id))
