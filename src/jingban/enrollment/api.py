@@ -169,7 +169,9 @@ def person_history(request: HttpRequest, person_id: int) -> ContributionHistoryO
     response={201: EnrollmentRecordOut, **errors(400, 403, 404, 409)},
     summary="Enroll a person in a scheme for a year (参保登记)",
 )
-def enroll(request: HttpRequest, person_id: int, payload: EnrollmentIn) -> Status[EnrollmentRecordOut]:
+def enroll(
+    request: HttpRequest, person_id: int, payload: EnrollmentIn
+) -> Status[EnrollmentRecordOut]:
     user = api_user(request, caps.EDIT)
     person = registry_queries.person_for(user, person_id)
     enrollment = services.enroll(
@@ -232,7 +234,9 @@ def renew(request: HttpRequest, pk: int, payload: EnrollmentRenewIn) -> Status[E
     response={201: ContributionPaymentOut, **errors(400, 403, 404)},
     summary="Record a contribution payment taken at a window",
 )
-def record_payment(request: HttpRequest, person_id: int, payload: WindowPaymentIn) -> Status[ContributionPaymentOut]:
+def record_payment(
+    request: HttpRequest, person_id: int, payload: WindowPaymentIn
+) -> Status[ContributionPaymentOut]:
     user = api_user(request, caps.PAYMENT_RECORD)
     person = registry_queries.person_for(user, person_id)
     p = payments.record_window_payment(
