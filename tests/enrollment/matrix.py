@@ -104,6 +104,7 @@ PAGES: dict[str, Route] = {
     "enrollment:renew": Route(
         EDITORS, enrollment, method="post", data={"reason": "矩阵"}, ok=302, confirm=True
     ),
+    "enrollment:differences": Route(VIEWERS),
     "enrollment:import_enrollments": Route(EDITORS),
     "enrollment:import_payments": Route(EDITORS),
     "enrollment:import_detail": Route(EDITORS, payment_file),

@@ -126,3 +126,28 @@ def test_the_api_gives_the_own_history_and_enrolls(personas: Personas) -> None:
         content_type="application/json",
     )
     assert ended.json()["status"] == "ended" and ended.json()["status_from"] == "2025-03-01"
+
+
+def test_staff_see_the_payments_that_differ_from_what_is_due(personas: Personas) -> None:
+    person = new_person(personas, name="少缴费人")
+    wang = personas.client("wang")
+    wang.post(
+        reverse("enrollment:enroll", args=[person.pk]),
+        {
+            "enroll-scheme": "resident_medical",
+            "enroll-year": "2025",
+            "enroll-tier": "tier_1",
+            "enroll-effective": "2025-01-01",
+            "enroll-enrolled_on": "2024-10-01",
+        },
+    )
+    wang.post(
+        reverse("enrollment:pay", args=[person.pk]),
+        {"pay-scheme": "resident_medical", "pay-year": "2025", "pay-amount": "350"},
+    )
+    text = wang.get(reverse("enrollment:differences")).content.decode()
+    assert "少缴费人" in text and "¥350.00" in text and "¥400.00" in text
+    # The reviewer sees them too; the insured person may not.
+    sun = personas.client("sun").get(reverse("enrollment:differences"))
+    assert "少缴费人" in sun.content.decode()
+    assert personas.client("chen").get(reverse("enrollment:differences")).status_code == 403

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/end/", views.end, name="end"),
     path("<int:pk>/renew/", views.renew, name="renew"),
     path("import/", views.import_enrollments, name="import_enrollments"),
+    path("payments/differences/", views.differences, name="differences"),
     path("payments/import/", views.import_payments, name="import_payments"),
     path("payments/import/<int:pk>/", views.import_detail, name="import_detail"),
     path("mine/", views.mine, name="mine"),

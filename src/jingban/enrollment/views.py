@@ -28,6 +28,7 @@ from jingban.enrollment.forms import (
     RenewForm,
     UploadForm,
 )
+from jingban.enrollment.models import Reconciliation
 from jingban.enrollment.payments import STATUS_LABELS
 from jingban.enrollment.tables import ImportRefused
 from jingban.registry import queries as registry_queries
@@ -275,6 +276,13 @@ def import_payments(request: AuthedRequest) -> HttpResponse:
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+@requires(caps.VIEW)
+def differences(request: AuthedRequest) -> HttpResponse:
+    """对账差异: payments in scope whose amount is not what the person owed, newest first."""
+    found = queries.payments_for(request.user).filter(reconciliation=Reconciliation.AMOUNT_DIFFERS)
+    return render(request, "enrollment/differences.html", {"page_obj": page_of(request, found)})
 
 
 @requires(caps.PAYMENT_IMPORT)
