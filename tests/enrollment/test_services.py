@@ -363,3 +363,18 @@ def test_a_membership_that_ended_gives_no_subsidy(personas: Personas) -> None:
     pack = rules.year_pack(person, RESIDENT, 2025)
     assert pack is not None
     assert rules.amount_due(pack.contribution, "tier_1", person, dt.date(2024, 10, 1)) == 40_000
+
+
+def test_enrolling_again_takes_back_a_suspended_year(personas: Personas) -> None:
+    wang = personas.user("wang")
+    person = new_person(personas)
+    enrollment = enroll(personas, person, 2025)
+    services.suspend(enrollment, effective=dt.date(2025, 3, 1), reason="暂停", acting_user=wang)
+    resumed = enroll(
+        personas, person, 2025, effective=dt.date(2025, 5, 1), enrolled_on=dt.date(2025, 5, 1)
+    )
+    assert (resumed.pk, resumed.status, resumed.status_from) == (enrollment.pk, "active", None)
+    # Taken back inside the year, outside the concentrated period: the fixed waiting period.
+    assert resumed.benefits_from == dt.date(2025, 8, 1)
+    row = ActionLog.objects.filter(action="enrollment.enrollment.enrolled").latest("id")
+    assert row.before is not None and row.before["status"] == "suspended"
