@@ -59,11 +59,13 @@ def coverage(
             _("The person died on %(day)s, before the day of treatment.")
             % {"day": person.death_date.isoformat()},
         )
-    enrollment = (
-        Enrollment.objects.filter(person=person, scheme__code=scheme_code, year=on.year)
-        .only("id", "year", "status", "since", "status_from", "benefits_from")
-        .first()
+    # One query for every year of the scheme: this year's row and the years that count.
+    rows = list(
+        Enrollment.objects.filter(person=person, scheme__code=scheme_code).only(
+            "id", "year", "status", "since", "status_from", "benefits_from"
+        )
     )
+    enrollment = next((row for row in rows if row.year == on.year), None)
     if enrollment is None or on < enrollment.since:
         raise CoverageRefused(
             "coverage.not_enrolled",
@@ -88,7 +90,7 @@ def coverage(
         )
     pack = contribution.contribution_pack(person, scheme_code, on)
     continuity = pack.contribution.continuity if pack is not None else None
-    enrolled = contribution.enrolled_years(person.pk, scheme_code) | {on.year}
+    enrolled = {row.year for row in rows if contribution.counts_as_enrolled(row)} | {on.year}
     if continuity is not None:
         raised = cap_raise(continuity, year=on.year, enrolled=enrolled, history=history)
         share, run = raised.total, raised.continuous_years

@@ -51,17 +51,20 @@ def amount_due(rules: ContributionRules, tier: str, person: Person, day: dt.date
     return rules.amount_due(tier, relief_tiers(person, day))
 
 
+def counts_as_enrolled(enrollment: Enrollment) -> bool:
+    """Whether an enrollment's year counts as enrolled for continuity: active, or suspended or
+    ended after the enrollment started (a year ended from its first day does not count)."""
+    return enrollment.status == EnrollmentStatus.ACTIVE or (
+        enrollment.status_from is not None and enrollment.status_from > enrollment.since
+    )
+
+
 def enrolled_years(person_id: int, scheme_code: str) -> set[int]:
-    """The years the person was enrolled in the scheme: active, or suspended or ended after the
-    enrollment started (a year ended from its first day does not count)."""
-    rows = Enrollment.objects.filter(person_id=person_id, scheme__code=scheme_code).values_list(
+    """The years the person was enrolled in the scheme (``counts_as_enrolled``)."""
+    rows = Enrollment.objects.filter(person_id=person_id, scheme__code=scheme_code).only(
         "year", "status", "since", "status_from"
     )
-    return {
-        year
-        for year, status, since, status_from in rows
-        if status == EnrollmentStatus.ACTIVE or (status_from is not None and status_from > since)
-    }
+    return {row.year for row in rows if counts_as_enrolled(row)}
 
 
 @dataclass(frozen=True)
