@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "jingban.desk",
     "jingban.public",
     "jingban.ltc",
+    "jingban.filing",
     # A deployment's own apps (JINGBAN_EXTRA_APPS): each joins through its plugin module.
     *env_list("JINGBAN_EXTRA_APPS"),
     # The demo world stays last: it uses every app above and nothing uses it.
