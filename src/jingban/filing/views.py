@@ -223,7 +223,7 @@ def my_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def _cancel(request: AuthedRequest, filing: Filing, *, back: str) -> HttpResponse:
     """The confirmation page (GET) and the cancellation (POST)."""
-    form = CancelForm(request.POST or None)
+    form = CancelForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.cancel(filing, form.cleaned_data["reason"], acting_user=request.user)
