@@ -112,9 +112,7 @@ API: dict[tuple[str, str], Route] = {
     ("GET", "/api/v1/filings/cross-region"): Route(VIEWERS, data=_decision),
     ("GET", "/api/v1/filings/{pk}"): Route(VIEWERS, filing, denied_as={"chen": 404}),
     ("POST", "/api/v1/filings/{pk}/approve"): Route(OPERATORS, pending),
-    ("POST", "/api/v1/filings/{pk}/refuse"): Route(
-        OPERATORS, pending, data={"reason": "matrix"}
-    ),
+    ("POST", "/api/v1/filings/{pk}/refuse"): Route(OPERATORS, pending, data={"reason": "matrix"}),
     ("POST", "/api/v1/filings/{pk}/cancel"): Route(
         OPERATORS, filing, data={"reason": ""}, denied_as={"chen": 404}
     ),

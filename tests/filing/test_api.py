@@ -12,13 +12,20 @@ def test_an_operator_files_and_reads_a_filing(personas: Personas) -> None:
     neighbour = person("陆美芳")
     response = client.post(
         "/api/v1/filings",
-        {"person_id": neighbour.pk, "kind": "referral", "destination": "310000", "paper_checked": True},
+        {
+            "person_id": neighbour.pk,
+            "kind": "referral",
+            "destination": "310000",
+            "paper_checked": True,
+        },
         content_type="application/json",
     )
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["status"] == "in_effect" and body["channel"] == Channel.WINDOW
-    assert body["name_masked"] == "陆**" and neighbour.document_number not in response.content.decode()
+    assert (
+        body["name_masked"] == "陆**" and neighbour.document_number not in response.content.decode()
+    )
     assert body["insured_area"] == "320500" and body["destination_name"] == "上海市"
     detail = client.get(f"/api/v1/filings/{body['id']}").json()
     assert detail["number"] == body["number"]

@@ -21,7 +21,11 @@ SUZHOU = "320500"
 
 def _decide(person_id: int, treatment: str, on: dt.date | None = None, **kw: object):
     return cross_region(
-        person_id, on or today(), insured_area=SUZHOU, treatment_area=treatment, **kw  # type: ignore[arg-type]
+        person_id,
+        on or today(),
+        insured_area=SUZHOU,
+        treatment_area=treatment,
+        **kw,  # type: ignore[arg-type]
     )
 
 
@@ -157,12 +161,17 @@ def test_the_pooling_digits_come_from_the_pack(
 
 @pytest.mark.parametrize(
     ("insured", "treatment", "field"),
-    [("32050", "310104", "insuplc_admdvs"), ("320500", "x10104", "mdtrtarea_admvs"),
-     ("320500", "", "mdtrtarea_admvs")],
+    [
+        ("32050", "310104", "insuplc_admdvs"),
+        ("320500", "x10104", "mdtrtarea_admvs"),
+        ("320500", "", "mdtrtarea_admvs"),
+    ],
 )
 def test_a_malformed_code_names_its_field(
     personas: Personas, insured: str, treatment: str, field: str
 ) -> None:
     with pytest.raises(ValidationFailed) as caught:
-        cross_region(personas.own_person.pk, today(), insured_area=insured, treatment_area=treatment)
+        cross_region(
+            personas.own_person.pk, today(), insured_area=insured, treatment_area=treatment
+        )
     assert set(caught.value.fields) == {field}

@@ -13,7 +13,9 @@ from tests.engine.packs import variant
 
 
 def test_the_suzhou_pack_gives_each_kind_its_rule() -> None:
-    pack = shipped_registry().in_force("320505", "resident_medical", dt.date(2026, 6, 1), Family.FILING)
+    pack = shipped_registry().in_force(
+        "320505", "resident_medical", dt.date(2026, 6, 1), Family.FILING
+    )
     rules = pack.rules
     assert isinstance(rules, FilingRules)
     assert rules.pooling_digits == 4

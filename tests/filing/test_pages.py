@@ -51,7 +51,9 @@ def test_wrong_dates_on_the_form_store_nothing(personas: Personas) -> None:
         },
     )
     assert response.status_code == 400
-    assert "结束日期早于开始日期" in response.content.decode() or "早于" in response.content.decode()
+    assert (
+        "结束日期早于开始日期" in response.content.decode() or "早于" in response.content.decode()
+    )
     assert Filing.objects.count() == before
 
 
@@ -117,7 +119,9 @@ def test_chen_cancels_after_a_confirmation(personas: Personas) -> None:
     assert response.status_code == 302
     filing.refresh_from_db()
     assert filing.status == Status.CANCELLED and filing.cancel_reason == "已返回苏州"
-    assert "取消备案" not in client.get(reverse("filing:my_detail", args=[filing.pk])).content.decode()
+    assert (
+        "取消备案" not in client.get(reverse("filing:my_detail", args=[filing.pk])).content.decode()
+    )
 
 
 def test_an_operator_files_at_the_window_and_approves_the_queue(personas: Personas) -> None:

@@ -23,9 +23,7 @@ def _fields(error: pytest.ExceptionInfo[ValidationFailed]) -> dict[str, list[str
 
 def test_a_commitment_puts_long_term_residence_in_effect_at_once(personas: Personas) -> None:
     chen = personas.own_person
-    filing = file(
-        chen, personas.user("chen"), "long_term_residence", "320100", commitment=True
-    )
+    filing = file(chen, personas.user("chen"), "long_term_residence", "320100", commitment=True)
     assert filing.status == Status.IN_EFFECT
     assert filing.channel == Channel.ONLINE
     assert filing.insured_area == "320500"
@@ -108,9 +106,7 @@ def test_ninety_days_back_is_allowed_for_a_referral_made_before_discharge(
     personas: Personas,
 ) -> None:
     start = today() - dt.timedelta(days=90)
-    filing = file(
-        personas.own_person, personas.user("chen"), "other_temporary", start=start
-    )
+    filing = file(personas.own_person, personas.user("chen"), "other_temporary", start=start)
     assert filing.start == start
 
 

@@ -24,7 +24,6 @@ from jingban.core.api_errors import errors
 from jingban.core.calendar import today as local_today
 from jingban.core.errors import Forbidden, NotFound
 from jingban.core.models import User
-from jingban.desk.masking import mask_name
 from jingban.filing import queries, services
 from jingban.filing.decide import cross_region
 from jingban.filing.models import Filing, Kind
@@ -97,10 +96,17 @@ class ReasonIn(Schema):
 
 
 class DecisionOut(Schema):
-    rule: str = Field(description="local, filed_long_term, referral, emergency, "
-                      "filed_temporary or unfiled")
+    rule: str = Field(
+        description="local, filed_long_term, referral, emergency, filed_temporary or unfiled"
+    )
     filing_id: int | None
     reason: str
+
+
+def mask_name(name: str) -> str:
+    """The first character, the rest starred (陆**), as the other APIs mask names."""
+    name = name.strip()
+    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
 
 
 def _out(filing: Filing) -> FilingOut:
@@ -140,7 +146,9 @@ def _reader(request: HttpRequest) -> User:
     summary="Cross-region filings in one's scope (one's own for an insured person), newest "
     "first, optionally of one status and kind",
 )
-def filing_list(request: HttpRequest, status: str = "", kind: str = "", page: int = 1) -> FilingPage:
+def filing_list(
+    request: HttpRequest, status: str = "", kind: str = "", page: int = 1
+) -> FilingPage:
     user = _reader(request)
     rows = queries.filings_for(user)
     if status:

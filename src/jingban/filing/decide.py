@@ -65,9 +65,7 @@ def filings_in_force(person_id: int, day: dt.date) -> QuerySet[Filing]:
 def _checked(code: str, field: str) -> str:
     code = (code or "").strip()
     if not places.is_code(code):
-        raise ValidationFailed(
-            fields={field: [_("Enter a six-digit administrative region code.")]}
-        )
+        raise ValidationFailed(fields={field: [_("Enter a six-digit administrative region code.")]})
     return code
 
 

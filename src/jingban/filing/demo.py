@@ -48,9 +48,7 @@ def build(admin: User, users: Mapping[str, User]) -> None:
                 destination="310000",
                 start=today,
                 note="转诊至上海市三级医院（示例）",
-                materials=[
-                    SimpleUploadedFile("转诊证明.pdf", REFERRAL_PDF, "application/pdf")
-                ],
+                materials=[SimpleUploadedFile("转诊证明.pdf", REFERRAL_PDF, "application/pdf")],
             ),
             acting_user=wang,
         )

@@ -26,9 +26,7 @@ class Kind(models.TextChoices):
     OTHER_TEMPORARY = "other_temporary", _("Other temporary treatment away")
 
 
-LONG_TERM_KINDS = frozenset(
-    {Kind.RETIRED_RESETTLED, Kind.LONG_TERM_RESIDENCE, Kind.RESIDENT_WORK}
-)
+LONG_TERM_KINDS = frozenset({Kind.RETIRED_RESETTLED, Kind.LONG_TERM_RESIDENCE, Kind.RESIDENT_WORK})
 
 
 class Channel(models.TextChoices):
@@ -157,3 +155,6 @@ class FilingMaterial(models.Model):
         ordering: ClassVar = ["pk"]
         verbose_name = _("filing material")
         verbose_name_plural = _("filing materials")
+
+    def __str__(self) -> str:
+        return f"{self.filing_id}:{self.kind}"

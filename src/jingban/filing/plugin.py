@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from jingban.core.plugins import (
     ActionCode,
-    AppPlugin,
     ApiRouter,
+    AppPlugin,
     Capability,
     HomePanel,
     NavEntry,

@@ -27,9 +27,7 @@ def principals(user: User) -> list[Person]:
     if own is not None:
         found.append(own)
     for auth in principals_of(user):
-        if AGENT_SERVICE in (auth.services or []) and auth.person_id not in {
-            p.pk for p in found
-        }:
+        if AGENT_SERVICE in (auth.services or []) and auth.person_id not in {p.pk for p in found}:
             found.append(auth.person)
     return found
 

@@ -307,7 +307,9 @@ def refuse(filing: Filing, reason: str, *, acting_user: User) -> Filing:
         raise Forbidden()
     reason = (reason or "").strip()
     if not reason or len(reason) > 500:
-        raise ValidationFailed(fields={"reason": [_("Give the reason, in at most 500 characters.")]})
+        raise ValidationFailed(
+            fields={"reason": [_("Give the reason, in at most 500 characters.")]}
+        )
     with transaction.atomic():
         filing = _locked(filing)
         transitions.move(filing, Status.REFUSED)

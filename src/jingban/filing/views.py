@@ -51,7 +51,7 @@ def filing_list(request: AuthedRequest) -> HttpResponse:
         qs = qs.filter(kind=kind)
     page = page_of(request, qs)
     for filing in page:
-        filing.masked_document = _masked(filing.person)  # type: ignore[attr-defined]
+        filing.masked_document = _masked(filing.person)
     query = "&".join(f"{k}={v}" for k, v in (("status", status), ("kind", kind)) if v)
     return render(
         request,
@@ -144,9 +144,9 @@ def window_new(request: AuthedRequest) -> HttpResponse:
             except DomainError as error:
                 form.add_domain_errors(error)
             else:
-                messages.success(request, _("The filing %(number)s is recorded.") % {
-                    "number": filing.number
-                })
+                messages.success(
+                    request, _("The filing %(number)s is recorded.") % {"number": filing.number}
+                )
                 return redirect("filing:detail", pk=filing.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "filing/window_new.html", {"form": form}, status=status)
@@ -230,9 +230,9 @@ def _cancel(request: AuthedRequest, filing: Filing, *, back: str) -> HttpRespons
         except DomainError as error:
             form.add_domain_errors(error)
         else:
-            messages.success(request, _("The filing %(number)s is cancelled.") % {
-                "number": filing.number
-            })
+            messages.success(
+                request, _("The filing %(number)s is cancelled.") % {"number": filing.number}
+            )
             return redirect(back, pk=filing.pk)
     status = 400 if request.method == "POST" else 200
     return render(

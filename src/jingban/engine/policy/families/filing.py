@@ -3,10 +3,10 @@ an operator approves it or it takes effect at once (with a personal commitment, 
 pack allows one), the proof it needs, how far back it may start (补办); and how many digits of
 a six-digit administrative code (admdvs) make the same pooling area.
 
-After 《关于进一步做好基本医疗保险跨省异地就医直接结算工作的通知》(医保发〔2022〕22号): long-term
-kinds (异地安置退休, 异地长期居住, 常驻异地工作) and temporary ones (转诊转院, 急诊抢救, 其他临时外出);
-an emergency counts as filed. What the notice leaves to the insured place is marked ``sample``
-in the pack."""
+After the national notice on direct settlement across provinces (医保发〔2022〕22号):
+long-term kinds (异地安置退休, 异地长期居住, 常驻异地工作) and temporary ones (转诊转院,
+急诊抢救, 其他临时外出); an emergency counts as filed. What the notice leaves to the insured
+place is marked ``sample`` in the pack."""
 
 from __future__ import annotations
 
