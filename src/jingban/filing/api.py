@@ -193,7 +193,7 @@ def filing_create(request: HttpRequest, payload: FilingIn) -> Status[FilingOut]:
 
 @router.get(
     "/cross-region",
-    response={200: DecisionOut, **errors(400, 403)},
+    response={200: DecisionOut, **errors(400, 403, 404)},
     summary="The cross-region rule a settlement applies: from the insured place, the place of "
     "treatment and the person's filings in force that day",
 )
