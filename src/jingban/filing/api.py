@@ -16,8 +16,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
-from pydantic import StrictInt
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import StrictBool, StrictInt
 
 from jingban.core.api_access import api_user
 from jingban.core.api_errors import errors
@@ -64,15 +64,17 @@ class FilingPage(Schema):
 
 class FilingIn(Schema):
     person_id: StrictInt
-    kind: str = Field(description=", ".join(Kind.values))
-    destination: str = Field(description="Six-digit code of a province, city or county")
+    kind: str = Field(max_length=24, description=", ".join(Kind.values))
+    destination: str = Field(
+        max_length=6, description="Six-digit code of a province, city or county"
+    )
     start: dt.date | None = Field(default=None, description="Empty: today")
     end: dt.date | None = Field(default=None, description="Empty: the longest the kind allows")
-    commitment: bool = False
-    paper_checked: bool = Field(
+    commitment: StrictBool = False
+    paper_checked: StrictBool = Field(
         default=False, description="An operator checked the paper proof at the window"
     )
-    note: str = ""
+    note: str = Field(default="", max_length=500)
 
     model_config = {
         "json_schema_extra": {
@@ -90,7 +92,7 @@ class FilingIn(Schema):
 
 
 class ReasonIn(Schema):
-    reason: str = ""
+    reason: str = Field(default="", max_length=500)
 
     model_config = {"json_schema_extra": {"examples": [{"reason": "证明材料不清晰"}]}}
 
@@ -199,11 +201,11 @@ def filing_create(request: HttpRequest, payload: FilingIn) -> Status[FilingOut]:
 )
 def decision(
     request: HttpRequest,
-    person_id: int,
-    insured_area: str,
-    treatment_area: str,
+    person_id: int = Query(..., examples=[1]),
+    insured_area: str = Query(..., examples=["320500"], description="insuplc_admdvs"),
+    treatment_area: str = Query(..., examples=["320102"], description="mdtrtarea_admvs"),
     on: dt.date | None = None,
-    emergency: bool = False,
+    emergency: bool = Query(False),
 ) -> DecisionOut:
     user = api_user(request, services.VIEW)
     if not queries.person_in_scope(user, person_id):

@@ -26,19 +26,7 @@ def build(admin: User, users: Mapping[str, User]) -> None:
         return
     wang = users.get("wang", admin)
     today = local_today()
-    worker = Person.objects.select_related("region").filter(name="顾建华").first()
-    if worker is not None:
-        services.file_filing(
-            services.FilingInput(
-                person=worker,
-                kind=Kind.RESIDENT_WORK,
-                destination="320100",
-                start=today,
-                commitment=True,
-                note="常驻南京工作（示例）",
-            ),
-            acting_user=wang,
-        )
+    # The referral first: the oldest filing is the one API examples find waiting.
     referred = Person.objects.select_related("region").filter(name="沈志明").first()
     if referred is not None:
         services.file_filing(
@@ -49,6 +37,19 @@ def build(admin: User, users: Mapping[str, User]) -> None:
                 start=today,
                 note="转诊至上海市三级医院（示例）",
                 materials=[SimpleUploadedFile("转诊证明.pdf", REFERRAL_PDF, "application/pdf")],
+            ),
+            acting_user=wang,
+        )
+    worker = Person.objects.select_related("region").filter(name="顾建华").first()
+    if worker is not None:
+        services.file_filing(
+            services.FilingInput(
+                person=worker,
+                kind=Kind.RESIDENT_WORK,
+                destination="320100",
+                start=today,
+                commitment=True,
+                note="常驻南京工作（示例）",
             ),
             acting_user=wang,
         )
