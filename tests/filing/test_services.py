@@ -308,3 +308,21 @@ def test_who_may_decide_and_cancel(personas: Personas) -> None:
         services.cancel(pending, "", acting_user=personas.user("chen"))
     pending.refresh_from_db()
     assert pending.status == Status.PENDING
+
+
+def test_reminders_of_pending_and_ending_filings(personas: Personas) -> None:
+    from jingban.filing.reminders import due
+
+    wang = personas.user("wang")
+    pending = _pending(personas)
+    ending = file(personas.own_person, personas.user("chen"), "emergency", "330000")
+    assert ending.end is not None
+    first = {(r.user_id, r.key) for r in due(today())}
+    assert (wang.pk, f"filing.filing.pending:{pending.pk}") in first
+    assert not any(key == f"filing.filing.ending:{ending.pk}" for _u, key in first)
+    near = {(r.user_id, r.key) for r in due(ending.end - dt.timedelta(days=3))}
+    assert (personas.user("chen").pk, f"filing.filing.ending:{ending.pk}") in near
+    services.approve(pending, acting_user=wang)
+    assert (wang.pk, f"filing.filing.pending:{pending.pk}") not in {
+        (r.user_id, r.key) for r in due(today())
+    }

@@ -75,6 +75,7 @@ PLUGIN = AppPlugin(
     urls=Routes("", "jingban.filing.urls"),
     api_routers=(ApiRouter("/filings", "jingban.filing.api:router"),),
     jobs="jingban.filing.jobs",
+    reminders=("jingban.filing.reminders:due",),
     demo="jingban.filing.demo:build",
     extra={"file_owners": {"filing.filing": "jingban.filing.queries:visible"}},
 )
