@@ -92,3 +92,19 @@ def test_the_decision_endpoint(personas: Personas) -> None:
     assert body["rule"] == "unfiled" and body["filing_id"] is None
     bad = client.get(url, {"person_id": worker.pk, "insured_area": "3205", "treatment_area": "1"})
     assert bad.status_code == 400 and "insuplc_admdvs" in bad.json()["fields"]
+
+
+def test_the_lists_filter_by_person(personas: Personas) -> None:
+    from django.urls import reverse
+
+    neighbour = person("陆美芳")
+    mine = file(neighbour, personas.user("wang"))
+    other = file(person("顾建华"), personas.user("wang"))
+    client = personas.client("wang")
+    ids = {
+        row["id"]
+        for row in client.get(f"/api/v1/filings?person_id={neighbour.pk}").json()["results"]
+    }
+    assert mine.pk in ids and other.pk not in ids
+    page = client.get(reverse("filing:list") + f"?person={neighbour.pk}").content.decode()
+    assert mine.number in page and other.number not in page

@@ -146,13 +146,19 @@ def _reader(request: HttpRequest) -> User:
     "",
     response={200: FilingPage, **errors(403)},
     summary="Cross-region filings in one's scope (one's own for an insured person), newest "
-    "first, optionally of one status and kind",
+    "first, optionally of one status, kind and person",
 )
 def filing_list(
-    request: HttpRequest, status: str = "", kind: str = "", page: int = 1
+    request: HttpRequest,
+    status: str = "",
+    kind: str = "",
+    person_id: int | None = None,
+    page: int = 1,
 ) -> FilingPage:
     user = _reader(request)
     rows = queries.filings_for(user)
+    if person_id is not None:
+        rows = rows.filter(person_id=person_id)
     if status:
         rows = rows.filter(status=status)
     if kind:

@@ -49,10 +49,17 @@ def filing_list(request: AuthedRequest) -> HttpResponse:
         qs = qs.filter(status=status)
     if kind in Kind.values:
         qs = qs.filter(kind=kind)
+    person = request.GET.get("person", "")
+    if person.isdigit() and len(person) < 19:
+        qs = qs.filter(person_id=int(person))
+    else:
+        person = ""
     page = page_of(request, qs)
     for filing in page:
         filing.masked_document = _masked(filing.person)
-    query = "&".join(f"{k}={v}" for k, v in (("status", status), ("kind", kind)) if v)
+    query = "&".join(
+        f"{k}={v}" for k, v in (("status", status), ("kind", kind), ("person", person)) if v
+    )
     return render(
         request,
         "filing/list.html",
@@ -61,6 +68,7 @@ def filing_list(request: AuthedRequest) -> HttpResponse:
             "query": query,
             "status": status,
             "kind": kind,
+            "person": person,
             "statuses": Status.choices,
             "kinds": Kind.choices,
         },
