@@ -326,3 +326,11 @@ def test_reminders_of_pending_and_ending_filings(personas: Personas) -> None:
     assert (wang.pk, f"filing.filing.pending:{pending.pk}") not in {
         (r.user_id, r.key) for r in due(today())
     }
+
+
+def test_reasons_are_encrypted_in_the_action_log(personas: Personas) -> None:
+    filing = services.cancel(
+        _in_effect(personas), "陆美芳已回苏州居住", acting_user=personas.user("wang")
+    )
+    row = ActionLog.objects.get(action="filing.filing.cancelled", object_id=str(filing.pk))
+    assert row.reason.startswith("pii:") and "陆美芳" not in row.reason

@@ -77,5 +77,10 @@ PLUGIN = AppPlugin(
     jobs="jingban.filing.jobs",
     reminders=("jingban.filing.reminders:due",),
     demo="jingban.filing.demo:build",
-    extra={"file_owners": {"filing.filing": "jingban.filing.queries:visible"}},
+    extra={
+        "file_owners": {"filing.filing": "jingban.filing.queries:visible"},
+        # The reasons of a refusal or a cancellation are free text that may name a person: the
+        # action log stores them encrypted (a type with personal fields has its reason so).
+        "personal_fields": {"filing.filing": {"note": "text"}},
+    },
 )
