@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "jingban.public",
     "jingban.ltc",
     "jingban.enrollment",
+    "jingban.filing",
     # A deployment's own apps (JINGBAN_EXTRA_APPS): each joins through its plugin module.
     *env_list("JINGBAN_EXTRA_APPS"),
     # The demo world stays last: it uses every app above and nothing uses it.

@@ -49,6 +49,7 @@ class PackFamilyChoice(models.TextChoices):
     DESK = "desk", _("Complaints and reports")
     LTC_ASSESSMENT = "ltc_assessment", _("Disability assessment standard")
     LTC = "ltc", _("Long-term care insurance")
+    FILING = "filing", _("Cross-region filing")
 
 
 # A decided version (approved or rejected) is a record of what was decided: no UPDATE, no DELETE,

@@ -120,6 +120,7 @@ class Family(StrEnum):
     DESK = "desk"  # 投诉举报: the desk's deadlines and the report reward
     LTC_ASSESSMENT = "ltc_assessment"  # 失能等级评估标准: items, bands, combination table
     LTC = "ltc"  # 长期护理保险: one city's process parameters and care-form payments
+    FILING = "filing"  # 异地就医备案: kinds of cross-region filing, validity, approval
 
 
 class Source(Model):

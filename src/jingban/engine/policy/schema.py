@@ -15,6 +15,7 @@ from pydantic import Field, TypeAdapter
 
 from jingban.engine.policy.families.contribution import ContributionRules, ContributionTier
 from jingban.engine.policy.families.desk import DeskRules
+from jingban.engine.policy.families.filing import FilingRules
 from jingban.engine.policy.families.ltc import LtcAssessmentRules, LtcRules
 from jingban.engine.policy.families.medical import (
     AssistanceRule,
@@ -56,7 +57,8 @@ PackRules = Annotated[
     | ContributionRules
     | DeskRules
     | LtcAssessmentRules
-    | LtcRules,
+    | LtcRules
+    | FilingRules,
     Field(discriminator="family"),
 ]
 PACK_RULES: TypeAdapter[Any] = TypeAdapter(PackRules)
@@ -68,6 +70,7 @@ FAMILY_MODELS: Mapping[Family, type[PackHeader]] = {
     Family.DESK: DeskRules,
     Family.LTC_ASSESSMENT: LtcAssessmentRules,
     Family.LTC: LtcRules,
+    Family.FILING: FilingRules,
 }
 
 # The top-level keys each family adds to the header: a key of another family is named as such.
@@ -104,6 +107,7 @@ __all__ = [
     "DeskRules",
     "Effective",
     "Family",
+    "FilingRules",
     "LtcAssessmentRules",
     "LtcRules",
     "MedicalAssistance",
