@@ -30,6 +30,9 @@ class Claim:
 
     ``class_b`` is the in-scope amount of 乙类 items, of which the pack's first-pay rate is the
     person's own; ``out_of_scope`` is everything outside the catalogue or above price limits.
+    ``class_b_first``, when given, is 乙类先行自付 as the catalogue computed it item by item (each
+    item's own rate, ``jingban.catalogue.classify``); the engine then takes it instead of
+    ``class_b`` × the pack's rate. It is at most ``class_b``.
     """
 
     claim_id: str
@@ -44,6 +47,7 @@ class Claim:
     condition: Condition | None = None
     person_category: str = "general"
     cross_region: CrossRegion = CrossRegion.LOCAL
+    class_b_first: int | None = None
 
     @property
     def settlement_date(self) -> dt.date:
@@ -84,6 +88,15 @@ class Claim:
                 "class_b",
                 "is more than the total less the out-of-scope amount",
             )
+        if self.class_b_first is not None:
+            if self.class_b_first < 0:
+                raise ClaimInvalid("money.negative", "class_b_first", "is negative")
+            if self.class_b_first > self.class_b:
+                raise ClaimInvalid(
+                    "claim.class_b_first_above_class_b",
+                    "class_b_first",
+                    "is more than the class B amount",
+                )
         if self.discharge_date is not None and self.discharge_date < self.service_date:
             raise ClaimInvalid(
                 "claim.discharge_before_admission",
