@@ -1,5 +1,6 @@
-"""乙类先行自付 computed item by item by the catalogue (``Claim.class_b_first``): the engine takes it
-instead of ``class_b`` × the pack's rate, refuses one above ``class_b``, and keeps conservation."""
+"""乙类先行自付 computed item by item by the catalogue (``Claim.class_b_first``): the engine
+takes it instead of ``class_b`` × the pack's rate, refuses one above ``class_b``, and keeps
+conservation."""
 
 from __future__ import annotations
 
@@ -94,7 +95,12 @@ def test_conservation_with_any_class_b_first(total, out_share, b_share, first_sh
         _claim(total=total, out_of_scope=out, class_b=class_b, class_b_first=first), [PACK]
     )
     assert _line(result, "class_b_first").amount == first
-    assert result.basic_fund + result.critical_illness + result.medical_assistance + (
-        result.supplementary
-    ) + result.out_of_pocket == total
+    assert (
+        result.basic_fund
+        + result.critical_illness
+        + result.medical_assistance
+        + (result.supplementary)
+        + result.out_of_pocket
+        == total
+    )
     assert min(result.basic_fund, result.critical_illness, result.out_of_pocket) >= 0

@@ -1,0 +1,133 @@
+"""Reads of the catalogue (reference data: every signed-in user may read it) and scoped reads of
+the chronic-disease registrations (a person in the user's region subtree; an insured person
+their own)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from fractions import Fraction
+
+from django.db.models import Q, QuerySet
+
+from jingban.catalogue.classify import ItemRule
+from jingban.catalogue.models import (
+    CatalogueItem,
+    CatalogueVersion,
+    ChronicDisease,
+    ChronicRegistration,
+)
+from jingban.core.calendar import today as local_today
+from jingban.core.errors import NotFound
+from jingban.core.models import User
+from jingban.core.scope import region_filter
+
+
+def version_in_force(on: dt.date) -> CatalogueVersion | None:
+    """The edition in force on the day: the latest to start on or before it, unless it ended."""
+    return (
+        CatalogueVersion.objects.filter(effective_from__lte=on)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+        .order_by("-effective_from", "-id")
+        .first()
+    )
+
+
+def item_rules(version: CatalogueVersion, codes: Iterable[str]) -> dict[str, ItemRule]:
+    default = Fraction(version.default_first_pay_rate)
+    rules: dict[str, ItemRule] = {}
+    for item in CatalogueItem.objects.filter(version=version, code__in=set(codes)):
+        rate = None
+        if item.category == "B":
+            rate = Fraction(item.first_pay_rate) if item.first_pay_rate is not None else default
+        rules[item.code] = ItemRule(
+            code=item.code,
+            name=item.name,
+            category=item.category,
+            first_pay_rate=rate,
+            price_limit=item.price_limit,
+            visit_types=frozenset(item.visit_types),
+        )
+    return rules
+
+
+@dataclass(frozen=True)
+class ItemSearch:
+    text: str = ""
+    category: str = ""
+    kind: str = ""
+    version: int | None = None
+
+    @classmethod
+    def from_query(cls, data: object) -> ItemSearch:
+        get = getattr(data, "get", None)
+        assert get is not None
+
+        def text(key: str) -> str:
+            return str(get(key, "") or "").strip()[:100]
+
+        version = text("version")
+        return cls(
+            text=text("q"),
+            category=text("category"),
+            kind=text("kind"),
+            version=int(version) if version.isdigit() and len(version) < 10 else None,
+        )
+
+
+def versions() -> QuerySet[CatalogueVersion]:
+    return CatalogueVersion.objects.all()
+
+
+def search_items(search: ItemSearch) -> tuple[CatalogueVersion | None, QuerySet[CatalogueItem]]:
+    """Items of the chosen version (by default the one in force today) matching the search."""
+    version = (
+        CatalogueVersion.objects.filter(pk=search.version).first()
+        if search.version is not None
+        else version_in_force(local_today())
+    )
+    if version is None:
+        return None, CatalogueItem.objects.none()
+    rows = CatalogueItem.objects.filter(version=version).select_related("version")
+    if search.text:
+        rows = rows.filter(Q(code__istartswith=search.text) | Q(name__icontains=search.text))
+    if search.category:
+        rows = rows.filter(category=search.category)
+    if search.kind:
+        rows = rows.filter(kind=search.kind)
+    return version, rows.order_by("code")
+
+
+def item_versions(code: str) -> list[CatalogueItem]:
+    """The item ``code`` in every version that lists it, newest first; NotFound when none."""
+    rows = list(
+        CatalogueItem.objects.filter(code=code)
+        .select_related("version")
+        .order_by("-version__effective_from", "-version_id")
+    )
+    if not rows:
+        raise NotFound()
+    return rows
+
+
+def diseases() -> QuerySet[ChronicDisease]:
+    return ChronicDisease.objects.filter(active=True)
+
+
+def registrations_for(user: User) -> QuerySet[ChronicRegistration]:
+    """Registrations of persons in the user's region subtree."""
+    return ChronicRegistration.objects.select_related("person", "disease").filter(
+        region_filter(user, "person__region")
+    )
+
+
+def registration_for(user: User, pk: int) -> ChronicRegistration:
+    found = registrations_for(user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def own_registrations(user: User) -> QuerySet[ChronicRegistration]:
+    return ChronicRegistration.objects.select_related("disease").filter(person__account=user)
