@@ -121,7 +121,7 @@ def item_list(
 )
 def item_versions(
     request: HttpRequest,
-    code: str = Path(..., examples=[EXAMPLE_CODE], max_length=50),  # type: ignore[type-arg]
+    code: str = Path(..., examples=[EXAMPLE_CODE], max_length=50),
 ) -> list[ItemOut]:
     api_user(request)
     return [_out(i) for i in queries.item_versions(code)]

@@ -13,7 +13,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from jingban.catalogue import imports, queries, services
 from jingban.catalogue.forms import EndForm, RegistrationForm, VersionImportForm
-from jingban.catalogue.models import Category, ItemKind, RegistrationStatus
+from jingban.catalogue.models import (
+    Category,
+    ChronicRegistration,
+    ItemKind,
+    RegistrationStatus,
+)
 from jingban.catalogue.plugin import CHRONIC_OWN, CHRONIC_REGISTER, CHRONIC_VIEW, IMPORT
 from jingban.core.calendar import today as local_today
 from jingban.core.errors import ValidationFailed
@@ -115,9 +120,11 @@ def _list_url() -> str:
 # Chronic and special diseases --------------------------------------------------------------
 
 
-def _with_masked(registrations: list) -> list:  # type: ignore[type-arg]
+def _with_masked(registrations: list[ChronicRegistration]) -> list[ChronicRegistration]:
     for r in registrations:
-        r.masked_document = mask_document(r.person.document_type, r.person.document_number)
+        r.masked_document = mask_document(  # type: ignore[attr-defined]
+            r.person.document_type, r.person.document_number
+        )
     return registrations
 
 
