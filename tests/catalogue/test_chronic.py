@@ -199,3 +199,32 @@ def test_chen_sees_her_own_registrations_only(personas) -> None:
     page = personas.client("chen").get("/catalogue/chronic/mine/").content.decode()
     assert "高血压（合并并发症）" in page
     assert "糖尿病" not in page
+
+
+def test_evidence_is_attached_to_a_registration_in_scope(personas, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jingban.files.models import StoredFile
+    from tests.files.samples import PDF
+
+    settings.FILES_DIR = tmp_path / "files"
+    registration = _register(personas.in_scope_person)
+    url = f"/files/attach/catalogue.chronic_registration/{registration.pk}/"
+    back = f"/catalogue/chronic/{registration.pk}/"
+    response = personas.client("wang").post(
+        url, {"file": SimpleUploadedFile("鉴定表.pdf", PDF, "application/pdf"), "next": back}
+    )
+    assert response.status_code == 302, response.content
+    stored = StoredFile.objects.get(
+        object_type="catalogue.chronic_registration", object_id=str(registration.pk)
+    )
+    assert stored.region_path == personas.in_scope_person.region.path
+    page = personas.client("sun").get(back).content.decode()
+    assert "鉴定表.pdf" in page
+    # A registration outside wang's region: as if it did not exist.
+    other = _register(personas.out_of_scope_person)
+    response = personas.client("wang").post(
+        f"/files/attach/catalogue.chronic_registration/{other.pk}/",
+        {"file": SimpleUploadedFile("x.pdf", PDF, "application/pdf")},
+    )
+    assert response.status_code == 404

@@ -73,6 +73,8 @@ PLUGIN = AppPlugin(
     api_routers=(ApiRouter("/catalogue", "jingban.catalogue.api:router"),),
     demo="jingban.catalogue.demo:build",
     extra={
+        # Evidence of a registration (a certificate, a discharge summary) through the files app.
+        "file_owners": {"catalogue.chronic_registration": "jingban.catalogue.files:visible"},
         # A person's disease is health data: encrypted in the action log (ADR 0007).
         "personal_fields": {"catalogue.chronic_registration": {"disease": "other"}},
     },
