@@ -131,7 +131,10 @@ class FeeLineIn(Schema):
     line_id: str = Field(max_length=50, description="The hospital's line number (feedetl_sn)")
     code: str = Field(max_length=50, description="National code (med_list_codg)")
     name: str = Field("", max_length=200)
-    quantity: Decimal = Field(description="cnt; more than zero", max_digits=20, decimal_places=4)
+    quantity: str = Field(
+        pattern=r"^-?[0-9]{1,12}(\.[0-9]{1,4})?$",
+        description="cnt, as text with at most four decimals; more than zero",
+    )
     price: int = Field(description="pric, in fen per unit")
     amount: int = Field(description="det_item_fee_sumamt, in fen: quantity × price to the fen")
 
@@ -210,7 +213,7 @@ def classify_lines(request: HttpRequest, body: ClassifyIn) -> ClassificationOut:
                 line_id=line.line_id,
                 code=line.code,
                 name=line.name,
-                quantity=line.quantity,
+                quantity=Decimal(line.quantity),
                 price=line.price,
                 amount=line.amount,
             )

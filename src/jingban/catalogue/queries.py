@@ -101,6 +101,8 @@ def search_items(search: ItemSearch) -> tuple[CatalogueVersion | None, QuerySet[
 
 def item_versions(code: str) -> list[CatalogueItem]:
     """The item ``code`` in every version that lists it, newest first; NotFound when none."""
+    if not code or "\x00" in code or len(code) > 50:
+        raise NotFound()
     rows = list(
         CatalogueItem.objects.filter(code=code)
         .select_related("version")
