@@ -165,3 +165,21 @@ def test_golden_one_class_at_a_time(
     settled = adjudicate(_claim(result), [shipped("sample-resident-2025")])
     assert settled.basic_fund == fund
     assert settled.basic_fund + settled.out_of_pocket == result.total
+
+
+def test_a_new_version_is_classified_by_its_own_rules(personas) -> None:
+    """The rules are cached per version: a version imported later is read afresh."""
+    from jingban.catalogue import imports
+
+    day = dt.date(2025, 6, 10)
+    bill = [fee("1", CEFIXIME, "20", 350)]
+    assert classify(bill, on=day, visit_type=VisitType.INPATIENT).preselfpay_amt == 700
+    item = imports.ItemRow(CEFIXIME, "头孢克肟片", "western_drug", "C", None, None, "片", (), "")
+    imports.import_version(
+        imports.VersionInput("2025年中期修订", dt.date(2025, 6, 1), dt.date(2025, 12, 31)),
+        [item],
+        acting_user=None,
+    )
+    result = classify(bill, on=day, visit_type=VisitType.INPATIENT)
+    assert result.version == "2025年中期修订"
+    assert (result.fulamt_ownpay_amt, result.preselfpay_amt) == (7_000, 0)

@@ -5,6 +5,7 @@ their own)."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -34,22 +35,47 @@ def version_in_force(on: dt.date) -> CatalogueVersion | None:
     )
 
 
-def item_rules(version: CatalogueVersion, codes: Iterable[str]) -> dict[str, ItemRule]:
+# The rules of a version, loaded whole on first use. A version's items never change once it is
+# imported (there is no path that edits them: a correction is a new version), so the cache needs
+# no invalidation; it is keyed on the id and the creation time, so a test database that reuses
+# an id after a rollback cannot be served another version's rules.
+_RULES: dict[tuple[int, dt.datetime], dict[str, ItemRule]] = {}
+_CACHED_VERSIONS = 4
+_LOCK = threading.Lock()
+
+
+def _load_rules(version: CatalogueVersion) -> dict[str, ItemRule]:
     default = Fraction(version.default_first_pay_rate)
     rules: dict[str, ItemRule] = {}
-    for item in CatalogueItem.objects.filter(version=version, code__in=set(codes)):
-        rate = None
-        if item.category == "B":
-            rate = Fraction(item.first_pay_rate) if item.first_pay_rate is not None else default
-        rules[item.code] = ItemRule(
-            code=item.code,
-            name=item.name,
-            category=item.category,
-            first_pay_rate=rate,
-            price_limit=item.price_limit,
-            visit_types=frozenset(item.visit_types),
+    rows = CatalogueItem.objects.filter(version=version).values_list(
+        "code", "name", "category", "first_pay_rate", "price_limit", "visit_types"
+    )
+    for code, name, category, rate, limit, visit_types in rows:
+        first = None
+        if category == "B":
+            first = Fraction(rate) if rate is not None else default
+        rules[code] = ItemRule(
+            code=code,
+            name=name,
+            category=category,
+            first_pay_rate=first,
+            price_limit=limit,
+            visit_types=frozenset(visit_types),
         )
     return rules
+
+
+def item_rules(version: CatalogueVersion, codes: Iterable[str]) -> dict[str, ItemRule]:
+    """The classification rules of ``codes`` in ``version`` (codes it lacks are left out)."""
+    key = (version.pk, version.created_at)
+    rules = _RULES.get(key)
+    if rules is None:
+        rules = _load_rules(version)
+        with _LOCK:
+            while len(_RULES) >= _CACHED_VERSIONS:
+                _RULES.pop(next(iter(_RULES)))
+            _RULES[key] = rules
+    return {code: rules[code] for code in codes if code in rules}
 
 
 @dataclass(frozen=True)
