@@ -85,6 +85,7 @@ def test_above_the_price_limit_is_the_persons_and_the_rest_is_classified() -> No
     assert only.preselfpay == 1950
     assert only.inscp == 39_000 - 1950
     assert only.reason == "over_limit"
+    assert only.warning is not None and "¥13.00" in only.warning and "¥60.00" in only.warning
     assert result.overlmt_selfpay == 6000
     assert result.class_b == 39_000
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from jingban.core.errors import DomainError
 from jingban.engine.codes import VisitType
+from jingban.engine.money import format_yuan
 
 CATEGORIES = ("A", "B", "C", "none")
 
@@ -185,6 +186,9 @@ def _classify_line(
         allowed = min(amount, half_up(_exact(Decimal(line.quantity)) * rule.price_limit))
         if allowed < amount:
             reason = "over_limit"
+            warning = _(
+                "Above the price limit of %(limit)s per unit: %(over)s is paid by the person."
+            ) % {"limit": format_yuan(rule.price_limit), "over": format_yuan(amount - allowed)}
     overlmt = amount - allowed
     preselfpay = 0
     if rule.category == "B":
