@@ -228,3 +228,14 @@ def test_evidence_is_attached_to_a_registration_in_scope(personas, settings, tmp
         {"file": SimpleUploadedFile("x.pdf", PDF, "application/pdf")},
     )
     assert response.status_code == 404
+
+
+def test_the_list_holds_only_registrations_in_scope(personas) -> None:
+    inside = _register(personas.in_scope_person)
+    outside = _register(personas.out_of_scope_person)
+    for role in ("wang", "sun", "zhao", "qian"):
+        page = personas.client(role).get("/catalogue/chronic/").content.decode()
+        assert f"/catalogue/chronic/{inside.pk}/" in page, role
+        assert f"/catalogue/chronic/{outside.pk}/" not in page, role
+    page = personas.client("admin").get("/catalogue/chronic/").content.decode()
+    assert f"/catalogue/chronic/{outside.pk}/" in page
