@@ -88,6 +88,7 @@ CLASSIFY = {
 
 API = {
     ("GET", "/api/v1/catalogue/items"): Route(EVERYONE),
+    ("GET", "/api/v1/catalogue/diseases"): Route(EVERYONE),
     ("GET", "/api/v1/catalogue/items/{code}"): Route(EVERYONE, item, regional=False),
     ("POST", "/api/v1/catalogue/classify"): Route(EVERYONE, data=CLASSIFY),
 }

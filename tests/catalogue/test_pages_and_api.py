@@ -128,3 +128,9 @@ def test_the_api_refuses_non_numeric_amounts(personas) -> None:
         "/api/v1/catalogue/classify", body, content_type="application/json"
     )
     assert response.status_code == 422
+
+
+def test_the_api_lists_the_diseases(personas) -> None:
+    rows = personas.client("kangning").get("/api/v1/catalogue/diseases").json()
+    assert {"code": "M07800", "name": "尿毒症透析"} in rows
+    assert len(rows) >= 20

@@ -127,6 +127,26 @@ def item_versions(
     return [_out(i) for i in queries.item_versions(code)]
 
 
+class DiseaseOut(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"code": "M03900", "name": "高血压（合并并发症）"}]}
+    )
+
+    code: str = Field(description="Disease code (dise_codg of a chronic-disease visit)")
+    name: str
+
+
+@router.get(
+    "/diseases",
+    response={200: list[DiseaseOut]},
+    summary="The chronic and special outpatient diseases (门诊慢特病) a person can be "
+    "registered for",
+)
+def disease_list(request: HttpRequest) -> list[DiseaseOut]:
+    api_user(request)
+    return [DiseaseOut(code=d.code, name=d.name) for d in queries.diseases().order_by("code")]
+
+
 class FeeLineIn(Schema):
     line_id: str = Field(max_length=50, description="The hospital's line number (feedetl_sn)")
     code: str = Field(max_length=50, description="National code (med_list_codg)")
