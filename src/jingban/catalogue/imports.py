@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from jingban.catalogue.models import CatalogueItem, CatalogueVersion, Category, ItemKind
@@ -36,6 +36,7 @@ from jingban.engine.policy.meta import VISIT_TYPE_LABELS
 
 MAX_ROWS = 20_000
 MAX_BYTES = 10 * 1024 * 1024
+MAX_LIMIT = 10**12  # fen: ten billion yuan a unit is no price
 _SEPARATORS = ("、", ",", "，", ";", "；", "/", "|")
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]{2,49}$")
 
@@ -267,6 +268,10 @@ def parse_rows(rows: list[list[str]]) -> tuple[list[ItemRow], list[RowProblem]]:
                     _("“%(v)s” is not an amount of yuan (at most two decimals).")
                     % {"v": limit_text},
                 )
+            else:
+                if limit > MAX_LIMIT:
+                    bad("price_limit", _("The price limit is implausibly large."))
+                    limit = None
         visit_types: list[str] = []
         text = cells.get("visit_types", "")
         for separator in _SEPARATORS:
@@ -329,15 +334,13 @@ def import_version(
         raise ValidationFailed(fields=errors)
     if not items:
         raise ImportRefused([RowProblem(2, _("File"), _("The file has no rows."))])
-    version = CatalogueVersion.objects.create(
-        label=" ".join(data.label.split()),
-        effective_from=data.effective_from,
-        effective_to=data.effective_to,
-        default_first_pay_rate=data.default_first_pay_rate,
-        sample=data.sample,
-        note=data.note,
-        created_by=acting_user,
-    )
+    try:
+        with transaction.atomic():
+            version = _create_version(data, acting_user)
+    except IntegrityError:  # the same name imported at the same moment by someone else
+        raise ValidationFailed(
+            fields={"label": [_("A version with this name exists already.")]}
+        ) from None
     CatalogueItem.objects.bulk_create(
         [
             CatalogueItem(
@@ -365,6 +368,18 @@ def import_version(
         reason=f"{version.label} {version.effective_from.isoformat()}",
     )
     return version
+
+
+def _create_version(data: VersionInput, acting_user: User | None) -> CatalogueVersion:
+    return CatalogueVersion.objects.create(
+        label=" ".join(data.label.split()),
+        effective_from=data.effective_from,
+        effective_to=data.effective_to,
+        default_first_pay_rate=data.default_first_pay_rate,
+        sample=data.sample,
+        note=data.note,
+        created_by=acting_user,
+    )
 
 
 def import_file(
