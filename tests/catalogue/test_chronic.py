@@ -239,3 +239,13 @@ def test_the_list_holds_only_registrations_in_scope(personas) -> None:
         assert f"/catalogue/chronic/{outside.pk}/" not in page, role
     page = personas.client("admin").get("/catalogue/chronic/").content.decode()
     assert f"/catalogue/chronic/{outside.pk}/" in page
+
+
+def test_the_list_finds_a_person_by_name_or_number(personas) -> None:
+    person = personas.in_scope_person
+    registration = _register(person)
+    client = personas.client("wang")
+    link = f"/catalogue/chronic/{registration.pk}/"
+    assert link in client.get("/catalogue/chronic/", {"q": person.document_number}).content.decode()
+    assert link in client.get("/catalogue/chronic/", {"q": person.name[1:]}).content.decode()
+    assert link not in client.get("/catalogue/chronic/", {"q": "不存在的人"}).content.decode()

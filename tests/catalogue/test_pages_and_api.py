@@ -18,6 +18,8 @@ def test_the_list_shows_the_version_in_force_and_filters(personas) -> None:
     page = client.get("/catalogue/").content.decode()
     assert demo.V2026 in page
     assert "示例数据" in page
+    versions = page.split('id="catalogue-versions"')[1]
+    assert demo.V2025 in versions and "357" in versions and "10%" in versions
     page = client.get("/catalogue/", {"q": "头孢克肟"}).content.decode()
     assert CEFIXIME in page and "阿莫西林" not in page
     page = client.get("/catalogue/", {"q": "XJ01DD"}).content.decode()

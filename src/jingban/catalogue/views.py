@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib import messages
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -45,7 +46,7 @@ def item_list(request: AuthedRequest) -> HttpResponse:
         {
             "search": search,
             "version": version,
-            "versions": queries.versions(),
+            "versions": queries.versions().annotate(item_count=Count("items")),
             "categories": Category.choices,
             "kinds": ItemKind.choices,
             "page_obj": page,
@@ -138,6 +139,10 @@ def chronic_list(request: AuthedRequest) -> HttpResponse:
         rows = rows.filter(disease__code=disease[:20])
     if status in RegistrationStatus.values:
         rows = rows.filter(status=status)
+    text = request.GET.get("q", "").strip()[:50].replace("\x00", "")
+    if text:
+        # A whole ID number, or part of a name (staff search their own region's persons).
+        rows = rows.filter(Q(person__document_number=text.upper()) | Q(person__name__contains=text))
     page = page_of(request, rows, PAGE_SIZE)
     _with_masked(list(page.object_list))
     query = request.GET.copy()
@@ -151,6 +156,7 @@ def chronic_list(request: AuthedRequest) -> HttpResponse:
             "statuses": RegistrationStatus.choices,
             "disease": disease,
             "status": status,
+            "text": text,
             "query": query.urlencode(),
             "can_register": request.user.can(CHRONIC_REGISTER),
         },
