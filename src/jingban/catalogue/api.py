@@ -4,6 +4,7 @@ an item in every version, and the classification of fee details (a preview: noth
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
 
@@ -250,11 +251,5 @@ def classify_lines(request: HttpRequest, body: ClassifyIn) -> ClassificationOut:
         preselfpay_amt=result.preselfpay_amt,
         inscp_scp_amt=result.inscp_scp_amt,
         version=result.version,
-        lines=[LineOut(**vars_of(line)) for line in result.lines],
+        lines=[LineOut(**asdict(line)) for line in result.lines],
     )
-
-
-def vars_of(line: classifying.ClassifiedLine) -> dict[str, Any]:
-    from dataclasses import asdict
-
-    return asdict(line)

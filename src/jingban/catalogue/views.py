@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -102,7 +103,7 @@ def version_import(request: AuthedRequest) -> HttpResponse:
                 _("Imported version %(version)s with %(n)d items.")
                 % {"version": version.label, "n": version.items.count()},
             )
-            return redirect(f"{_list_url()}?version={version.pk}")
+            return redirect(f"{reverse('catalogue:item_list')}?version={version.pk}")
     status = 400 if request.method == "POST" else 200
     return render(
         request,
@@ -110,12 +111,6 @@ def version_import(request: AuthedRequest) -> HttpResponse:
         {"form": form, "problems": problems, "summary": summary},
         status=status,
     )
-
-
-def _list_url() -> str:
-    from django.urls import reverse
-
-    return reverse("catalogue:item_list")
 
 
 # Chronic and special diseases --------------------------------------------------------------
