@@ -16,6 +16,7 @@ from tests.personas import Personas
 
 VIEWERS = {"admin", "wang", "sun", "zhao", "qian"}
 REGISTRARS = {"admin", "wang"}
+EXPORTERS = {"admin", "wang", "sun", "zhao", "qian"}  # core's export capability
 ITEM = "XJ01CAA381A0010100000"
 
 
@@ -63,6 +64,8 @@ def active_registration(p: Personas, in_scope: bool) -> int:
 PAGES = {
     "catalogue:item_list": Route(EVERYONE),
     "catalogue:item_detail": Route(EVERYONE, item, regional=False),
+    "catalogue:item_export_csv": Route(EXPORTERS),
+    "catalogue:item_export_xlsx": Route(EXPORTERS),
     "catalogue:version_import": Route(REGISTRARS),
     "catalogue:chronic_list": Route(VIEWERS),
     "catalogue:chronic_register": Route(REGISTRARS),

@@ -179,3 +179,28 @@ def _upload(content: bytes, name: str):  # type: ignore[no-untyped-def]
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content, content_type="text/csv")
+
+
+def test_a_downloaded_list_imports_again(personas) -> None:
+    """The export is in the import's layout: the 2026 sample, downloaded and imported as a new
+    version, has the same items with the same classes, rates, limits and visit types."""
+    from jingban.catalogue import demo
+
+    response = personas.client("wang").get("/catalogue/export.csv")
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    version = imports.import_file(
+        content,
+        "catalogue.csv",
+        imports.VersionInput("再导入", dt.date(2030, 1, 1)),
+        acting_user=None,
+    )
+    fields = ("code", "name", "kind", "category", "first_pay_rate", "price_limit", "unit")
+    again = set(CatalogueItem.objects.filter(version=version).values_list(*fields, "restriction"))
+    shipped = set(
+        CatalogueItem.objects.filter(version__label=demo.V2026).values_list(*fields, "restriction")
+    )
+    assert again == shipped
+    albumin = CatalogueItem.objects.get(version=version, code="XB05AAF247A0010100084")
+    assert albumin.visit_types == ["inpatient"]
+    assert albumin.first_pay_rate == Decimal("0.2")

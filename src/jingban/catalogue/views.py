@@ -16,17 +16,20 @@ from django.views.decorators.http import require_GET, require_http_methods
 from jingban.catalogue import imports, queries, services
 from jingban.catalogue.forms import EndForm, RegistrationForm, VersionImportForm
 from jingban.catalogue.models import (
+    CatalogueItem,
     Category,
     ChronicRegistration,
     ItemKind,
     RegistrationStatus,
 )
 from jingban.catalogue.plugin import CHRONIC_OWN, CHRONIC_REGISTER, CHRONIC_VIEW, IMPORT
+from jingban.core import exports
 from jingban.core.calendar import today as local_today
 from jingban.core.errors import ValidationFailed
 from jingban.core.pagination import page_of
 from jingban.core.scope import region_filter
 from jingban.core.views.access import AuthedRequest, requires
+from jingban.engine.money import fen_to_yuan_text
 from jingban.registry.documents import mask_document
 from jingban.registry.models import Person
 
@@ -53,6 +56,54 @@ def item_list(request: AuthedRequest) -> HttpResponse:
             "page_obj": page,
             "query": query.urlencode(),
             "can_import": request.user.can(IMPORT),
+        },
+    )
+
+
+def _rate_cell(item: CatalogueItem) -> str:
+    return (
+        f"{(item.first_pay_rate * 100).normalize():f}%" if item.first_pay_rate is not None else ""
+    )
+
+
+def _limit_cell(item: CatalogueItem) -> str:
+    return fen_to_yuan_text(item.price_limit) if item.price_limit is not None else ""
+
+
+# The import's layout (Chinese headers), so a downloaded list imports again as a new version.
+EXPORT_COLUMNS = (
+    exports.Column("code", imports.COLUMNS["code"], lambda i: i.code),
+    exports.Column("name", imports.COLUMNS["name"], lambda i: i.name),
+    exports.Column("kind", imports.COLUMNS["kind"], lambda i: i.kind),
+    exports.Column("category", imports.COLUMNS["category"], lambda i: i.category),
+    exports.Column("first_pay_rate", imports.COLUMNS["first_pay_rate"], _rate_cell),
+    exports.Column("price_limit", imports.COLUMNS["price_limit"], _limit_cell),
+    exports.Column("unit", imports.COLUMNS["unit"], lambda i: i.unit),
+    exports.Column(
+        "visit_types", imports.COLUMNS["visit_types"], lambda i: "、".join(i.visit_types)
+    ),
+    exports.Column("restriction", imports.COLUMNS["restriction"], lambda i: i.restriction),
+)
+
+
+@require_GET
+@requires()
+def item_export(request: AuthedRequest, fmt: str) -> HttpResponse:
+    """The items as searched, in the import's layout."""
+    search = queries.ItemSearch.from_query(request.GET)
+    version, rows = queries.search_items(search)
+    return exports.export_response(
+        request,
+        list_name="catalogue.items",
+        rows=rows,
+        columns=EXPORT_COLUMNS,
+        fmt=fmt,
+        filename="catalogue",
+        filters={
+            "version": version.label if version else None,
+            "q": search.text,
+            "category": search.category,
+            "kind": search.kind,
         },
     )
 
