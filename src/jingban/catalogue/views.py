@@ -71,7 +71,7 @@ def _limit_cell(item: CatalogueItem) -> str:
 
 
 # The import's layout (Chinese headers), so a downloaded list imports again as a new version.
-EXPORT_COLUMNS = (
+EXPORT_COLUMNS: tuple[exports.Column[CatalogueItem], ...] = (
     exports.Column("code", imports.COLUMNS["code"], lambda i: i.code),
     exports.Column("name", imports.COLUMNS["name"], lambda i: i.name),
     exports.Column("kind", imports.COLUMNS["kind"], lambda i: i.kind),
