@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "jingban.providers",
     "jingban.workforce",
     "jingban.directory",
+    "jingban.catalogue",
     "jingban.desk",
     "jingban.public",
     "jingban.ltc",

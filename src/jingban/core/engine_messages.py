@@ -31,6 +31,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "total": _("Total"),
     "out_of_scope": _("Out-of-scope amount"),
     "class_b": _("Class B amount"),
+    "class_b_first": _("Class B first payment"),
     "person_category": _("Person category"),
     "cross_region": _("Cross-region status"),
     "year": _("Year"),
@@ -74,6 +75,7 @@ ROW_MESSAGES: dict[str, Promise] = {
     "claim.class_b_above_in_scope": _(
         "%(field)s is more than the total less the out-of-scope amount."
     ),
+    "claim.class_b_first_above_class_b": _("%(field)s is more than the class B amount."),
     "claim.discharge_before_admission": _("%(field)s is before the service (admission) date."),
     "claim.discharge_date_required": _(
         "%(field)s is required for an inpatient or maternity stay: a stay is settled once, at "

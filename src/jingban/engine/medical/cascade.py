@@ -175,15 +175,19 @@ def adjudicate(
 
 def _scope(work: _Work, pack: PolicyPack) -> None:
     claim = work.claim
-    rate = pack.medical.class_b_first_rate
     work.out_of_scope = claim.out_of_scope
-    work.class_b_first = apply_ratio(claim.class_b, rate, work.rounding)
+    if claim.class_b_first is not None:
+        # The catalogue classified the fee details item by item, each at its own rate.
+        work.class_b_first = claim.class_b_first
+        first_texts = Texts.class_b_first_by_item()
+    else:
+        rate = pack.medical.class_b_first_rate
+        work.class_b_first = apply_ratio(claim.class_b, rate, work.rounding)
+        first_texts = Texts.class_b_first(rate)
     work.in_scope_self = claim.total - claim.out_of_scope - work.class_b_first
     work.line("scope", "total", Texts.total(), claim.total)
     work.line("scope", "out_of_scope", Texts.out_of_scope(), claim.out_of_scope)
-    work.line(
-        "scope", "class_b_first", Texts.class_b_first(rate), work.class_b_first, base=claim.class_b
-    )
+    work.line("scope", "class_b_first", first_texts, work.class_b_first, base=claim.class_b)
     work.line("scope", "in_scope", Texts.in_scope(), work.in_scope_self, base=claim.total)
 
 

@@ -34,6 +34,9 @@ class Claim:
     ``ci_cap_raise`` is the continuity raise of the critical illness annual cap (连续参保和零报销
     激励, 国办发〔2024〕38号) as a share of the cap: 0.05 lets critical illness pay up to 105 % of
     it (``jingban.engine.medical.continuity``).
+    ``class_b_first``, when given, is 乙类先行自付 as the catalogue computed it item by item (each
+    item's own rate, ``jingban.catalogue.classify``); the engine then takes it instead of
+    ``class_b`` × the pack's rate. It is at most ``class_b``.
     """
 
     claim_id: str
@@ -49,6 +52,7 @@ class Claim:
     person_category: str = "general"
     cross_region: CrossRegion = CrossRegion.LOCAL
     ci_cap_raise: Fraction = Fraction(0)
+    class_b_first: int | None = None
 
     @property
     def settlement_date(self) -> dt.date:
@@ -91,6 +95,15 @@ class Claim:
                 "class_b",
                 "is more than the total less the out-of-scope amount",
             )
+        if self.class_b_first is not None:
+            if self.class_b_first < 0:
+                raise ClaimInvalid("money.negative", "class_b_first", "is negative")
+            if self.class_b_first > self.class_b:
+                raise ClaimInvalid(
+                    "claim.class_b_first_above_class_b",
+                    "class_b_first",
+                    "is more than the class B amount",
+                )
         if self.discharge_date is not None and self.discharge_date < self.service_date:
             raise ClaimInvalid(
                 "claim.discharge_before_admission",

@@ -84,6 +84,10 @@ class Texts:
         return cls("乙类先行自付", "Class B first payment", _class_b_first, (rate,))
 
     @classmethod
+    def class_b_first_by_item(cls) -> Texts:
+        return cls("乙类先行自付", "Class B first payment", _class_b_first_by_item, ())
+
+    @classmethod
     def in_scope(cls) -> Texts:
         return cls("政策范围内费用", "Within the policy scope", _in_scope, ())
 
@@ -201,6 +205,13 @@ def _class_b_first(rate: Fraction) -> tuple[str, str]:
     return (
         f"乙类项目 × {pct(rate)}",
         f"class B items × {pct(rate)}",
+    )
+
+
+def _class_b_first_by_item() -> tuple[str, str]:
+    return (
+        "乙类项目逐项按目录先行自付比例",
+        "class B items, each at its first-payment rate in the catalogue",
     )
 
 
