@@ -7,16 +7,18 @@ The pages are not a sample: every GET route of the authorization matrix
 route an app adds later is measured here without an edit), for every role the matrix lets open
 it, with the object its ``Route.target`` builds in the role's scope; the reference-data admin's
 routes (the matrix's ``admin:`` family) for the reference administrator; and the public pages
-before signing in. Each page is loaded and measured at 360 px, then, resized without loading it
-again, at 390, 768 and 1024 px: ``document.documentElement.scrollWidth <= window.innerWidth``.
+before signing in. Each page is loaded once and measured at 360 px, then, resized without loading
+it again, at 390, 768 and 1024 px, and in 关怀 mode from 1024 px back down to 360 px:
+``document.documentElement.scrollWidth <= window.innerWidth``.
 A failure names the route, the role, the mode, the width and the widest elements that stick
 out.
 
-Downloads (CSV, xlsx, the stored files) and the JSON routes are left out by their content type,
-and each left-out page is listed with why. One browser context per role signs in once and
-serves both modes (the 关怀 mode is the user's preference, switched in the database between
-them). axe-core does not run here: these contexts are not the ``page`` fixture's, which checks
-every page it visits; tests/browser/test_accessibility.py does that for every role's pages.
+Downloads (CSV, xlsx, the stored files) and the JSON routes are left out by the content type of
+the page's own response, and each left-out page is listed with why. One browser context per role
+signs in once and serves both modes (the 关怀 mode is the user's preference, switched in the
+database between them). axe-core does not run here: these contexts are not the ``page``
+fixture's, which checks every page it visits; tests/browser/test_accessibility.py does that for
+every role's pages.
 """
 
 from __future__ import annotations
