@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Test workers (pytest-xdist): each has its own test database and world, and runs its share of
+# the tests in the suite's order (--dist load). `make test TEST_WORKERS=0` runs in one process.
+TEST_WORKERS ?= 2
 
 .PHONY: install demo test lint typecheck check serve stop messages clean
 
@@ -30,7 +33,7 @@ test: install
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/lint-imports
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist load
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks

@@ -71,13 +71,15 @@ def django_db_setup(
     from tests.personas import FAST_HASHERS, WORLD_SIZE, take_snapshot
 
     anchors = tmp_path_factory.mktemp("session-world") / "anchors.log"
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_HASHERS, AUDIT_ANCHOR_FILE=anchors),
-    ):
+    _WORLD_SETTINGS.update(PASSWORD_HASHERS=FAST_HASHERS, AUDIT_ANCHOR_FILE=anchors)
+    with django_db_blocker.unblock(), override_settings(**_WORLD_SETTINGS):
         _PRISTINE.update(_table_rows())
         build_world(**WORLD_SIZE, var_dir=None)
         take_snapshot()
+
+
+# The settings the session's world is built with (a world built again uses them too).
+_WORLD_SETTINGS: dict[str, object] = {}
 
 
 # The rows a new installation holds before anything is done in it (content types, permissions,
@@ -154,13 +156,51 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
         test["NAME"] = f"{test.get('NAME') or 'test_jingban'}_{suffix}"
 
 
+def _uses_database(item: pytest.Item) -> bool:
+    return item.get_closest_marker("django_db") is not None or "_django_db_helper" in getattr(
+        item, "fixturenames", ()
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test that does not commit, coming after one that emptied the database, gets the
+    session's world back first, committed, before its own transaction starts (its fixtures are
+    set up after this hook). The order below makes that rare (never, in one process); with
+    several workers, or a test picked out by name, it keeps every test independent of the
+    order in which the tests run."""
+    global _world_flushed
+    if not _world_flushed or _flushes(item) or not _uses_database(item):
+        return
+    from django.test import override_settings
+    from pytest_django.plugin import blocking_manager_key
+
+    from tests.personas import WORLD_SIZE, restore_snapshot
+
+    with item.config.stash[blocking_manager_key].unblock():
+        if not restore_snapshot():
+            with override_settings(**_WORLD_SETTINGS):
+                build_world(**WORLD_SIZE, var_dir=None)
+    _world_flushed = False
+
+
+# Browser tests that take longest (a walk through every page of a role) start first among the
+# browser tests, so that two workers finish together rather than one waiting on the last walk.
+_LONG_BROWSER_TESTS = ("test_no_page_scrolls_sideways", "test_every_page_of_every_role_passes_axe")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests that commit run after the others, since the first of them empties the session's
     world; browser tests run last: Playwright's synchronous API keeps an event loop running in
     the main thread for the rest of the session, which code that starts its own loop (the job
-    worker's ``asyncio.run``) cannot share; and the quick tests report first."""
+    worker's ``asyncio.run``) cannot share; and the quick tests report first. The order is the
+    same in every xdist worker (``--dist load`` hands the tests out in this order, so each
+    worker runs its share in it too)."""
 
     def is_browser(item: pytest.Item) -> bool:
         return item.get_closest_marker("browser") is not None or "browser" in item.path.parts
 
-    items.sort(key=lambda item: (is_browser(item), _flushes(item)))
+    def is_long(item: pytest.Item) -> bool:
+        return getattr(item, "originalname", item.name) in _LONG_BROWSER_TESTS
+
+    items.sort(key=lambda item: (is_browser(item), _flushes(item), not is_long(item)))

@@ -7,16 +7,18 @@ The pages are not a sample: every GET route of the authorization matrix
 route an app adds later is measured here without an edit), for every role the matrix lets open
 it, with the object its ``Route.target`` builds in the role's scope; the reference-data admin's
 routes (the matrix's ``admin:`` family) for the reference administrator; and the public pages
-before signing in. Each page is loaded and measured at 360 px, then, resized without loading it
-again, at 390, 768 and 1024 px: ``document.documentElement.scrollWidth <= window.innerWidth``.
+before signing in. Each page is loaded once and measured at 360 px, then, resized without loading
+it again, at 390, 768 and 1024 px, and in 关怀 mode from 1024 px back down to 360 px:
+``document.documentElement.scrollWidth <= window.innerWidth``.
 A failure names the route, the role, the mode, the width and the widest elements that stick
 out.
 
-Downloads (CSV, xlsx, the stored files) and the JSON routes are left out by their content type,
-and each left-out page is listed with why. One browser context per role signs in once and
-serves both modes (the 关怀 mode is the user's preference, switched in the database between
-them). axe-core does not run here: these contexts are not the ``page`` fixture's, which checks
-every page it visits; tests/browser/test_accessibility.py does that for every role's pages.
+Downloads (CSV, xlsx, the stored files) and the JSON routes are left out by the content type of
+the page's own response, and each left-out page is listed with why. One browser context per role
+signs in once and serves both modes (the 关怀 mode is the user's preference, switched in the
+database between them). axe-core does not run here: these contexts are not the ``page``
+fixture's, which checks every page it visits; tests/browser/test_accessibility.py does that for
+every role's pages.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.urls import NoReverseMatch, get_resolver, reverse
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Error, Page, Response, expect
 
 from jingban.core.models import User
 from jingban.core.roles import Cap
@@ -178,46 +180,72 @@ def sign_in(page: Page, username: str, password: str) -> None:
     page.wait_for_url(re.compile(r"/$"))
 
 
-def html_stops(context: BrowserContext, stops: list[Stop], walk: Walk) -> list[Stop]:
-    """The stops that answer with an HTML page; the others are left out, with their type."""
-    pages = []
-    for stop in stops:
-        response = context.request.get(stop.url)
-        kind = response.headers.get("content-type", "").split(";")[0].strip()
-        if kind == "text/html" and response.status != 405:
-            pages.append(stop)
-        else:
-            walk.skipped[stop.route] = f"{kind or 'no content type'} ({response.status})"
-        response.dispose()
-    return pages
+def _content_type(headers: dict[str, str]) -> str:
+    return headers.get("content-type", "").split(";")[0].strip()
 
 
-def measure(page: Page, stop: Stop, who: str, walk: Walk, language: str = "zh-hans") -> None:
-    """Load the page once and measure it in normal mode, then in 关怀 mode.
+def open_stop(page: Page, stop: Stop, walk: Walk) -> Response | None:
+    """Load the stop's page and give its response; None, with the stop listed as left out and
+    why, when it is no HTML page (a download, JSON, a route that only posts). Each page is
+    requested once: only what the browser does not show as a page (a download, an empty 405)
+    is asked for again, to name its type."""
+    try:
+        response = page.goto(stop.url)
+    except Error:
+        answer = page.context.request.get(stop.url)
+        kind, status = _content_type(answer.headers), answer.status
+        answer.dispose()
+        if kind == "text/html" and status != 405:
+            raise  # an HTML page the browser could not show
+        walk.skipped[stop.route] = f"{kind or 'no content type'} ({status}, not shown)"
+        return None
+    assert response is not None
+    kind = _content_type(response.headers)
+    if kind != "text/html" or response.status == 405:
+        walk.skipped[stop.route] = f"{kind or 'no content type'} ({response.status})"
+        return None
+    return response
+
+
+def measure(page: Page, stop: Stop, who: str, walk: Walk, language: str = "zh-hans") -> bool:
+    """Load the page once and measure it in normal mode, then in 关怀 mode; False when the stop
+    is no HTML page (left out, see ``open_stop``).
 
     关怀 mode is the ``care`` class on <body> and nothing else (the base template's only use of
     the preference), so the page is switched in place rather than loaded again: the same markup
     the server sends in 关怀 mode, at half the loads. ``test_the_server_renders_care_mode`` checks
     that the server does set the class. The reference-data admin's pages (Django's own, without
-    jingban's shell) have no 关怀 mode and are measured once."""
-    response = page.goto(stop.url)
-    assert response is not None
+    jingban's shell) have no 关怀 mode and are measured once. The widths go up in one mode and
+    down in the other, so the page is resized once per width and mode and ends at the
+    narrowest, where the next page loads."""
+    response = open_stop(page, stop, walk)
+    if response is None:
+        return False
     if response.status != stop.status:
         walk.failures.append(f"{stop.route} as {who}: HTTP {response.status}, not {stop.status}")
-        return
+        return True
     page.wait_for_load_state("load")
-    measure_widths(page, stop, who, False, walk, language)
+    measure_widths(page, stop, who, False, walk, language, WIDTHS)
     if stop.shell:
         page.evaluate("() => document.body.classList.add('care')")
-        measure_widths(page, stop, who, True, walk, language)
+        measure_widths(page, stop, who, True, walk, language, WIDTHS[::-1])
+    else:
+        page.set_viewport_size({"width": NARROW, "height": HEIGHT})
+    return True
 
 
 def measure_widths(
-    page: Page, stop: Stop, who: str, care: bool, walk: Walk, language: str = "zh-hans"
+    page: Page,
+    stop: Stop,
+    who: str,
+    care: bool,
+    walk: Walk,
+    language: str = "zh-hans",
+    widths: tuple[int, ...] = WIDTHS,
 ) -> None:
-    """Measure the loaded page at every width, from the narrowest, and back to it."""
-    for width in WIDTHS:
-        if width != NARROW:
+    """Measure the loaded page at each width, in the order given."""
+    for width in widths:
+        if page.viewport_size != {"width": width, "height": HEIGHT}:
             page.set_viewport_size({"width": width, "height": HEIGHT})
         found = page.evaluate(_MEASURE, OFFENDERS)
         walk.measured.append((stop.route, care, width))
@@ -236,7 +264,6 @@ def measure_widths(
                 f"{stop.route} ({stop.url}) as {who}, {MODES[care]}, {width}px: scrollWidth "
                 f"{found['scrollWidth']} > innerWidth {found['innerWidth']}; widest: {widest}"
             )
-    page.set_viewport_size({"width": NARROW, "height": HEIGHT})
 
 
 def report(walk: Walk) -> str:
@@ -291,9 +318,11 @@ def test_no_page_scrolls_sideways(
     page = context.new_page()
     sign_in(page, role, personas.world.passwords[role])
     walk = Walk([], {}, [])
-    stops = html_stops(context, stops_for(personas, role), walk)
-    for stop in stops:
-        measure(page, stop, f"{role} ({language})", walk, language)
+    stops = [
+        stop
+        for stop in stops_for(personas, role)
+        if measure(page, stop, f"{role} ({language})", walk, language)
+    ]
     assert not walk.failures, report(walk)
     # Every page was measured at every width, jingban's own in both modes; only downloads were
     # left out.
@@ -329,8 +358,7 @@ def test_the_server_renders_care_mode(context: BrowserContext, personas: Persona
 def test_no_public_page_scrolls_sideways(context: BrowserContext) -> None:
     page = context.new_page()
     walk = Walk([], {}, [])
-    stops = html_stops(context, public_stops(), walk)
-    for stop in stops:
+    for stop in public_stops():
         measure(page, stop, "a visitor", walk)
     assert not walk.failures, report(walk)
     assert {route for route, _care, _width in walk.measured} >= {"core:login", "documents:verify"}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -44,9 +45,20 @@ def _databases() -> set[str]:
         return {name for (name,) in conn.execute("SELECT datname FROM pg_database")}
 
 
+_SIDE_NAME = re.compile(r"(?P<target>.*)_(?:restoring|replaced)_\d{14}_[0-9a-f]{4}")
+
+
 def _leftovers() -> set[str]:
-    """Temporary or replaced databases a restore left behind."""
-    return {name for name in _databases() if "_restoring_" in name or "_replaced_" in name}
+    """Temporary or replaced databases a restore of this test database (or of its copy) left
+    behind; not those of another test worker's database on the same server."""
+    ours = database_name()
+    found = set()
+    for name in _databases():
+        match = _SIDE_NAME.fullmatch(name)
+        # The target's name is shortened when the suffix would pass PostgreSQL's limit.
+        if match and (match["target"].startswith(ours) or ours.startswith(match["target"])):
+            found.add(name)
+    return found
 
 
 def _drop(name: str) -> None:

@@ -10,9 +10,9 @@
   validity by severity; its letter is an official document with a verification code; an
   entitlement is granted (a level the pack does not pay: a decision without benefit, said on
   the letter), and the person's previous entitlement is superseded from the new start;
-- ``suspend`` / ``resume`` / ``stop`` and ``order_reassessment`` (expiry, an institution's
-  status report, a complaint on the desk, an audit finding): every change is an
-  ``EntitlementEvent`` with its reason and source, and an action-log entry.
+- ``change_status`` (named ``suspend`` / ``resume`` / ``stop``) and ``order_reassessment``
+  (expiry, an institution's status report, a complaint on the desk, an audit finding): every
+  change is an ``EntitlementEvent`` with its reason and source, and an action-log entry.
 
 Each function runs in one transaction and locks the row it changes: a refusal changes nothing.
 """
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Required, TypedDict, Unpack
 
 from django.db import transaction
 from django.db.models import Q
@@ -610,25 +611,66 @@ def _check_reason(reason: str, note: str) -> None:
         )
 
 
-def _change(
+@dataclass(frozen=True)
+class _Transition:
+    """What a change to one status records, and from which statuses it may be made."""
+
+    kind: str
+    allowed_from: tuple[str, ...]
+    refusal: object  # a lazy translation
+
+
+# Each status an entitlement can be changed to by hand (expiry is the job's, below).
+_TRANSITIONS: dict[str, _Transition] = {
+    EntitlementStatus.SUSPENDED: _Transition(
+        EntitlementEventKind.SUSPENDED,
+        (EntitlementStatus.ACTIVE,),
+        _("Only an entitlement in benefit can be suspended."),
+    ),
+    EntitlementStatus.ACTIVE: _Transition(
+        EntitlementEventKind.RESUMED,
+        (EntitlementStatus.SUSPENDED,),
+        _("Only a suspended entitlement can be resumed."),
+    ),
+    EntitlementStatus.STOPPED: _Transition(
+        EntitlementEventKind.STOPPED,
+        (EntitlementStatus.ACTIVE, EntitlementStatus.SUSPENDED),
+        _("Only an entitlement in benefit or suspended can be stopped."),
+    ),
+}
+
+# The declared action code of each change (codes are written out, never assembled).
+_CHANGE_ACTIONS: dict[str, str] = {
+    EntitlementEventKind.SUSPENDED: "ltc.entitlement.suspended",
+    EntitlementEventKind.RESUMED: "ltc.entitlement.resumed",
+    EntitlementEventKind.STOPPED: "ltc.entitlement.stopped",
+    EntitlementEventKind.EXPIRED: "ltc.entitlement.expired",
+}
+
+
+def change_status(
     entitlement: Entitlement,
-    *,
-    kind: str,
     new_status: str,
-    allowed_from: tuple[str, ...],
-    refusal: object,
+    *,
     reason: str,
-    note: str,
-    effective_on: dt.date,
-    source: str,
+    note: str = "",
+    effective_on: dt.date | None = None,
+    source: str = "",
     by: User | None,
 ) -> EntitlementEvent:
+    """Suspend (``SUSPENDED``), resume (``ACTIVE``) or stop (``STOPPED``, 清退: the benefit ends
+    the day before ``effective_on`` and cannot be resumed) an entitlement, with its reason; an
+    event and the action-log row are written in the same transaction."""
+    transition = _TRANSITIONS.get(new_status)
+    if transition is None:
+        raise ValueError(f"an entitlement is not changed by hand to {new_status!r}")
     _check_reason(reason, note)
+    effective_on = effective_on or local_today()
     with transaction.atomic():
         entitlement = _lock_entitlement(entitlement)
-        if entitlement.status not in allowed_from:
+        if entitlement.status not in transition.allowed_from:
             raise DecisionRefused(
-                f"{refusal} "
+                f"{transition.refusal} "
                 + str(
                     _("The entitlement is %(status)s.")
                     % {"status": str(entitlement.get_status_display()).lower()}
@@ -644,7 +686,7 @@ def _change(
         entitlement.save(update_fields=fields)
         event = EntitlementEvent.objects.create(
             entitlement=entitlement,
-            kind=kind,
+            kind=transition.kind,
             effective_on=effective_on,
             reason=reason,
             note=note.strip(),
@@ -653,7 +695,7 @@ def _change(
         )
         log_action(
             acting_user=by,
-            action=_CHANGE_ACTIONS[kind],
+            action=_CHANGE_ACTIONS[transition.kind],
             object_type="ltc.entitlement",
             object_id=entitlement.pk,
             region_path=entitlement.region_path,
@@ -670,83 +712,29 @@ def _change(
     return event
 
 
-# The declared action code of each change (codes are written out, never assembled).
-_CHANGE_ACTIONS: dict[str, str] = {
-    EntitlementEventKind.SUSPENDED: "ltc.entitlement.suspended",
-    EntitlementEventKind.RESUMED: "ltc.entitlement.resumed",
-    EntitlementEventKind.STOPPED: "ltc.entitlement.stopped",
-    EntitlementEventKind.EXPIRED: "ltc.entitlement.expired",
-}
+class Change(TypedDict, total=False):
+    """The keyword arguments of ``change_status``, for its three named forms."""
+
+    reason: Required[str]
+    note: str
+    effective_on: dt.date | None
+    source: str
+    by: Required[User | None]
 
 
-def suspend(
-    entitlement: Entitlement,
-    *,
-    reason: str,
-    note: str = "",
-    effective_on: dt.date | None = None,
-    source: str = "",
-    by: User | None,
-) -> EntitlementEvent:
-    return _change(
-        entitlement,
-        kind=EntitlementEventKind.SUSPENDED,
-        new_status=EntitlementStatus.SUSPENDED,
-        allowed_from=(EntitlementStatus.ACTIVE,),
-        refusal=_("Only an entitlement in benefit can be suspended."),
-        reason=reason,
-        note=note,
-        effective_on=effective_on or local_today(),
-        source=source,
-        by=by,
-    )
+def suspend(entitlement: Entitlement, **change: Unpack[Change]) -> EntitlementEvent:
+    """``change_status(entitlement, SUSPENDED, reason=…, by=…)``."""
+    return change_status(entitlement, EntitlementStatus.SUSPENDED, **change)
 
 
-def resume(
-    entitlement: Entitlement,
-    *,
-    reason: str,
-    note: str = "",
-    effective_on: dt.date | None = None,
-    source: str = "",
-    by: User | None,
-) -> EntitlementEvent:
-    return _change(
-        entitlement,
-        kind=EntitlementEventKind.RESUMED,
-        new_status=EntitlementStatus.ACTIVE,
-        allowed_from=(EntitlementStatus.SUSPENDED,),
-        refusal=_("Only a suspended entitlement can be resumed."),
-        reason=reason,
-        note=note,
-        effective_on=effective_on or local_today(),
-        source=source,
-        by=by,
-    )
+def resume(entitlement: Entitlement, **change: Unpack[Change]) -> EntitlementEvent:
+    """``change_status(entitlement, ACTIVE, reason=…, by=…)``."""
+    return change_status(entitlement, EntitlementStatus.ACTIVE, **change)
 
 
-def stop(
-    entitlement: Entitlement,
-    *,
-    reason: str,
-    note: str = "",
-    effective_on: dt.date | None = None,
-    source: str = "",
-    by: User | None,
-) -> EntitlementEvent:
-    """清退: the benefit ends the day before ``effective_on``; it cannot be resumed."""
-    return _change(
-        entitlement,
-        kind=EntitlementEventKind.STOPPED,
-        new_status=EntitlementStatus.STOPPED,
-        allowed_from=(EntitlementStatus.ACTIVE, EntitlementStatus.SUSPENDED),
-        refusal=_("Only an entitlement in benefit or suspended can be stopped."),
-        reason=reason,
-        note=note,
-        effective_on=effective_on or local_today(),
-        source=source,
-        by=by,
-    )
+def stop(entitlement: Entitlement, **change: Unpack[Change]) -> EntitlementEvent:
+    """``change_status(entitlement, STOPPED, reason=…, by=…)``: 清退."""
+    return change_status(entitlement, EntitlementStatus.STOPPED, **change)
 
 
 def order_reassessment(
