@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "jingban.registry",
     "jingban.jobs",
     "jingban.medical",
+    "jingban.medical.national",
     "jingban.packs",
     "jingban.files",
     "jingban.documents",
@@ -323,3 +324,7 @@ FILES_DIR = env_path("JINGBAN_FILES_DIR") if env_str("JINGBAN_FILES_DIR") else V
 UPLOAD_MAX_BYTES = env_int("JINGBAN_UPLOAD_MAX_MB") * 1024 * 1024
 DOCUMENT_KEY = env_str("JINGBAN_DOCUMENT_KEY") or f"document-codes:{SECRET_KEY}"
 VERIFY_PER_MINUTE = env_int("JINGBAN_VERIFY_PER_MINUTE")
+# The national hospital interface (jingban.medical.national; docs/hospital-interface.md).
+HOSPITAL_INTERFACE_PATH = env_str("JINGBAN_HOSPITAL_INTERFACE_PATH").strip("/")
+GATEWAY_KEY = env_str("JINGBAN_GATEWAY_KEY") or f"hospital-gateway:{SECRET_KEY}"
+GATEWAY_WINDOW_SECONDS = env_int("JINGBAN_GATEWAY_WINDOW_SECONDS")
