@@ -121,6 +121,9 @@ class FeeDetail(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.feedetl_sn} {self.name}"
+
 
 class SettlementKind(models.TextChoices):
     SETTLEMENT = "settlement", _("Settlement")
@@ -249,6 +252,9 @@ class SettlementLine(models.Model):
     class Meta:
         ordering = ["settlement", "position"]
 
+    def __str__(self) -> str:
+        return f"{self.layer}.{self.code}"
+
 
 class SettlementFund(models.Model):
     """One ``setldetail`` row: a fund's part (``fund_pay_type``) of a settlement."""
@@ -261,6 +267,9 @@ class SettlementFund(models.Model):
 
     class Meta:
         ordering = ["settlement", "fund_pay_type"]
+
+    def __str__(self) -> str:
+        return self.fund_pay_type
 
 
 class PersonYearTotals(models.Model):
@@ -283,6 +292,9 @@ class PersonYearTotals(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person", "year"], name="medical_totals_person_year")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}/{self.year}"
 
     @property
     def fund_paid(self) -> bool:
@@ -331,3 +343,6 @@ class Reconciliation(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("reconciliation")
         verbose_name_plural = _("reconciliations")
+
+    def __str__(self) -> str:
+        return f"{self.institution_id} {self.begin}–{self.end}"
