@@ -145,7 +145,6 @@ AMOUNT_FIELDS = (
     "inscp_scp_amt",
     "act_pay_dedc",
     "hifp_pay",
-    "pool_prop_selfpay",
     "hifmi_pay",
     "maf_pay",
     "oth_pay",
@@ -194,7 +193,8 @@ class Settlement(models.Model):
     inscp_scp_amt = models.BigIntegerField(_("in scope"))
     act_pay_dedc = models.BigIntegerField(_("deductible"))
     hifp_pay = models.BigIntegerField(_("basic fund"))
-    pool_prop_selfpay = models.BigIntegerField(_("co-payment"))
+    # The basic fund's ratio as applied (the interface names it pool_prop_selfpay).
+    pool_prop_selfpay = models.DecimalField(_("basic fund ratio"), max_digits=6, decimal_places=4)
     hifmi_pay = models.BigIntegerField(_("critical illness insurance"))
     maf_pay = models.BigIntegerField(_("medical assistance"))
     oth_pay = models.BigIntegerField(_("other funds"))
@@ -202,6 +202,8 @@ class Settlement(models.Model):
     psn_part_amt = models.BigIntegerField(_("person's part"))
     acct_pay = models.BigIntegerField(_("personal account"), default=0)
     psn_cash_pay = models.BigIntegerField(_("paid in cash"))
+    # The engine's counter changes (after − before): a reversal subtracts them.
+    counter_changes = models.JSONField(default=dict)
     packs = models.JSONField(_("packs"), default=list)  # [{"ref": "id@v", "hash": "…"}]
     catalogue_version = models.CharField(_("catalogue version"), max_length=60, blank=True)
     coverage = models.JSONField(_("coverage"), default=dict)
