@@ -43,7 +43,9 @@ MED_TYPES = {
         MedType("11", VisitType.OUTPATIENT_GENERAL, False, "outpatient"),  # 普通门诊
         MedType("12", VisitType.OUTPATIENT_GENERAL, False, "outpatient"),  # 门诊挂号
         MedType("13", VisitType.OUTPATIENT_GENERAL, False, "outpatient"),  # 急诊
-        MedType("14", VisitType.OUTPATIENT_CHRONIC, False, "outpatient", chronic=True),  # 门诊慢特病
+        MedType(
+            "14", VisitType.OUTPATIENT_CHRONIC, False, "outpatient", chronic=True
+        ),  # 门诊慢特病
         MedType("19", VisitType.ACCIDENT_OUTPATIENT, False, "outpatient"),  # 意外伤害门诊
         MedType("21", VisitType.INPATIENT, True, "inpatient"),  # 普通住院
         MedType("23", VisitType.INPATIENT, True, "inpatient"),  # 转外诊治住院
