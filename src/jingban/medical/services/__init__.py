@@ -42,6 +42,7 @@ from jingban.medical.services.types import (
     VisitOut,
 )
 from jingban.medical.services.visits import (
+    cancel_discharge,
     cancel_fee_lines,
     cancel_visit,
     discharge,
@@ -66,6 +67,7 @@ __all__ = [
     "VisitIn",
     "VisitOut",
     "cancel",
+    "cancel_discharge",
     "cancel_fee_lines",
     "cancel_visit",
     "discharge",

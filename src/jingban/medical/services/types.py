@@ -164,7 +164,9 @@ class SetlInfo:
     inscp_scp_amt: int  # 符合政策范围
     act_pay_dedc: int  # 实际支付起付线
     hifp_pay: int  # 基本医疗保险统筹基金支出
-    pool_prop_selfpay: int  # 统筹分段自付: the in-scope self part past the deductible
+    # 基本医疗保险统筹基金支付比例, despite its name: the basic fund's ratio as applied (level,
+    # category points, cross-region rule), 4 decimals; 0 for a lump sum.
+    pool_prop_selfpay: Decimal
     cvlserv_pay: int
     hifes_pay: int
     hifmi_pay: int  # 居民大病保险资金支出
