@@ -22,6 +22,9 @@ class InterfaceMessage(models.Model):
     infno = models.CharField(_("transaction"), max_length=4)
     infcode = models.IntegerField(_("answer code"), default=0)
     answer = models.TextField(_("answer"), blank=True)
+    # The msgid of the 2601 that reversed what this message did: the same msgid again is then
+    # refused rather than answered with a settlement that no longer stands.
+    reversed_by = models.CharField(max_length=30, blank=True)
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
 
     class Meta:

@@ -19,7 +19,7 @@ from jingban.medical import services
 from jingban.medical.national import codes, mapping
 from jingban.medical.national.envelope import Envelope, InterfaceError
 from jingban.medical.national.fields import Node, node, rows
-from jingban.medical.national.models import SignIn
+from jingban.medical.national.models import InterfaceMessage, SignIn
 from jingban.medical.national.person import person_information
 from jingban.medical.national.wire import FieldProblem
 from jingban.medical.services.types import (
@@ -389,6 +389,9 @@ def reversal(call: Call) -> dict[str, Any]:
         raise FieldProblem("omsgid", _("must name an earlier message"))
     result = services.reverse(
         call.user, call.institution, omsgid=omsgid, oinfno=oinfno, msgid=call.msgid
+    )
+    InterfaceMessage.objects.filter(institution=call.institution, msgid=omsgid).update(
+        reversed_by=call.msgid
     )
     return {"data": {"omsgid": result.omsgid, "kind": result.kind, "object_id": result.object_id}}
 

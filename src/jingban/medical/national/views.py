@@ -45,12 +45,14 @@ def _respond(text: str) -> HttpResponse:
 
 
 def domain_message(error: DomainError) -> str:
-    """The service's message, followed by each field it names (``psn_no：…``)."""
-    parts = [str(error.message)]
+    """The service's message and each field it names (``字段 psn_no：…``); a field whose
+    message is the error's own is named once, not repeated."""
+    message = str(error.message)
+    parts = [] if any(str(m) == message for ms in error.fields.values() for m in ms) else [message]
     for name, messages in error.fields.items():
         problem = "；".join(str(m) for m in messages)
         parts.append(_("Field %(field)s: %(problem)s") % {"field": name, "problem": problem})
-    return " ".join(parts)
+    return " ".join(parts) or message
 
 
 @csrf_exempt
@@ -162,8 +164,8 @@ def _logged(call: Call, found: Transaction, received: Any) -> str:
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO medical_national_interfacemessage"
-            " (institution_id, msgid, infno, infcode, answer, received_at)"
-            " VALUES (%s, %s, %s, 0, '', %s)"
+            " (institution_id, msgid, infno, infcode, answer, reversed_by, received_at)"
+            " VALUES (%s, %s, %s, 0, '', '', %s)"
             " ON CONFLICT (institution_id, msgid) DO NOTHING RETURNING id",
             [call.institution.pk, envelope.msgid, envelope.infno, received],
         )
@@ -174,6 +176,11 @@ def _logged(call: Call, found: Transaction, received: Any) -> str:
             raise InterfaceError(
                 _("msgid %(msgid)s was already used for transaction %(infno)s.")
                 % {"msgid": envelope.msgid, "infno": first.infno}
+            )
+        if first.reversed_by:
+            raise InterfaceError(
+                _("Message %(msgid)s was reversed by message %(by)s.")
+                % {"msgid": envelope.msgid, "by": first.reversed_by}
             )
         return str(personal.decrypt(_ANSWER_FIELD, first.answer))
     result = _run(call, found, received)
