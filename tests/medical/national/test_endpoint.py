@@ -197,3 +197,20 @@ def test_a_renewed_secret_replaces_the_old_one(sz_hospital: Hospital) -> None:
     body = json.dumps(sz_hospital.envelope("9001", SIGN_IN)).encode()
     _refused(_signed(sz_hospital, old, paasid, body), "网关签名无效")
     assert _signed(sz_hospital, new, paasid, body)["infcode"] == 0
+
+
+def test_a_browser_session_is_not_enough(personas, sz_hospital: Hospital) -> None:
+    """A signed-in session (even of the hospital's own staff) is no credential here, and the
+    endpoint needs no CSRF token: it is for hospital systems, not browsers."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(sz_hospital.user)
+    body = json.dumps(sz_hospital.envelope("9001", SIGN_IN)).encode()
+    answer = json.loads(client.post(URL, body, content_type="application/json").content)
+    _refused(answer, "需要身份认证")
+    with_token = client.post(
+        URL,
+        body,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {sz_hospital.token}"},
+    )
+    assert with_token.status_code == 200 and json.loads(with_token.content)["infcode"] == 0

@@ -103,7 +103,7 @@ def cuminfo(year: PersonYearOut) -> list[dict[str, Any]]:
     """5206 ``cuminfo``: one row per accumulator; amounts in yuan, counts as they are."""
     rows = []
     for code, amount in year.cumulative:
-        is_count = code in {"settlements", "admissions"} or code.startswith("count:")
+        is_count = code == "settlements" or code.startswith("visits:")
         rows.append(
             {
                 "insutype": "390",
