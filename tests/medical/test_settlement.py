@@ -458,3 +458,23 @@ def test_unknown_person_and_codes(fake_ports, renmin, hospital, person):
         "medical.invalid",
         "insutype",
     )
+
+
+def test_update_visit_checks_the_chronic_registration(fake_ports, renmin, hospital, person):
+    from jingban.medical.services import update_visit
+
+    mdtrt_id, _ = outpatient(renmin, hospital, person, [line("1", "A001", 100)], number="UP")
+    psn = psn_no_of(person)
+    refused(
+        lambda: update_visit(
+            renmin, hospital, mdtrt_id=mdtrt_id, psn_no=psn, med_type="14", dise_codg="M00200"
+        ),
+        "chronic.not_registered",
+        "dise_codg",
+    )
+    fake_ports.registered.add((person.pk, "M00200"))
+    out = update_visit(
+        renmin, hospital, mdtrt_id=mdtrt_id, psn_no=psn, med_type="14", dise_codg="M00200"
+    )
+    assert out.med_type == "14"
+    assert Visit.objects.get(mdtrt_id=mdtrt_id).visit_type == "outpatient_chronic"

@@ -31,6 +31,7 @@ PLUGIN = AppPlugin(
     ),
     actions=(
         ActionCode("medical.visit.registered", _("registered a visit for direct settlement")),
+        ActionCode("medical.visit.updated", _("updated a visit's diagnosis")),
         ActionCode("medical.visit.cancelled", _("cancelled a visit")),
         ActionCode("medical.visit.discharged", _("recorded a discharge")),
         ActionCode("medical.visit.discharge_cancelled", _("cancelled a discharge")),
