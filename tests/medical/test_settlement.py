@@ -10,6 +10,7 @@ import pytest
 
 from jingban.core.errors import DomainError
 from jingban.core.models import ActionLog, Organisation, Region, User
+from jingban.demo.world import resident_id
 from jingban.engine.codes import CrossRegion
 from jingban.medical.models import (
     FeeDetail,
@@ -38,7 +39,6 @@ from jingban.medical.services import (
     settle,
     settlement_query,
 )
-from jingban.demo.world import resident_id
 from jingban.registry.models import Person
 from tests.medical.conftest import at, line, outpatient, today
 
