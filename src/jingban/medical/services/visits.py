@@ -146,8 +146,8 @@ def register_visit(
         if not dise:
             raise invalid("dise_codg", _("A chronic-disease visit names the disease."))
         ports.require_registration(person.pk, dise, day)
-    insured = _admdvs(data.insuplc_admdvs, person.region.code, "insuplc_admdvs")
-    treated = _admdvs(data.mdtrtarea_admvs, institution.region.code, "mdtrtarea_admvs")
+    insured = _admdvs(data.insuplc_admdvs, person.region.code[:6], "insuplc_admdvs")
+    treated = _admdvs(data.mdtrtarea_admvs, institution.region.code[:6], "mdtrtarea_admvs")
     try:
         with transaction.atomic():
             visit = Visit.objects.create(
