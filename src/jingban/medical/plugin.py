@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jingban.core.plugins import (
     ActionCode,
+    ApiRouter,
     AppPlugin,
     Capability,
     ObjectType,
@@ -51,4 +52,5 @@ PLUGIN = AppPlugin(
         ),
         ObjectType("medical.reconciliation", _("reconciliation"), model="medical.Reconciliation"),
     ),
+    api_routers=(ApiRouter("/medical", "jingban.medical.api:router"),),
 )
