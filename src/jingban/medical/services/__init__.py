@@ -51,6 +51,7 @@ from jingban.medical.services.visits import (
     psn_no_of,
     record_fee_lines,
     register_visit,
+    update_visit,
 )
 
 __all__ = [
@@ -82,4 +83,5 @@ __all__ = [
     "reverse",
     "settle",
     "settlement_query",
+    "update_visit",
 ]

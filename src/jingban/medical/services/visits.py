@@ -146,8 +146,8 @@ def register_visit(
         if not dise:
             raise invalid("dise_codg", _("A chronic-disease visit names the disease."))
         ports.require_registration(person.pk, dise, day)
-    insured = _admdvs(data.insuplc_admdvs, person.region.code, "insuplc_admdvs")
-    treated = _admdvs(data.mdtrtarea_admvs, institution.region.code, "mdtrtarea_admvs")
+    insured = _admdvs(data.insuplc_admdvs, person.region.code[:6], "insuplc_admdvs")
+    treated = _admdvs(data.mdtrtarea_admvs, institution.region.code[:6], "mdtrtarea_admvs")
     try:
         with transaction.atomic():
             visit = Visit.objects.create(
@@ -184,6 +184,44 @@ def register_visit(
             "ipt_otp_no",
             _("This visit number is already registered and not cancelled."),
         ) from err
+    return _visit_out(visit)
+
+
+def update_visit(
+    actor: User,
+    institution: Organisation,
+    *,
+    mdtrt_id: str,
+    psn_no: str,
+    med_type: str,
+    dise_codg: str = "",
+    dise_name: str = "",
+    msgid: str = "",
+) -> VisitOut:
+    """2203: the visit's medical type and diagnosis after registration. Same checks as
+    ``register_visit`` (med_type known, outpatient stays outpatient, the chronic registration
+    of ``dise_codg`` for med_type 14); refused once settled or cancelled."""
+    check_actor(actor, institution)
+    kind = MED_TYPES.get(med_type)
+    if kind is None:
+        raise invalid("med_type", _("This medical type is not settled here."))
+    dise = (dise_codg or "").strip()
+
+    def change(visit: Visit) -> None:
+        _unsettled(visit)
+        if kind.inpatient != visit.inpatient:
+            raise invalid("med_type", _("An outpatient visit cannot become an admission."))
+        if kind.chronic:
+            if not dise:
+                raise invalid("dise_codg", _("A chronic-disease visit names the disease."))
+            ports.require_registration(visit.person_id, dise, local_day(visit.begntime))
+        visit.med_type = kind.code
+        visit.visit_type = visit_type_of(kind, dise).value
+        visit.dise_codg = dise[:30]
+        visit.dise_name = (dise_name or "")[:200]
+        visit.save(update_fields=["med_type", "visit_type", "dise_codg", "dise_name"])
+
+    visit = _change_visit(actor, institution, mdtrt_id, psn_no, "medical.visit.updated", change)
     return _visit_out(visit)
 
 
