@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from decimal import Decimal
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,7 +52,11 @@ class Hospital:
         body.update(overrides)
         return body
 
-    def post(self, body: Any, *, client: Client | None = None, **headers: str) -> dict[str, Any]:
+    def post(
+        self, body: Any, *, client: Client | None = None, decimals: bool = False, **headers: str
+    ) -> dict[str, Any]:
+        """Send ``body`` (an envelope, or raw bytes); the answer, its amounts as floats or, with
+        ``decimals``, as they were written (``Decimal("12.30")``)."""
         raw = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
         response = (client or Client()).post(
             URL,
@@ -60,7 +65,9 @@ class Hospital:
             headers={"Authorization": f"Bearer {self.token}", **headers},
         )
         assert response.status_code == 200, response.content
-        answer: dict[str, Any] = json.loads(response.content)
+        answer: dict[str, Any] = json.loads(
+            response.content, parse_float=Decimal if decimals else float
+        )
         return answer
 
     def call(self, infno: str, payload: dict[str, Any], **overrides: Any) -> dict[str, Any]:

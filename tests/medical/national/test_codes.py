@@ -39,3 +39,14 @@ def test_every_supported_transaction_is_in_the_infno_table() -> None:
     from jingban.medical.national.transactions import REGISTRY
 
     assert set(REGISTRY) == set(codes.table("infno"))
+
+
+def test_the_documentation_lists_every_code() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "hospital-interface.md").read_text()
+    for name in ("med_type", "insutype", "fund_pay_type", "mdtrt_cert_type", "psn_setlway"):
+        for entry in codes.table(name).values():
+            assert f"| {entry.code} | {entry.zh} | {entry.en} |" in doc, (name, entry.code)
+    for infno in codes.table("infno"):
+        assert f"| {infno} |" in doc, infno

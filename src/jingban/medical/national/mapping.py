@@ -50,13 +50,16 @@ def setlinfo(info: SetlInfo, tz: dt.tzinfo) -> dict[str, Any]:
 
 
 def setldetail(parts: tuple[FundPart, ...]) -> list[dict[str, Any]]:
-    """``setldetail``: one row per fund_pay_type; the name from the code table when the
-    service gives none."""
+    """``setldetail``: one row per fund_pay_type; its Chinese name from the code table (the
+    service's own label for a sub-code the table lacks)."""
     return [
         {
             "fund_pay_type": part.fund_pay_type,
-            "fund_pay_type_name": part.fund_pay_type_name
-            or codes.zh("fund_pay_type", part.fund_pay_type),
+            "fund_pay_type_name": (
+                codes.zh("fund_pay_type", part.fund_pay_type)
+                if codes.is_code("fund_pay_type", part.fund_pay_type)
+                else part.fund_pay_type_name
+            ),
             "inscp_scp_amt": fen_to_yuan(part.inscp_scp_amt),
             "crt_payb_lmt_amt": fen_to_yuan(part.crt_payb_lmt_amt),
             "fund_payamt": fen_to_yuan(part.fund_payamt),
