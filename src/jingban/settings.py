@@ -42,8 +42,6 @@ INSTALLED_APPS = [
     "jingban.core",
     "jingban.registry",
     "jingban.jobs",
-    "jingban.medical",
-    "jingban.medical.national",
     "jingban.packs",
     "jingban.files",
     "jingban.documents",
@@ -54,6 +52,10 @@ INSTALLED_APPS = [
     "jingban.desk",
     "jingban.public",
     "jingban.ltc",
+    # Medical settlement after the apps it settles against (enrollment, catalogue, filing):
+    # its demo builder runs after theirs.
+    "jingban.medical",
+    "jingban.medical.national",
     # A deployment's own apps (JINGBAN_EXTRA_APPS): each joins through its plugin module.
     *env_list("JINGBAN_EXTRA_APPS"),
     # The demo world stays last: it uses every app above and nothing uses it.

@@ -72,11 +72,21 @@ class FakeClassification:
         return self.fulamt_ownpay_amt + self.overlmt_selfpay
 
 
+# The demo's sample-catalogue codes, as the fake sees them (乙类 needs the catalogue's
+# Claim.class_b_first, so the fake counts cefixime as 甲类).
+DEMO_CODES = {
+    "XJ01CAA381A0010100000": "A",
+    "00210514630000": "A",
+    "XJ01DDE790A0010100001": "A",
+    "XA11GAA115A0010100108": "C",
+}
+
+
 def classify_one(line: FakeLine) -> FakeClassified:
     """Codes by their first letter: A 甲类 (in scope), B 乙类 (10% first pay), C 丙类 (fully
     self-paid), L 甲类 with a price limit of half the price, anything else unknown (self-paid,
     with a warning)."""
-    kind = line.code[:1]
+    kind = DEMO_CODES.get(line.code, line.code[:1])
     amount = line.amount
     if kind == "A":
         return FakeClassified(

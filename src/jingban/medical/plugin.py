@@ -9,7 +9,10 @@ from jingban.core.plugins import (
     ApiRouter,
     AppPlugin,
     Capability,
+    HomePanel,
+    NavEntry,
     ObjectType,
+    Routes,
 )
 from jingban.core.roles import Role
 
@@ -30,6 +33,29 @@ PLUGIN = AppPlugin(
         ),
         Capability("medical.settlement.own", _("View my medical settlements"), {Role.INSURED}),
     ),
+    navigation=(
+        NavEntry(
+            _("Medical settlements"),
+            "medical:settlement_list",
+            "medical.settlement.view",
+            order=450,
+        ),
+        NavEntry(
+            _("My medical settlements"),
+            "medical:own_settlements",
+            "medical.settlement.own",
+            order=450,
+        ),
+    ),
+    home_panels=(
+        HomePanel(
+            "medical.today",
+            "medical/_home_today.html",
+            "jingban.medical.panels:today",
+            "medical.settle",
+            order=110,
+        ),
+    ),
     actions=(
         ActionCode("medical.visit.registered", _("registered a visit for direct settlement")),
         ActionCode("medical.visit.updated", _("updated a visit's diagnosis")),
@@ -48,9 +74,13 @@ PLUGIN = AppPlugin(
         ObjectType(
             "medical.settlement",
             _("settlement"),
+            url_name="medical:settlement_detail",
+            capability="medical.settlement.view",
             model="medical.Settlement",
         ),
         ObjectType("medical.reconciliation", _("reconciliation"), model="medical.Reconciliation"),
     ),
+    urls=Routes("settlements/", "jingban.medical.urls"),
     api_routers=(ApiRouter("/medical", "jingban.medical.api:router"),),
+    demo="jingban.medical.demo:build",
 )
