@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import itertools
 import json
-from decimal import Decimal
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings

@@ -150,9 +150,7 @@ def test_the_worked_examples_are_what_the_interface_answers(personas, sz_hospita
             ]
         },
     )
-    sz_hospital.call(
-        "2402", {"dscginfo": {**ids, "endtime": now_text(16), "dise_codg": "J18.900"}}
-    )
+    sz_hospital.call("2402", {"dscginfo": {**ids, "endtime": now_text(16), "dise_codg": "J18.900"}})
     body = settle_input(person, stay, "4500.00", med_type="21", mid_setl_flag="0")
     body["data"].pop("chrg_bchno")
     record.send("inpatient-2304", "2304", body)

@@ -173,18 +173,16 @@ def outpatient_visit_information(call: Call) -> dict[str, Any]:
     mdtrt_id = info.text("mdtrt_id", size=30)
     psn_no = info.text("psn_no", size=30)
     med_type = info.code("med_type", MED_TYPES)
-    update = getattr(services, "update_visit", None)
-    if update is not None:
-        update(
-            call.user,
-            call.institution,
-            mdtrt_id=mdtrt_id,
-            psn_no=psn_no,
-            med_type=med_type,
-            dise_codg=info.text("dise_codg", required=False, size=30),
-            dise_name=info.text("dise_name", required=False, size=500),
-            msgid=call.msgid,
-        )
+    services.update_visit(
+        call.user,
+        call.institution,
+        mdtrt_id=mdtrt_id,
+        psn_no=psn_no,
+        med_type=med_type,
+        dise_codg=info.text("dise_codg", required=False, size=30),
+        dise_name=info.text("dise_name", required=False, size=500),
+        msgid=call.msgid,
+    )
     return {}
 
 
@@ -221,10 +219,8 @@ def discharge(call: Call) -> dict[str, Any]:
 
 @transaction("2405", writes=True)
 def cancel_discharge(call: Call) -> dict[str, Any]:
-    from jingban.medical.services.visits import cancel_discharge as undo
-
     data = node(call.input, "data", call.tz)
-    undo(
+    services.cancel_discharge(
         call.user,
         call.institution,
         mdtrt_id=data.text("mdtrt_id", size=30),
