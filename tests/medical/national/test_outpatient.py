@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from jingban.core.models import ActionLog
 from jingban.medical.models import PersonYearTotals, Settlement, SettlementKind, Visit
 from jingban.medical.national.models import InterfaceMessage
 from jingban.medical.services import psn_no_of
@@ -41,6 +42,9 @@ def test_person_information(sz_hospital: Hospital, person) -> None:
         person.document_number[-4:]
     )
     assert isinstance(answer["output"]["insuinfo"], list)
+    logged = ActionLog.objects.get(action="medical.national.person_queried")
+    assert logged.actor == sz_hospital.user and logged.object_id == str(person.pk)
+    assert person.document_number not in str(logged.after)
     unknown = sz_hospital.call(
         "1101", {"data": {"mdtrt_cert_type": "02", "mdtrt_cert_no": "110101199001011237"}}
     )

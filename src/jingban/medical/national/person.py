@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from jingban.core.actionlog import log_action
 from jingban.core.models import User
 from jingban.medical import services
 from jingban.registry.documents import mask_document
 from jingban.registry.models import Enrollment, EnrollmentStatus, GroupMembership, Person
+from jingban.registry.services.probes import term_digest
 
 # Scheme kinds → the interface's insutype.
 INSUTYPE_OF_KIND = {
@@ -85,3 +87,21 @@ def person_information(person: Person, user: User, *, today: dt.date) -> dict[st
         for m in memberships
     ]
     return {"baseinfo": baseinfo, "insuinfo": insuinfo, "idetinfo": idetinfo}
+
+
+def log_person_query(user: User, person: Person, cert_no: str) -> None:
+    """A hospital read a person's information by their document number: logged like a lookup
+    by number (the number masked, and its keyed digest so an auditor holding it can find the
+    lookups), in the person's region."""
+    log_action(
+        acting_user=user,
+        action="medical.national.person_queried",
+        object_type="registry.person",
+        object_id=person.pk,
+        region_path=person.region.path,
+        after={
+            "term": mask_document(person.document_type, cert_no),
+            "term_digest": term_digest(cert_no.strip().upper()),
+            "institution": user.organisation.code if user.organisation else "",
+        },
+    )

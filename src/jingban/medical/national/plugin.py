@@ -18,6 +18,10 @@ PLUGIN = AppPlugin(
     actions=(
         ActionCode("medical.national.gateway_issued", _("issued a hospital gateway credential")),
         ActionCode("medical.national.gateway_renewed", _("renewed a hospital gateway secret")),
+        ActionCode(
+            "medical.national.person_queried",
+            _("read a person's information through the hospital interface"),
+        ),
     ),
     object_types=(ObjectType("medical_national.gateway", _("hospital gateway credential")),),
     urls=Routes("", "jingban.medical.national.urls"),

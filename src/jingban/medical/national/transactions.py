@@ -20,7 +20,7 @@ from jingban.medical.national import codes, mapping
 from jingban.medical.national.envelope import Envelope, InterfaceError
 from jingban.medical.national.fields import Node, node, rows
 from jingban.medical.national.models import InterfaceMessage, SignIn
-from jingban.medical.national.person import person_information
+from jingban.medical.national.person import log_person_query, person_information
 from jingban.medical.national.wire import FieldProblem
 from jingban.medical.services.types import (
     DischargeIn,
@@ -107,6 +107,7 @@ def person(call: Call) -> dict[str, Any]:
     cert_type = data.code("mdtrt_cert_type", CERT_TYPES)
     cert_no = data.text("mdtrt_cert_no", size=50)
     found = services.find_person(cert_type, cert_no)
+    log_person_query(call.user, found, cert_no)
     return person_information(found, call.user, today=timezone.localdate())
 
 
