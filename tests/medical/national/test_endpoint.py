@@ -214,3 +214,28 @@ def test_a_browser_session_is_not_enough(personas, sz_hospital: Hospital) -> Non
         headers={"Authorization": f"Bearer {sz_hospital.token}"},
     )
     assert with_token.status_code == 200 and json.loads(with_token.content)["infcode"] == 0
+
+
+def test_revoked_and_expired_tokens_are_refused(sz_hospital: Hospital) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from jingban.core.models import ApiToken
+    from jingban.core.services.accounts import token_digest
+
+    token = ApiToken.objects.get(digest=token_digest(sz_hospital.token))
+    assert sz_hospital.call("9001", SIGN_IN)["infcode"] == 0
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    _refused(sz_hospital.call("9001", SIGN_IN), "访问令牌无效或已过期")
+    ApiToken.objects.filter(pk=token.pk).update(
+        expires_at=timezone.now() + timedelta(days=1), revoked_at=timezone.now()
+    )
+    _refused(sz_hospital.call("9001", SIGN_IN), "访问令牌无效或已过期")
+    ApiToken.objects.filter(pk=token.pk).update(revoked_at=None)
+    sz_hospital.user.is_active = False
+    sz_hospital.user.save(update_fields=["is_active"])
+    _refused(sz_hospital.call("9001", SIGN_IN), "访问令牌无效或已过期")
+    assert SignIn.objects.count() == 1
