@@ -307,7 +307,12 @@ def test_reconciliation_matching_and_not(fake_ports, renmin, hospital, person):
     assert balanced.stmt_rslt == "0"
     unbalanced = ask(base["medfee"] + 6000, base["fund"] + 3000, base["count"] + 1)
     assert unbalanced.stmt_rslt == "1"
-    assert "总费用" in unbalanced.stmt_rslt_dscr or "total fees" in unbalanced.stmt_rslt_dscr
+    from jingban.engine.money import format_yuan
+
+    assert unbalanced.stmt_rslt_dscr.startswith(
+        f"医疗费总额：机构 {format_yuan(base['medfee'] + 6000)}，中心 {format_yuan(base['medfee'])}"
+    )
+    assert f"结算：机构 {base['count'] + 1}，中心 {base['count']}" in unbalanced.stmt_rslt_dscr
     assert Reconciliation.objects.filter(institution=hospital).count() >= 2
     assert one.hifp_pay == 2500
 

@@ -13,6 +13,7 @@ from jingban.core.plugins import (
     NavEntry,
     ObjectType,
     Routes,
+    SynthGenerator,
 )
 from jingban.core.roles import Role
 
@@ -83,4 +84,7 @@ PLUGIN = AppPlugin(
     urls=Routes("settlements/", "jingban.medical.urls"),
     api_routers=(ApiRouter("/medical", "jingban.medical.api:router"),),
     demo="jingban.medical.demo:build",
+    synth=SynthGenerator(
+        "medical", "jingban.medical.synth:generate", after=("registry", "providers")
+    ),
 )

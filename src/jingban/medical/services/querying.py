@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from jingban.core.actionlog import log_action
 from jingban.core.models import Organisation, User
-from jingban.engine.money import fen_to_yuan_text
+from jingban.engine.money import format_yuan
 from jingban.medical.models import (
     PersonYearTotals,
     ReconcileResult,
@@ -104,7 +104,7 @@ def reconcile(
     )
     for label, theirs, mine, money in pairs:
         if theirs != mine:
-            show = fen_to_yuan_text if money else str
+            show = format_yuan if money else str
             differences.append(
                 _("%(what)s: yours %(theirs)s, ours %(ours)s")
                 % {"what": label, "theirs": show(theirs), "ours": show(mine)}
