@@ -100,5 +100,20 @@ def yuan(text: Any) -> int:
     return int(Decimal(str(text)) * 100)
 
 
+def quiet_person(index: int = 0) -> Person:
+    """A living Suzhou person without an account and without any visit: the demo world's
+    settlements are of other persons, so this one's accumulators start at zero."""
+    return (
+        Person.objects.filter(
+            region__path__contains="320500/",
+            account__isnull=True,
+            death_date__isnull=True,
+            visits__isnull=True,
+        )
+        .select_related("region")
+        .order_by("pk")[index]
+    )
+
+
 def today() -> dt.date:
     return timezone.localdate()

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from jingban.medical.services import psn_no_of
-from tests.medical.national.flows import fee, now_text, settle_input
+from tests.medical.national.flows import fee, now_text, quiet_person, settle_input
 from tests.medical.national.helpers import Hospital
 from tests.medical.national.test_inpatient import admit
 
@@ -98,7 +98,7 @@ def _text(value: Any) -> str:
 
 @pytest.mark.usefixtures("fake_ports")
 def test_the_worked_examples_are_what_the_interface_answers(personas, sz_hospital) -> None:
-    person = personas.in_scope_person
+    person = quiet_person()
     record = Recorder(sz_hospital)
     psn = psn_no_of(person)
     # Outpatient: register, upload the fee details, settle.

@@ -7,7 +7,7 @@ import pytest
 
 from jingban.medical.models import Settlement, SettlementKind, Visit
 from jingban.medical.services import psn_no_of
-from tests.medical.national.flows import fee, now_text, settle_input, yuan
+from tests.medical.national.flows import fee, now_text, quiet_person, settle_input, yuan
 from tests.medical.national.helpers import Hospital
 
 pytestmark = pytest.mark.usefixtures("fake_ports")
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.usefixtures("fake_ports")
 
 @pytest.fixture
 def person(personas):
-    return personas.in_scope_person
+    return quiet_person()
 
 
 def admit(hospital: Hospital, person, number: str) -> str:
@@ -83,7 +83,7 @@ def test_inpatient_settlement_and_cancel(sz_hospital: Hospital, person) -> None:
     body["data"].pop("chrg_bchno")
     preview = sz_hospital.call("2303", body)
     assert preview["infcode"] == 0, preview
-    assert not Settlement.objects.exists()
+    assert not Settlement.objects.filter(person=person).exists()
     settled = sz_hospital.call("2304", body)
     assert settled["infcode"] == 0, settled
     info = settled["output"]["setlinfo"]
@@ -102,21 +102,21 @@ def test_inpatient_settlement_and_cancel(sz_hospital: Hospital, person) -> None:
     )
     assert cancelled["infcode"] == 0, cancelled
     assert yuan(cancelled["output"]["setlinfo"]["hifp_pay"]) == -yuan(info["hifp_pay"])
-    assert Settlement.objects.filter(kind=SettlementKind.REVERSAL).count() == 1
+    assert Settlement.objects.filter(person=person, kind=SettlementKind.REVERSAL).count() == 1
 
 
 def test_admission_and_discharge_can_be_undone(sz_hospital: Hospital, person) -> None:
     mdtrt_id = inpatient_ready(sz_hospital, person, "ZY-2")
     ids = {"mdtrt_id": mdtrt_id, "psn_no": psn_no_of(person)}
     assert sz_hospital.call("2405", {"data": ids})["infcode"] == 0
-    assert Visit.objects.get().endtime is None
+    assert Visit.objects.filter(person=person).get().endtime is None
     removed = sz_hospital.call("2302", {"data": [{**ids, "feedetl_sn": "3"}]})
     assert removed["infcode"] == 0, removed
     assert sz_hospital.call("2404", {"data": ids})["infcode"] == 0
-    assert Visit.objects.get().status == "cancelled"
+    assert Visit.objects.filter(person=person).get().status == "cancelled"
     refused = sz_hospital.call("2304", settle_input(person, mdtrt_id, "4000.00", med_type="21"))
     assert refused["infcode"] == -2
-    assert not Settlement.objects.exists()
+    assert not Settlement.objects.filter(person=person).exists()
 
 
 def test_a_discharge_before_the_admission_is_refused(sz_hospital: Hospital, person) -> None:
@@ -133,4 +133,4 @@ def test_a_discharge_before_the_admission_is_refused(sz_hospital: Hospital, pers
         },
     )
     assert answer["infcode"] == -2 and "endtime" in answer["err_msg"], answer
-    assert Visit.objects.get().endtime is None
+    assert Visit.objects.filter(person=person).get().endtime is None

@@ -12,6 +12,7 @@ from jingban.medical.services import psn_no_of
 from tests.medical.national.flows import (
     fee,
     outpatient_ready,
+    quiet_person,
     register,
     settle_input,
     upload,
@@ -25,9 +26,13 @@ pytestmark = pytest.mark.usefixtures("fake_ports")
 LINES = [fee("1", "A0001", "100.00", "2", "200.00"), fee("2", "A0002", "50.00", "4", "200.00")]
 
 
+def mine(person):
+    return Settlement.objects.filter(person=person)
+
+
 @pytest.fixture
 def person(personas):
-    return personas.in_scope_person
+    return quiet_person()
 
 
 def test_person_information(sz_hospital: Hospital, person) -> None:
@@ -73,7 +78,7 @@ def test_preview_has_no_side_effects_and_settlement_matches_it(
     messages_before = InterfaceMessage.objects.count()
     preview = sz_hospital.call("2206", settle_input(person, mdtrt_id, "400.00"))
     assert preview["infcode"] == 0, preview
-    assert not Settlement.objects.exists()
+    assert not Settlement.objects.filter(person=person).exists()
     assert list(PersonYearTotals.objects.values()) == totals_before
     assert InterfaceMessage.objects.count() == messages_before  # a read: not in the log
 
@@ -91,7 +96,7 @@ def test_preview_has_no_side_effects_and_settlement_matches_it(
     details = settled["output"]["setldetail"]
     assert sum(yuan(d["fund_payamt"]) for d in details) == yuan(info["fund_pay_sumamt"])
     assert any(d["fund_pay_type"] == "390100" for d in details)
-    assert Settlement.objects.count() == 1
+    assert Settlement.objects.filter(person=person).count() == 1
 
 
 def test_the_same_msgid_settles_once(sz_hospital: Hospital, person) -> None:
@@ -100,11 +105,11 @@ def test_the_same_msgid_settles_once(sz_hospital: Hospital, person) -> None:
     first = sz_hospital.post(body)
     again = sz_hospital.post(body)
     assert first["infcode"] == 0 and again == first
-    assert Settlement.objects.count() == 1
+    assert Settlement.objects.filter(person=person).count() == 1
     # a new msgid for the same visit is refused by the service: a visit settles once
     other = sz_hospital.call("2207", settle_input(person, mdtrt_id, "400.00"))
     assert other["infcode"] == -2 and "mdtrt_id" in other["err_msg"]
-    assert Settlement.objects.count() == 1
+    assert Settlement.objects.filter(person=person).count() == 1
 
 
 def test_cancel_writes_a_reversing_settlement_and_restores_the_accumulators(
@@ -120,8 +125,8 @@ def test_cancel_writes_a_reversing_settlement_and_restores_the_accumulators(
     info = cancelled["output"]["setlinfo"]
     assert info["setl_id"] != setl_id
     assert yuan(info["hifp_pay"]) == -15000 and yuan(info["medfee_sumamt"]) == -40000
-    assert Settlement.objects.count() == 2  # the original stays
-    assert Settlement.objects.get(kind=SettlementKind.SETTLEMENT).status == "cancelled"
+    assert Settlement.objects.filter(person=person).count() == 2  # the original stays
+    assert mine(person).get(kind=SettlementKind.SETTLEMENT).status == "cancelled"
     accumulations = sz_hospital.call("5206", {"data": {"psn_no": psn_no_of(person)}})
     assert accumulations["infcode"] == 0, accumulations
     assert all(
@@ -140,8 +145,8 @@ def test_reversal_by_the_original_msgid(sz_hospital: Hospital, person) -> None:
     )
     assert reversal["infcode"] == 0, reversal
     assert reversal["output"]["data"]["omsgid"] == body["msgid"]
-    assert Settlement.objects.get(kind=SettlementKind.SETTLEMENT).status == "cancelled"
-    assert Settlement.objects.filter(kind=SettlementKind.REVERSAL).count() == 1
+    assert mine(person).get(kind=SettlementKind.SETTLEMENT).status == "cancelled"
+    assert Settlement.objects.filter(person=person, kind=SettlementKind.REVERSAL).count() == 1
     # the original message again is not answered with the settlement that no longer stands
     replay = sz_hospital.post(body)
     assert replay["infcode"] == -2 and "冲正" in replay["err_msg"]
@@ -184,7 +189,7 @@ def test_bad_amounts_settle_nothing(
     answer = sz_hospital.call("2207", settle_input(person, mdtrt_id, total))
     assert answer["infcode"] == -2
     assert fragment in answer["err_msg"], answer["err_msg"]
-    assert not Settlement.objects.exists()
+    assert not Settlement.objects.filter(person=person).exists()
 
 
 def test_a_missing_required_field_is_named(sz_hospital: Hospital, person) -> None:
@@ -195,7 +200,7 @@ def test_a_missing_required_field_is_named(sz_hospital: Hospital, person) -> Non
     assert answer["infcode"] == -2 and "字段 psn_setlway：必填" in answer["err_msg"]
     no_area = sz_hospital.call("2207", settle_input(person, mdtrt_id, "400.00"), insuplc_admdvs="")
     assert "字段 insuplc_admdvs" in no_area["err_msg"]
-    assert not Settlement.objects.exists()
+    assert not Settlement.objects.filter(person=person).exists()
 
 
 def test_bad_fee_details_store_nothing(sz_hospital: Hospital, person) -> None:
@@ -213,7 +218,7 @@ def test_bad_fee_details_store_nothing(sz_hospital: Hospital, person) -> None:
         [fee("1", "A0001", "1.00", "1", "1.00"), fee("1", "A0001", "1.00", "1", "1.00")],
     )
     assert "feedetail[1].feedetl_sn" in repeated["err_msg"]
-    assert not Visit.objects.get().fee_lines.exists()
+    assert not Visit.objects.filter(person=person).get().fee_lines.exists()
 
 
 def test_cancel_registration_and_fee_details(sz_hospital: Hospital, person) -> None:
@@ -224,4 +229,4 @@ def test_cancel_registration_and_fee_details(sz_hospital: Hospital, person) -> N
     assert nothing["infcode"] == -2
     assert sz_hospital.call("2202", {"data": {**ids, "ipt_otp_no": "MZ-10"}})["infcode"] == 0
     assert sz_hospital.call("2207", settle_input(person, mdtrt_id, "0.01"))["infcode"] == -2
-    assert not Settlement.objects.exists()
+    assert not Settlement.objects.filter(person=person).exists()
