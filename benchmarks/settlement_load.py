@@ -52,8 +52,13 @@ from scratch import admin_connection, percentile
 DATABASE = "jingban_settlement_load"
 ROOT = Path(__file__).resolve().parents[1]
 URL_PATH = "/fsi/api/rsfComIfsService/callService"
-FEES = [("A0001", "100.00", "2", "200.00"), ("C0001", "35.50", "1", "35.50")]
-TOTAL = "235.50"
+# Two catalogue items (the sample catalogue's amoxicillin, 甲类, and vitamin C, 丙类); the
+# stand-ins classify codes they do not know as fully self-paid.
+FEES = [
+    ("XJ01CAA381A0010100000", "20.00", "2", "40.00"),
+    ("XA11GAA115A0010100108", "12.50", "1", "12.50"),
+]
+TOTAL = "52.50"
 
 
 def _prepare(persons: int, fresh: bool) -> bool:
