@@ -99,6 +99,7 @@ class Setup:
 
 def _setup(count: int) -> Setup:
     from django.core.management import call_command
+    from django.utils import timezone
 
     from jingban.core.models import Organisation, User
     from jingban.core.roles import Role
@@ -117,10 +118,16 @@ def _setup(count: int) -> Setup:
     )
     out = io.StringIO()
     call_command("token", "create", user.username, name="settlement-load", stdout=out)
+    # Persons enrolled in resident medical insurance this year (the others would be refused;
+    # the report counts refusals by their message).
     people = list(
-        Person.objects.filter(region__path__contains="320500/", death_date__isnull=True).order_by(
-            "id"
-        )[:count]
+        Person.objects.filter(
+            region__path__contains="320500/",
+            death_date__isnull=True,
+            enrollments__scheme__code="resident_medical",
+            enrollments__year=timezone.localdate().year,
+            enrollments__status="active",
+        ).order_by("id")[:count]
     )
     return Setup(
         out.getvalue().strip(),
