@@ -36,9 +36,7 @@ from tests.medical.conftest import at, today
 pytestmark = pytest.mark.django_db
 
 AMOXICILLIN = "XJ01CAA381A0010100000"  # 甲类
-CEFIXIME = "XJ01DDE790A0010100001"  # 乙类, the version's default first-pay rate (10%)
-VITAMIN_C = "XA11GAA115A0010100108"  # 丙类
-CONSULTATION = "00210514630000"  # 甲类, price limit 10.00
+CEFIXIME = "XJ01DDE790A0010100001"
 
 
 @pytest.fixture
@@ -76,24 +74,57 @@ def test_the_demo_world_has_settlements_made_with_the_real_parts(personas):
     assert demo.filter(setl_time__date=timezone.localdate()).count() >= 2
 
 
+def _items_in_force():
+    from django.db.models import Q
+    from jingban.catalogue.models import CatalogueItem, CatalogueVersion
+
+    day = today()
+    version = (
+        CatalogueVersion.objects.filter(effective_from__lte=day)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=day))
+        .order_by("-effective_from")
+        .first()
+    )
+    items = CatalogueItem.objects.filter(version=version, visit_types=[])
+
+    def pick(**kw):
+        item = items.filter(**kw).order_by("code").first()
+        assert item is not None, kw
+        return item
+
+    return (
+        version,
+        pick(category="A", price_limit__isnull=True),
+        pick(category="B", price_limit__isnull=True),
+        pick(category="C"),
+        pick(category="A", price_limit__isnull=False),
+    )
+
+
 def test_catalogue_classes_through_a_settlement(personas, renmin, hospital):
+    version, a, b, c, limited = _items_in_force()
+    rate = b.first_pay_rate if b.first_pay_rate is not None else version.default_first_pay_rate
     person = personas.in_scope_person
+    over_price = limited.price_limit + 1500
     lines = [
-        fee("1", AMOXICILLIN, 85, 20),  # 17.00 甲类
-        fee("2", CEFIXIME, 320, 10),  # 32.00 乙类: 3.20 first pay
-        fee("3", VITAMIN_C, 150, 10),  # 15.00 丙类: fully self-paid
-        fee("4", CONSULTATION, 2500),  # 25.00 against a 10.00 limit: 15.00 above it
+        fee("1", a.code, 85, 20),  # 17.00 甲类
+        fee("2", b.code, 320, 10),  # 32.00 乙类: its first-pay rate is the person's
+        fee("3", c.code, 150, 10),  # 15.00 丙类: fully self-paid
+        fee("4", limited.code, over_price),  # 15.00 above the price limit
     ]
+    first = int((Decimal(3200) * rate).quantize(Decimal(1), rounding="ROUND_HALF_UP"))
+    assert first > 0
     info = _settle(renmin, hospital, person, lines, number="INT-CAT")
-    assert info.medfee_sumamt == 8900
+    total = 1700 + 3200 + 1500 + over_price
+    assert info.medfee_sumamt == total
     assert info.fulamt_ownpay_amt == 1500
     assert info.overlmt_selfpay == 1500
-    assert info.preselfpay_amt == 320
-    assert info.inscp_scp_amt == 8900 - 1500 - 1500 - 320
+    assert info.preselfpay_amt == first
+    assert info.inscp_scp_amt == total - 1500 - 1500 - first
     row = Settlement.objects.get(setl_id=info.setl_id)
     classes = dict(row.visit.fee_lines.values_list("feedetl_sn", "category"))
     assert classes == {"1": "A", "2": "B", "3": "C", "4": "A"}
-    assert row.catalogue_version
+    assert row.catalogue_version == version.label
 
 
 def test_waiting_period_refuses_the_settlement(personas, renmin, hospital):

@@ -45,6 +45,7 @@ def test_the_demo_world_records_the_shipped_packs(personas: Personas) -> None:
         ("national-ltc-assessment-2021@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
         (f"{PACK_ID}@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
         (f"{PACK_ID}@2", PackStatus.APPROVED, PackOrigin.SHIPPED),
+        ("sample-resident-2026@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
         ("sample-resident-contributions-2025@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
         ("suzhou-desk-2026@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
         ("suzhou-ltc@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
@@ -66,7 +67,7 @@ def test_the_demo_world_records_the_shipped_packs(personas: Personas) -> None:
         "resident_medical",
     )
     assert str(resident.effective_start) == "2025-01-01"
-    assert ActionLog.objects.filter(action="packs.version.shipped").count() == 13
+    assert ActionLog.objects.filter(action="packs.version.shipped").count() == 14
 
 
 def test_shipped_packs_are_recorded_once(personas: Personas) -> None:

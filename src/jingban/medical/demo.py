@@ -29,8 +29,8 @@ NEEDS = ("jingban.enrollment", "jingban.catalogue", "jingban.filing")
 HOSPITAL = "SZ-HOSP-1"
 MSGID = "DEMO"
 
-# Sample catalogue codes (the catalogue app's sample): 甲类 amoxicillin, the ordinary outpatient
-# consultation (甲类, price limit 10.00), 乙类 cefixime, 丙类 vitamin C.
+# Sample catalogue codes (the catalogue app's sample): amoxicillin, the ordinary outpatient
+# consultation (price limit 10.00), cefixime, vitamin C (丙类); their classes are the version's.
 AMOXICILLIN = ("XJ01CAA381A0010100000", "阿莫西林胶囊", 85)
 CONSULTATION = ("00210514630000", "普通门诊诊查费", 1000)
 CEFIXIME = ("XJ01DDE790A0010100001", "头孢克肟片", 320)
