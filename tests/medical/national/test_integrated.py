@@ -1,11 +1,11 @@
 """The interface with the real parts (enrollment's coverage, the catalogue, filing): a settlement
 of catalogue items over 2201 → 2204 → 2207. Needs every step-8 branch merged and fails loudly
-(ImportError) until they are, like tests/medical/test_settlement_integrated.py."""
+(ImportError, in the test rather than at collection) until they are, like
+tests/medical/test_settlement_integrated.py."""
 
 from __future__ import annotations
 
 import pytest
-from jingban.catalogue.classify import classify  # noqa: F401 - fails loudly before the merge
 
 from jingban.medical.models import Settlement
 from tests.medical.national.flows import fee, register, settle_input, upload, yuan
@@ -18,6 +18,8 @@ CONSULTATION = "00210514630000"  # 甲类, price limit 10.00
 
 @pytest.mark.django_db
 def test_a_settlement_with_the_real_catalogue(personas, sz_hospital: Hospital) -> None:
+    import jingban.catalogue.classify  # noqa: F401 - fails loudly (here, not at collection)
+
     person = personas.own_person  # 陈秀英, enrolled in resident medical insurance this year
     mdtrt_id = register(sz_hospital, person, "MZ-REAL-1")
     uploaded = upload(
