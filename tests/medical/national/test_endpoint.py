@@ -239,3 +239,23 @@ def test_revoked_and_expired_tokens_are_refused(sz_hospital: Hospital) -> None:
     sz_hospital.user.save(update_fields=["is_active"])
     _refused(sz_hospital.call("9001", SIGN_IN), "访问令牌无效或已过期")
     assert SignIn.objects.count() == 1
+
+
+def test_the_gateway_command_issues_and_revokes(sz_hospital: Hospital) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = StringIO()
+    call_command("gateway", sz_hospital.user.username, stdout=out)
+    lines = dict(line.split(": ", 1) for line in out.getvalue().splitlines())
+    paasid, secret = lines["x-tif-paasid"], lines["secret"]
+    body = json.dumps(sz_hospital.envelope("9001", SIGN_IN)).encode()
+    assert _signed(sz_hospital, secret, paasid, body)["infcode"] == 0
+    call_command("gateway", sz_hospital.user.username, "--revoke", stdout=StringIO())
+    _refused(_signed(sz_hospital, secret, paasid, body), "网关签名无效")
+    with pytest.raises(CommandError):
+        call_command("gateway", sz_hospital.user.username, "--revoke", stdout=StringIO())
+    with pytest.raises(CommandError):
+        call_command("gateway", "wang", stdout=StringIO())  # not hospital staff

@@ -98,6 +98,29 @@ def issue_credential(account: User, *, acting_user: User | None) -> tuple[str, s
     return credential.paasid, secret_for(credential.paasid, credential.generation)
 
 
+@transaction.atomic
+def revoke_credential(account: User, *, acting_user: User | None) -> bool:
+    """Withdraw a hospital account's gateway identity: signed requests are refused from now on
+    (``issue_credential`` gives it a new secret). False when it had none in force."""
+    credential = (
+        GatewayCredential.objects.select_for_update()
+        .filter(account=account, revoked_at__isnull=True)
+        .first()
+    )
+    if credential is None:
+        return False
+    credential.revoked_at = timezone.now()
+    credential.save(update_fields=["revoked_at"])
+    log_action(
+        acting_user=acting_user,
+        action="medical.national.gateway_revoked",
+        object_type="medical_national.gateway",
+        object_id=credential.pk,
+        after={"paasid": credential.paasid, "account": account.get_username()},
+    )
+    return True
+
+
 def authenticate(request: HttpRequest, body: bytes) -> User:
     """The account calling, or ``InterfaceError`` (infcode −2, a Chinese message)."""
     header = request.headers.get("Authorization", "")

@@ -18,6 +18,7 @@ PLUGIN = AppPlugin(
     actions=(
         ActionCode("medical.national.gateway_issued", _("issued a hospital gateway credential")),
         ActionCode("medical.national.gateway_renewed", _("renewed a hospital gateway secret")),
+        ActionCode("medical.national.gateway_revoked", _("revoked a hospital gateway credential")),
         ActionCode(
             "medical.national.person_queried",
             _("read a person's information through the hospital interface"),
