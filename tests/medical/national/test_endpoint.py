@@ -259,3 +259,10 @@ def test_the_gateway_command_issues_and_revokes(sz_hospital: Hospital) -> None:
         call_command("gateway", sz_hospital.user.username, "--revoke", stdout=StringIO())
     with pytest.raises(CommandError):
         call_command("gateway", "wang", stdout=StringIO())  # not hospital staff
+
+
+def test_a_body_too_large_is_refused_in_the_envelope(sz_hospital: Hospital, settings) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = sz_hospital.envelope("9001", {**SIGN_IN, "padding": "x" * 2000})
+    _refused(sz_hospital.post(body), "请求报文过大")
+    assert not SignIn.objects.exists()

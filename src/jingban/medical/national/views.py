@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils import timezone, translation
@@ -86,7 +87,10 @@ def _serve(request: HttpRequest, received: Any) -> str:
             )
         )
 
-    body = request.body
+    try:
+        body = request.body  # Django refuses more than DATA_UPLOAD_MAX_MEMORY_SIZE
+    except RequestDataTooBig:
+        return fail(_("The request is too large."))
     if len(body) > MAX_BODY_BYTES:
         return fail(_("The request is too large."))
     try:
