@@ -8,8 +8,11 @@ import datetime as dt
 
 import pytest
 
+from jingban.core.models import Region
+from jingban.demo.world import resident_id
 from jingban.medical.models import Settlement
 from jingban.medical.services import ReconcileIn, cancel, reconcile, settle
+from jingban.registry.models import Person
 from tests.medical.conftest import line, outpatient, today
 from tests.medical.matrix import _settlement
 
@@ -18,7 +21,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def settled(fake_ports, personas, renmin, hospital):
-    person = personas.own_person
+    person = Person.objects.create(
+        document_type="resident_id",
+        document_number=resident_id("320505", dt.date(1961, 7, 8), 470, male=True),
+        name="页面测试",
+        sex="M",
+        birth_date=dt.date(1961, 7, 8),
+        region=Region.objects.get(code="320505"),
+    )
     _, request = outpatient(renmin, hospital, person, [line("1", "A001", 12000)], number="PG-1")
     info = settle(renmin, hospital, request, msgid="pg1")
     return Settlement.objects.get(setl_id=info.setl_id)
@@ -79,7 +89,10 @@ def test_the_bureau_sees_reversals_and_reconciliation_differences(
     assert settled.setl_id not in personas.client("kangning").get("/settlements/").content.decode()
 
 
-def test_chen_sees_her_own_settlements_only(personas, settled):
+def test_chen_sees_her_own_settlements_only(personas, fake_ports, renmin, hospital):
+    chen_lines = [line("1", "A001", 3000)]
+    _, request = outpatient(renmin, hospital, personas.own_person, chen_lines, number="PG-C")
+    settled = Settlement.objects.get(setl_id=settle(renmin, hospital, request, msgid="pgc").setl_id)
     other = _settlement(personas, True)
     chen = personas.client("chen")
     page = chen.get("/settlements/mine/").content.decode()

@@ -326,6 +326,7 @@ def preview(actor: User, institution: Organisation, data: SettleIn) -> SetlInfo:
     totals = read_totals(visit.person_id, year)
     computed = _compute(visit, data, totals.counters, now)
     unsaved = _settlement_row(computed, actor, msgid="", setl_id="")
+    unsaved.person = visit.person
     return setl_info(
         unsaved,
         funds=computed.funds,
@@ -465,7 +466,9 @@ def settle(actor: User, institution: Organisation, data: SettleIn, *, msgid: str
                 discharged_on=local_day(visit.endtime),
                 acting_user=actor,
             )
-    return setl_info(row, funds=computed.funds, lines=lines)
+    row.person = visit.person  # loaded with the visit: no query for setlinfo's person fields
+    warnings = [c.warning for c in computed.classification.lines if c.warning]
+    return setl_info(row, funds=computed.funds, lines=lines, warnings=warnings)
 
 
 def _store_classification(computed: Computed, row: Settlement) -> None:
