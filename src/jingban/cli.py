@@ -91,6 +91,7 @@ def _groups() -> list[tuple[Any, list[tuple[str, Any]]]]:
                 ("jobs", _("Start, follow, list and retry background jobs.")),
                 ("audit", _("Verify or seal the action log's hash chain.")),
                 ("token", _("Issue or revoke API tokens.")),
+                ("gateway", _("Issue a hospital's gateway signature credential.")),
                 ("config", _("List the configuration variables and their values.")),
                 ("i18n", _("Compile or check the translation catalogs.")),
                 ("docs", _("Rewrite the generated pages of the documentation.")),

@@ -111,6 +111,23 @@ VARIABLES: dict[str, Variable] = {
             "10",
             "Checks of a verification code the public page allows per client address per minute.",
         ),
+        Variable(
+            "JINGBAN_HOSPITAL_INTERFACE_PATH",
+            "fsi/api/rsfComIfsService/callService",
+            "Path (without the leading slash) of the national hospital interface's one endpoint.",
+        ),
+        Variable(
+            "JINGBAN_GATEWAY_KEY",
+            "",
+            "Key the hospitals' gateway signature secrets (x-tif-signature) are derived from. "
+            "Empty: derived from the secret key. Changing it invalidates every issued secret.",
+        ),
+        Variable(
+            "JINGBAN_GATEWAY_WINDOW_SECONDS",
+            "300",
+            "How far a signed request's x-tif-timestamp may be from the server's clock; its "
+            "nonce is remembered that long against replay.",
+        ),
         Variable("JINGBAN_LANGUAGE", "zh-hans", "Default language: zh-hans or en."),
         Variable("JINGBAN_TIME_ZONE", "Asia/Shanghai", "Time zone of events and deadlines."),
         Variable(

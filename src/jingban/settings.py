@@ -42,7 +42,6 @@ INSTALLED_APPS = [
     "jingban.core",
     "jingban.registry",
     "jingban.jobs",
-    "jingban.medical",
     "jingban.packs",
     "jingban.files",
     "jingban.documents",
@@ -56,6 +55,10 @@ INSTALLED_APPS = [
     "jingban.ltc",
     "jingban.enrollment",
     "jingban.filing",
+    # Medical settlement after the apps it settles against (enrollment, catalogue, filing):
+    # its demo builder runs after theirs.
+    "jingban.medical",
+    "jingban.medical.national",
     # A deployment's own apps (JINGBAN_EXTRA_APPS): each joins through its plugin module.
     *env_list("JINGBAN_EXTRA_APPS"),
     # The demo world stays last: it uses every app above and nothing uses it.
@@ -326,3 +329,7 @@ FILES_DIR = env_path("JINGBAN_FILES_DIR") if env_str("JINGBAN_FILES_DIR") else V
 UPLOAD_MAX_BYTES = env_int("JINGBAN_UPLOAD_MAX_MB") * 1024 * 1024
 DOCUMENT_KEY = env_str("JINGBAN_DOCUMENT_KEY") or f"document-codes:{SECRET_KEY}"
 VERIFY_PER_MINUTE = env_int("JINGBAN_VERIFY_PER_MINUTE")
+# The national hospital interface (jingban.medical.national; docs/hospital-interface.md).
+HOSPITAL_INTERFACE_PATH = env_str("JINGBAN_HOSPITAL_INTERFACE_PATH").strip("/")
+GATEWAY_KEY = env_str("JINGBAN_GATEWAY_KEY") or f"hospital-gateway:{SECRET_KEY}"
+GATEWAY_WINDOW_SECONDS = env_int("JINGBAN_GATEWAY_WINDOW_SECONDS")

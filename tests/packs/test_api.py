@@ -21,7 +21,7 @@ def test_list_and_detail(personas: Personas, client) -> None:
         pack_text(3, OUTPATIENT_CAP), acting_user=personas.user("admin")
     )
     body = client.get("/api/v1/policies", **_bearer(personas, "sun")).json()
-    assert body["count"] == 16 and body["page"] == 1
+    assert body["count"] == 17 and body["page"] == 1
     assert [r["spec"] for r in body["results"]] == [
         "jiangsu-yihuibao-2021@2",
         "jiangsu-yihuibao-2021@1",
@@ -29,6 +29,7 @@ def test_list_and_detail(personas: Personas, client) -> None:
         f"{PACK_ID}@3",
         f"{PACK_ID}@2",
         f"{PACK_ID}@1",
+        "sample-resident-2026@1",
         "sample-resident-contributions-2025@2",
         "sample-resident-contributions-2025@1",
         "sample-resident-contributions-2026@1",

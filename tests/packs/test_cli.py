@@ -160,6 +160,7 @@ SHIPPED_SPECS = [
     "national-ltc-assessment-2021@1",
     f"{PACK_ID}@1",
     f"{PACK_ID}@2",
+    "sample-resident-2026@1",
     "sample-resident-contributions-2025@1",
     "sample-resident-contributions-2025@2",
     "sample-resident-contributions-2026@1",
@@ -207,7 +208,7 @@ def test_a_database_holding_the_old_versions_accepts_the_new_ones(
         if row.spec in old:
             assert (row.pk, row.content_hash) == old[row.spec]
     registry = queries.approved_registry()
-    assert [p.layout for p in registry.all()] == [1, 2, 2, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
+    assert [p.layout for p in registry.all()] == [1, 2, 2, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
     june = dt.date(2025, 6, 1)
     assert registry.in_force("320582", "resident_medical", june, Family.MEDICAL).version == 2
 

@@ -45,6 +45,7 @@ def test_the_demo_world_records_the_shipped_packs(personas: Personas) -> None:
         ("national-ltc-assessment-2021@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
         (f"{PACK_ID}@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
         (f"{PACK_ID}@2", PackStatus.APPROVED, PackOrigin.SHIPPED),
+        ("sample-resident-2026@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
         ("sample-resident-contributions-2025@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
         ("sample-resident-contributions-2025@2", PackStatus.APPROVED, PackOrigin.SHIPPED),
         ("sample-resident-contributions-2026@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
@@ -69,7 +70,7 @@ def test_the_demo_world_records_the_shipped_packs(personas: Personas) -> None:
         "resident_medical",
     )
     assert str(resident.effective_start) == "2025-01-01"
-    assert ActionLog.objects.filter(action="packs.version.shipped").count() == 16
+    assert ActionLog.objects.filter(action="packs.version.shipped").count() == 17
 
 
 def test_shipped_packs_are_recorded_once(personas: Personas) -> None:

@@ -86,6 +86,7 @@ ACCOUNTS = [
     ("zhou", "周护理", Role.CAREGIVER, "SZ-CARE-KN", "320506", []),
     ("chen", "陈参保", Role.INSURED, None, "320505001001", []),
     ("qian", "钱监督", Role.SUPERVISOR, "SZ-YBJ", "320500", []),
+    ("renmin", "第一人民医院医保办", Role.INSTITUTION_STAFF, "SZ-HOSP-1", "320505", []),
 ]
 
 

@@ -95,5 +95,9 @@ PART = AppPlugin(
         ObjectType("ltc.bed_day", _("bed-day report")),
         ObjectType("ltc.hospital_stay", _("hospital stay"), model="ltc.HospitalStay"),
     ),
-    extra={"file_owners": {"ltc.visit": "jingban.ltc.queries_care:visit_region"}},
+    extra={
+        "file_owners": {"ltc.visit": "jingban.ltc.queries_care:visit_region"},
+        # An inpatient settlement's stay pauses institutional days (medical.hooks).
+        "medical_inpatient_settled": "jingban.ltc.hooks_medical:record_settled_stay",
+    },
 )
