@@ -51,6 +51,8 @@ class Unit(StrEnum):
     # Contributions (step 8): a day of the calendar, as a month and a day of it
     MONTH_OF_YEAR = "month_of_year"  # 月
     DAY_OF_MONTH = "day_of_month"  # 日
+    # Cross-region filing (step 8): how many leading digits of a region code
+    DIGITS = "digits"  # 位
 
 
 # How a unit is written after a value (a percent sign and a yuan sign are written by the
@@ -75,6 +77,7 @@ UNIT_LABELS: Mapping[Unit, tuple[str, str]] = {
     Unit.YUAN_PER_MONTH: ("元/月", "yuan a month"),
     Unit.MONTH_OF_YEAR: ("月", "month"),
     Unit.DAY_OF_MONTH: ("日", "day"),
+    Unit.DIGITS: ("位", "digits"),
 }
 
 

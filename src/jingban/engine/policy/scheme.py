@@ -387,6 +387,8 @@ def format_value(value: object, node: SchemaNode | None, language: str) -> str:
         except ValueError:
             return str(value)
     if node.kind in ("money", "int"):
+        if value is None:  # an optional limit left empty: there is none
+            return bilingual(("不限", "no limit"), language)
         number = _decimal(value)
         if number is None:
             return str(value)

@@ -153,7 +153,7 @@ class FilingRules(PackHeader):
         Label(
             "统筹区代码位数",
             "Digits of the region code that make one pooling area",
-            Unit.NUMBER,
+            Unit.DIGITS,
             help_zh="4：同一地级市为同一统筹区",
             help_en="4: one prefecture-level city is one pooling area",
         ),
