@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import ConfigDict
 
@@ -52,7 +52,17 @@ class VisitCreate(Schema):
                     "ipt_otp_no": "MZAPI0001",
                     "dise_codg": "J06.900",
                     "dise_name": "急性上呼吸道感染",
-                }
+                },
+                {
+                    "fixmedins_code": EXAMPLE_HOSPITAL,
+                    "mdtrt_cert_type": "02",
+                    "mdtrt_cert_no": EXAMPLE_CERT,
+                    "insutype": "390",
+                    "med_type": "21",
+                    "ipt_otp_no": "ZYAPI0001",
+                    "dise_codg": "J18.900",
+                    "dise_name": "肺炎",
+                },
             ]
         }
     )
@@ -90,7 +100,9 @@ class FeeLineIn(Schema):
     med_list_codg: str = Field(min_length=1, max_length=60)
     medins_list_codg: str = Field("", max_length=60)
     name: str = Field("", max_length=200)
-    cnt: Decimal = Field(ge=0, max_digits=16, decimal_places=4)
+    cnt: str = Field(
+        pattern=r"^[0-9]{1,12}(\.[0-9]{1,4})?$", description="Quantity, up to 4 decimals"
+    )
     pric: int = Field(ge=0, description="Unit price in fen")
     det_item_fee_sumamt: int = Field(ge=0, description="The line's amount in fen")
     fee_ocur_time: dt.datetime | None = None
@@ -365,7 +377,7 @@ def fee_lines_create(
                 med_list_codg=ln.med_list_codg,
                 medins_list_codg=ln.medins_list_codg,
                 name=ln.name,
-                cnt=ln.cnt,
+                cnt=Decimal(ln.cnt),
                 pric=ln.pric,
                 det_item_fee_sumamt=ln.det_item_fee_sumamt,
                 fee_ocur_time=ln.fee_ocur_time or now,
@@ -479,22 +491,41 @@ def settlement_cancel(
     return Status(201, _settlement_out(info, reversal.pk))
 
 
+DAY = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$"
+
+
+def _day(text: str, field: str) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        message = _("Not a date.")
+        raise ValidationFailed(message, fields={field: [message]}) from None
+
+
 @router.get(
     "/settlements",
-    response={200: SettlementPage, **errors(403)},
+    response={200: SettlementPage, **errors(400, 403)},
     summary="Settlements in scope, newest first (filters: day range, med_type, status)",
 )
 def settlement_list(
     request: HttpRequest,
-    day_from: dt.date | None = None,
-    day_to: dt.date | None = None,
+    day_from: str = Query("", pattern=DAY, description="YYYY-MM-DD"),
+    day_to: str = Query("", pattern=DAY, description="YYYY-MM-DD"),
     med_type: str = "",
     status: str = "",
     page: int = 1,
 ) -> SettlementPage:
     user = api_user(request, queries.VIEW)
     rows = queries.filtered(
-        user, queries.Filters(day_from=day_from, day_to=day_to, med_type=med_type, status=status)
+        user,
+        queries.Filters(
+            day_from=_day(day_from, "day_from"),
+            day_to=_day(day_to, "day_to"),
+            med_type=med_type,
+            status=status,
+        ),
     )
     page = max(1, min(page, 10_000))
     size = 50
