@@ -13,11 +13,11 @@ from fractions import Fraction
 
 import pytest
 from django.utils import timezone
-from jingban.catalogue.classify import classify  # noqa: F401 - fails loudly before the merge
-from jingban.enrollment.coverage import coverage
 
+from jingban.catalogue.classify import classify  # noqa: F401 - fails loudly before the merge
 from jingban.core.errors import DomainError
 from jingban.core.models import Organisation, Scheme, User
+from jingban.enrollment.coverage import coverage
 from jingban.medical.models import PersonYearTotals, Settlement
 from jingban.medical.services import (
     DischargeIn,
@@ -76,6 +76,7 @@ def test_the_demo_world_has_settlements_made_with_the_real_parts(personas):
 
 def _items_in_force():
     from django.db.models import Q
+
     from jingban.catalogue.models import CatalogueItem, CatalogueVersion
 
     day = today()
