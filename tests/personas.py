@@ -103,7 +103,10 @@ def restore_snapshot() -> bool:
             for table, data in WORLD_SNAPSHOT.items():
                 with raw.copy(f'COPY "{table}" FROM STDIN') as copy:
                     copy.write(data)
-            for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+            # With the many-to-many tables: an insert there that met a stale sequence would be
+            # dropped without a word (Django adds their rows ignoring conflicts).
+            models = apps.get_models(include_auto_created=True)
+            for statement in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(statement)
     except (DatabaseError, psycopg.Error):
         return False
