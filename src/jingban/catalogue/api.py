@@ -148,7 +148,7 @@ def disease_list(request: HttpRequest) -> list[DiseaseOut]:
     return [DiseaseOut(code=d.code, name=d.name) for d in queries.diseases().order_by("code")]
 
 
-class FeeLineIn(Schema):
+class ClassifyLineIn(Schema):
     line_id: str = Field(max_length=50, description="The hospital's line number (feedetl_sn)")
     code: str = Field(max_length=50, description="National code (med_list_codg)")
     name: str = Field("", max_length=200)
@@ -192,7 +192,7 @@ class ClassifyIn(Schema):
 
     on: dt.date = Field(description="The service day: it chooses the catalogue version")
     visit_type: VisitType
-    lines: list[FeeLineIn] = Field(min_length=1, max_length=2000)
+    lines: list[ClassifyLineIn] = Field(min_length=1, max_length=2000)
 
 
 class LineOut(Schema):
