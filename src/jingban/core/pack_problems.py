@@ -127,6 +127,18 @@ MESSAGES: Mapping[str, Promise] = {
     "pack.ltc_ratio_form": _("Give either ratio or ratio_by_level."),
     "pack.ltc_cap_form": _("Give daily_cap or cap_by_level, not both."),
     "pack.ltc_severity_missing": _("The covered level %(level)s has no severity."),
+    # Contributions and continuity (step 8).
+    "pack.bad_day": _("The period names a day that does not exist."),
+    "pack.period_reversed": _("The period ends before it starts."),
+    "pack.waiting_limit_below_fixed": _(
+        "The longest waiting period is shorter than the fixed one."
+    ),
+    # Cross-region filing (step 8).
+    "pack.filing_min_over_validity": _("The shortest period is longer than the validity."),
+    "pack.filing_commitment_without_proof": _(
+        "A personal commitment replaces a proof: name the proof it replaces."
+    ),
+    "pack.filing_temporary_open": _("A temporary filing (%(kind)s) needs a validity."),
 }
 
 

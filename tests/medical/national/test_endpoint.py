@@ -88,7 +88,9 @@ def test_a_body_that_is_not_json(sz_hospital: Hospital) -> None:
 
 
 def test_only_post(sz_hospital: Hospital) -> None:
-    assert Client().get(URL).status_code == 405
+    response = Client().get(URL)
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    assert response.json() == {"infcode": -1, "err_msg": "本接口只接受 POST 请求。"}
 
 
 def test_the_same_msgid_returns_the_first_answer_and_does_nothing_twice(

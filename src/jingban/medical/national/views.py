@@ -6,6 +6,7 @@ than POST (405)."""
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -59,7 +60,13 @@ def domain_message(error: DomainError) -> str:
 @csrf_exempt
 def call_service(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+        # A JSON answer like every other, so that a hospital system (or a browser) reads why.
+        with translation.override("zh-hans"):
+            body = json.dumps(
+                {"infcode": -1, "err_msg": str(_("This interface only accepts POST."))},
+                ensure_ascii=False,
+            )
+        return HttpResponseNotAllowed(["POST"], content=body, content_type="application/json")
     received = timezone.now()
     # Hospital systems read Chinese messages, whatever the account's language.
     with translation.override("zh-hans"):
