@@ -171,6 +171,25 @@ def _lines_of(visit: Visit, data: SettleIn) -> list[FeeDetail]:
     return list(rows)
 
 
+def _cross_region(visit: Visit, person_id: int, service_day: dt.date, day: dt.date) -> Any:
+    """The cross-region rule of a visit: a filing in force on the admission day, or else on the
+    settlement day, since a person may file during a stay and still settle directly (医保发
+    〔2022〕22号); without either, the unfiled rule."""
+    decision = None
+    for on in dict.fromkeys((service_day, day)):
+        decision = ports.cross_region(
+            person_id,
+            on,
+            insured_area=visit.insuplc_admdvs,
+            treatment_area=visit.mdtrtarea_admvs,
+            emergency=visit.emergency,
+        )
+        if CrossRegion(decision.rule) is not CrossRegion.UNFILED:
+            return decision
+    assert decision is not None
+    return decision
+
+
 def _check_request(visit: Visit, data: SettleIn) -> None:
     if visit.status == VisitStatus.SETTLED:
         raise refuse("medical.already_settled", "mdtrt_id", _("The visit is already settled."))
@@ -215,13 +234,7 @@ def _compute(
     check_may_serve(visit.institution, visit.scheme, med_type.care_form, day)
     if med_type.chronic:
         ports.require_registration(person_id, visit.dise_codg, day)
-    decision = ports.cross_region(
-        person_id,
-        service_day,
-        insured_area=visit.insuplc_admdvs,
-        treatment_area=visit.mdtrtarea_admvs,
-        emergency=visit.emergency,
-    )
+    decision = _cross_region(visit, person_id, service_day, day)
     classification = ports.classify(
         [
             ports.fee_line(ln.feedetl_sn, ln.med_list_codg, ln.name, ln.cnt, ln.pric, ln.amount)
