@@ -399,12 +399,16 @@ class _Strategies:
         return list(self.operation.get_strategies_from_examples(**fixed))
 
     def examples(self) -> list[st.SearchStrategy[Any]]:
-        """The examples the schema gives; with real rows in the path, when the path has any."""
+        """The examples the schema gives; with real rows in the path, when the path has any.
+        First, a valid request for each row the caller was shown (an agent's own persons)."""
+        shown = [self._positive_at(index) for index in range(self.known)]
         count = len(self._examples_at(None))
         if not self.path_values:
             return self._examples_at(None)
         rows = st.sampled_from(range(len(self.path_values)))
-        return [rows.flatmap(lambda index, k=k: self._examples_at(index)[k]) for k in range(count)]
+        return shown + [
+            rows.flatmap(lambda index, k=k: self._examples_at(index)[k]) for k in range(count)
+        ]
 
     def edges(self) -> list[st.SearchStrategy[Any]]:
         real = self.real()
@@ -525,11 +529,14 @@ def fuzz(
     *,
     fallback_callers: Mapping[str, dict[str, str]] | None = None,
     max_examples: int = 25,
+    shown: Mapping[str, Mapping[str, set[Any]]] | None = None,
 ) -> FuzzReport:
     """Fuzz every operation as each caller (name -> request headers).
 
     An operation that none of ``callers`` got a 2xx from (one they may not use) is fuzzed again
-    as each of ``fallback_callers`` in turn, until one of them does.
+    as each of ``fallback_callers`` in turn, until one of them does. ``shown`` gives, per
+    caller, ``…_id`` values it would have been shown by an operation of another part (the
+    persons an agent acts for, listed by the registry's ``/acting``).
     """
     report = FuzzReport()
     operations = []
@@ -539,6 +546,9 @@ def fuzz(
         report.operations[operation.label] = OperationTally(operation.label)
     with django_requests_in_test_transaction() as tracebacks:
         run = _Run(report, tracebacks)
+        for caller, values in (shown or {}).items():
+            for name, ids in values.items():
+                run.shown.setdefault(caller, {}).setdefault(name, set()).update(ids)
         for operation in sorted(operations, key=_order):  # sorted() keeps the schema's order
             tally = report.operations[operation.label]
             for index, (caller, headers) in enumerate(callers.items()):

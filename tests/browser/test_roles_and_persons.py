@@ -16,6 +16,7 @@ from jingban.core.models import ActionLog, User
 from jingban.core.roles import Cap
 from jingban.demo.world import ACCOUNTS, resident_id
 from jingban.ltc import queries_care as ltc_care_queries
+from jingban.medical import queries as medical_queries
 from jingban.providers import queries as providers_queries
 from jingban.registry import display
 from jingban.registry import queries as registry_queries
@@ -38,6 +39,8 @@ def expected_home_count(user: User) -> int:
         person = registry_queries.own_person(user)
         assert person is not None
         return registry_queries.enrollments_for(user, person).count()
+    if user.organisation is not None and user.organisation.kind == "hospital":
+        return medical_queries.day_totals(medical_queries.today_for(user)).count  # today's
     if user.can(providers_queries.OWN):
         return providers_queries.open_orders(user).count()  # institution staff: open orders
     if user.can("ltc.visit.record"):  # a caregiver: today's visits to make

@@ -35,6 +35,7 @@ from jingban.backup import (
 from jingban.core.actionlog import anchor_file, log_action, verify
 from jingban.core.models import ActionLog, ActionLogHead, Scheme
 from jingban.registry.models import Person
+from tests.files.samples import forget_stored_files
 
 # The two tables a restore adds its own row to (the restore is logged in the restored database).
 LOG_TABLES = {"core_actionlog", "core_actionloghead"}
@@ -181,6 +182,7 @@ def test_restore_replaces_the_current_database_and_the_chain_still_verifies(
     personas: Any, tmp_path: Path, no_leftovers: None
 ) -> None:
     person = personas.in_scope_person
+    forget_stored_files()  # the demo's files are not in this test's files directory
     result = backups.backup(tmp_path / "city.dump")
     at_backup = {
         name: backups.TableChecksum(value["rows"], value["checksum"])

@@ -22,12 +22,13 @@ from jingban.files import checks
 from jingban.files.models import StoredFile
 from jingban.files.services import upload_file
 from jingban.registry.models import Person
-from tests.files.samples import HTML, JPEG, PDF, PNG, SCRIPT, SVG
+from tests.files.samples import HTML, JPEG, PDF, PNG, SCRIPT, SVG, forget_stored_files
 from tests.personas import Personas
 
 
 @pytest.fixture(autouse=True)
-def files_dir(settings: Any, tmp_path: Path) -> Path:
+def files_dir(settings: Any, tmp_path: Path, personas: Personas) -> Path:
+    forget_stored_files()
     settings.FILES_DIR = tmp_path / "files"
     return settings.FILES_DIR
 
@@ -130,8 +131,8 @@ def test_an_upload_is_stored_under_a_random_name_and_logged(
     assert len(stored.storage_name) == 40 and "pdf" not in stored.storage_name
     path = files_dir / stored.storage_name[:2] / stored.storage_name
     assert path.stat().st_mode & 0o077 == 0  # the owner's only
-    entry = ActionLog.objects.get(action="files.file.uploaded")
-    assert entry.object_id == str(stored.pk) and entry.region_path == person.region.path
+    entry = ActionLog.objects.get(action="files.file.uploaded", object_id=str(stored.pk))
+    assert entry.region_path == person.region.path
     assert entry.after["attached_to"] == f"registry.person:{person.pk}"
     assert "陈某某" not in str(entry.after)  # the original name may name a person
 

@@ -26,12 +26,13 @@ from jingban.providers.models import (
     Outcome,
     RectificationOrder,
 )
-from tests.files.samples import HTML, PDF, PNG
+from tests.files.samples import HTML, PDF, PNG, forget_stored_files
 from tests.personas import Personas
 
 
 @pytest.fixture(autouse=True)
-def files_dir(settings: Any, tmp_path: Path) -> Path:
+def files_dir(settings: Any, tmp_path: Path, personas: Personas) -> Path:
+    forget_stored_files()
     settings.FILES_DIR = tmp_path / "files"
     return settings.FILES_DIR
 
