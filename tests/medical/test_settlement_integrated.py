@@ -18,7 +18,7 @@ from jingban.catalogue.classify import classify  # noqa: F401 - fails loudly bef
 from jingban.core.errors import DomainError
 from jingban.core.models import Organisation, Scheme, User
 from jingban.enrollment.coverage import coverage
-from jingban.medical.models import PersonYearTotals, Settlement
+from jingban.medical.models import PersonYearTotals, Settlement, Visit
 from jingban.medical.services import (
     DischargeIn,
     FeeLineIn,
@@ -139,6 +139,33 @@ def test_waiting_period_refuses_the_settlement(personas, renmin, hospital):
     assert refused.value.code == "coverage.waiting_period"
     assert "psn_no" in refused.value.fields
     assert Settlement.objects.count() == before
+
+
+def test_a_person_not_enrolled_this_year_is_refused_and_nothing_is_stored(
+    personas, renmin, hospital
+):
+    person = personas.in_scope_person
+    Enrollment.objects.filter(
+        person=person, scheme__code="resident_medical", year=today().year
+    ).delete()
+    totals = list(PersonYearTotals.objects.filter(person=person).values())
+    visits, settled = Visit.objects.count(), Settlement.objects.count()
+    with pytest.raises(DomainError) as refused:
+        _settle(renmin, hospital, person, [fee("1", AMOXICILLIN, 85, 10)], number="INT-NE")
+    assert refused.value.code == "coverage.not_enrolled"
+    assert "psn_no" in refused.value.fields
+    assert (Visit.objects.count(), Settlement.objects.count()) == (visits, settled)
+    assert list(PersonYearTotals.objects.filter(person=person).values()) == totals
+
+
+def test_a_visit_after_the_date_of_death_is_refused(personas, renmin, hospital):
+    person = personas.in_scope_person
+    Person.objects.filter(pk=person.pk).update(death_date=today() - dt.timedelta(days=5))
+    settled = Settlement.objects.count()
+    with pytest.raises(DomainError) as refused:
+        _settle(renmin, hospital, person, [fee("1", AMOXICILLIN, 85, 10)], number="INT-DEAD")
+    assert refused.value.code == "coverage.after_death"
+    assert Settlement.objects.count() == settled
 
 
 def _continuous(person: Person, years: int) -> None:
