@@ -8,6 +8,7 @@ world that holds a version already is left alone."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import replace
@@ -21,6 +22,7 @@ from jingban.registry.models import Person
 
 DATA = Path(__file__).resolve().parent / "data"
 SAMPLE = DATA / "sample_catalogue.csv"
+DISEASES = DATA / "chronic_diseases.csv"
 
 V2025 = "2025年示例版"
 V2026 = "2026年示例版"
@@ -81,7 +83,20 @@ def load_catalogue(acting_user: User | None) -> None:
     )
 
 
+def ensure_diseases() -> None:
+    """The disease table as migration 0002 loads it, again when a database was emptied since
+    (a flushed test database, a demo into an emptied one): the demo's settlements name them."""
+    if ChronicDisease.objects.exists():
+        return
+    with DISEASES.open(encoding="utf-8") as stream:
+        ChronicDisease.objects.bulk_create(
+            ChronicDisease(code=row["code"], name=row["name"], sample=True)
+            for row in csv.DictReader(stream)
+        )
+
+
 def build(admin: User, users: Mapping[str, User]) -> None:
+    ensure_diseases()
     if CatalogueVersion.objects.exists():
         return
     load_catalogue(admin)
