@@ -3,7 +3,7 @@ network's hospitals, settled by the engine, written with COPY.
 
 Rates per insured person and year (the issue's calibration): about 5 settlements, of which an
 admission for about 18% of persons (a few twice). Each person enrolled in the resident scheme
-gets outpatient visits (Poisson, mean 4.1) and, with probability 0.18, one or two admissions, on
+gets outpatient visits (Poisson, mean 4.8) and, with probability 0.18, one or two admissions, on
 days of the last 365 at a hospital of their city that may serve the care form; bills are drawn
 (outpatient around 150 yuan, admissions around 12,000) with parts outside the catalogue and in
 乙类. Each person's claims are settled in date order by ``adjudicate`` with the pack in force on
@@ -49,7 +49,7 @@ from jingban.registry.models import Enrollment, Person
 
 NAME = "medical"
 SCHEME = "resident_medical"
-OUTPATIENT_MEAN = 4.1
+OUTPATIENT_MEAN = 4.8
 ADMISSION_SHARE = 0.18
 SECOND_ADMISSION_SHARE = 0.15
 
@@ -132,6 +132,9 @@ def _load(seed: int) -> tuple[dict[str, int], str]:
         .order_by("document_number")
     )
     hospitals = _hospitals(today)
+    provincial: dict[tuple[str, str], list[Organisation]] = defaultdict(list)
+    for (city, form), found in sorted(hospitals.items()):
+        provincial[(city[:2], form)].extend(found)
     registry = current_registry()
     packs: dict[tuple[str, int], Any] = {}
 
@@ -167,7 +170,13 @@ def _load(seed: int) -> tuple[dict[str, int], str]:
             if (person.pk, day.year) not in enrolled:
                 continue
             form = "inpatient" if inpatient else "outpatient"
+            # A city without such a hospital in the network refers its people to one of the
+            # province's (转诊转院): settled by the referral rule.
             choices = hospitals.get((city, form))
+            rule = CrossRegion.LOCAL
+            if not choices:
+                choices = provincial.get((city[:2], form))
+                rule = CrossRegion.REFERRAL
             pack = pack_for(person.region.code, day)
             if not choices or pack is None:
                 continue
@@ -186,7 +195,7 @@ def _load(seed: int) -> tuple[dict[str, int], str]:
                 total=total,
                 out_of_scope=out,
                 class_b=class_b,
-                cross_region=CrossRegion.LOCAL,
+                cross_region=rule,
             )
             year = claim.year
             before = ytd.get(year) or YearToDate(str(person.pk), year)
@@ -290,7 +299,7 @@ def _rows(
             "390",
             "21" if inpatient else "11",
             claim.visit_type.value,
-            "local",
+            claim.cross_region.value,
             claim.total,
             claim.out_of_scope,
             0,
@@ -310,7 +319,7 @@ def _rows(
             json.dumps([{"ref": str(ref), "hash": ref.hash} for ref in result.packs]),
             "",
             json.dumps({"synthetic": True}),
-            json.dumps({"rule": "local", "filing_id": None, "reason": ""}),
+            json.dumps({"rule": claim.cross_region.value, "filing_id": None, "reason": ""}),
             person.region.code[:6],
             hospital.region.path,
             None,
