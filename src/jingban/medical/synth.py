@@ -4,7 +4,8 @@ network's hospitals, settled by the engine, written with COPY.
 Rates per insured person and year (the issue's calibration): about 5 settlements, of which an
 admission for about 18% of persons (a few twice). Each person enrolled in the resident scheme
 gets outpatient visits (Poisson, mean 4.8) and, with probability 0.18, one or two admissions, on
-days of the last 365 at a hospital of their city that may serve the care form; bills are drawn
+days of the last 365 at a hospital of their city that may serve the care form (where their city
+has none in the network, at one of the province's, as a referral: 转诊转院); bills are drawn
 (outpatient around 150 yuan, admissions around 12,000) with parts outside the catalogue and in
 乙类. Each person's claims are settled in date order by ``adjudicate`` with the pack in force on
 the day, carrying the person-year accumulators, so caps and deductibles hold as in real
