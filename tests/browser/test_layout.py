@@ -184,13 +184,25 @@ def _content_type(headers: dict[str, str]) -> str:
     return headers.get("content-type", "").split(";")[0].strip()
 
 
+def _goto(page: Page, url: str) -> Response | None:
+    """``page.goto``, once more when the browser was still finishing the previous stop's own
+    navigation (a JSON answer just shown, say) and that one interrupted this."""
+    try:
+        return page.goto(url)
+    except Error as error:
+        if "interrupted by another navigation" not in str(error):
+            raise
+        page.wait_for_load_state()
+        return page.goto(url)
+
+
 def open_stop(page: Page, stop: Stop, walk: Walk) -> Response | None:
     """Load the stop's page and give its response; None, with the stop listed as left out and
     why, when it is no HTML page (a download, JSON, a route that only posts). Each page is
     requested once: only what the browser does not show as a page (a download, an empty 405)
     is asked for again, to name its type."""
     try:
-        response = page.goto(stop.url)
+        response = _goto(page, stop.url)
     except Error:
         answer = page.context.request.get(stop.url)
         kind, status = _content_type(answer.headers), answer.status
