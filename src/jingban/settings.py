@@ -59,6 +59,14 @@ INSTALLED_APPS = [
     # its demo builder runs after theirs.
     "jingban.medical",
     "jingban.medical.national",
+    # Step 9: above medical (they read settlements; medical reaches them only through plugin
+    # hooks). Co-insurance after the products whose premiums and claims it splits; the whole
+    # picture after every app whose sections it gathers.
+    "jingban.reimburse",
+    "jingban.supplementary",
+    "jingban.accident",
+    "jingban.coinsurance",
+    "jingban.picture",
     # A deployment's own apps (JINGBAN_EXTRA_APPS): each joins through its plugin module.
     *env_list("JINGBAN_EXTRA_APPS"),
     # The demo world stays last: it uses every app above and nothing uses it.

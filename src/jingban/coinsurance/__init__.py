@@ -1,0 +1,2 @@
+"""Co-insurance (联合承保): the insurers who underwrite a product together with their shares, the
+split of every premium and claim to the fen, and each insurer's monthly statement."""

@@ -1,0 +1,5 @@
+"""What manual reimbursement brings to the platform."""
+
+from jingban.core.plugins import AppPlugin
+
+PLUGIN = AppPlugin(app="reimburse")
