@@ -19,6 +19,9 @@ class Role(StrEnum):
     INSTITUTION_STAFF = "institution_staff"
     CAREGIVER = "caregiver"
     INSURED = "insured"
+    # Staff of an insurer that co-underwrites a product (联合承保): they read their own
+    # organisation's share statements and nothing else.
+    COINSURER = "coinsurer"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
 
@@ -31,6 +34,7 @@ ROLE_LABELS = {
     Role.INSTITUTION_STAFF: _("Institution staff"),
     Role.CAREGIVER: _("Caregiver"),
     Role.INSURED: _("Insured person or agent"),
+    Role.COINSURER: _("Co-insurer staff"),
     Role.SUPERVISOR: _("Supervisor"),
     Role.ADMIN: _("Administrator"),
 }

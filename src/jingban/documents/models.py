@@ -13,6 +13,11 @@ from django.utils.translation import gettext_lazy as _
 class DocumentKind(models.TextChoices):
     ENROLLMENT_PROOF = "enrollment_proof", _("Proof of enrollment")
     LTC_DECISION = "ltc_decision", _("Long-term care assessment decision")
+    # Step 9: the medical settlement statement (direct or reimbursed), the reimbursement
+    # decision and a co-insurer's monthly share statement.
+    SETTLEMENT_STATEMENT = "settlement_statement", _("Settlement statement")
+    REIMBURSEMENT_DECISION = "reimbursement_decision", _("Reimbursement decision")
+    COINSURANCE_STATEMENT = "coinsurance_statement", _("Co-insurer's monthly statement")
 
 
 class IssuedDocument(models.Model):
