@@ -62,6 +62,9 @@ ORGANISATIONS = [
     ),
     ("SZ-INS-HMB", "示例人寿保险股份有限公司苏州分公司", "insurer", "320500", ["huiminbao"], None),
     ("SZ-HOSP-1", "苏州市示例第一人民医院", "hospital", "320505", [], 3),
+    # The chief insurer (首席承保) of the co-insured supplementary product; the other
+    # co-insurers come with the co-insurance app's demo.
+    ("JS-INS-01", "示例人寿保险股份有限公司江苏省分公司", "insurer", "320000", ["huiminbao"], None),
     ("SZ-CARE-KN", "康宁护理院", "care_institution", "320506", [], None),
     ("NJ-HOSP-1", "南京市示例医院", "hospital", "320102", [], 2),
 ]
@@ -87,6 +90,7 @@ ACCOUNTS = [
     ("chen", "陈参保", Role.INSURED, None, "320505001001", []),
     ("qian", "钱监督", Role.SUPERVISOR, "SZ-YBJ", "320500", []),
     ("renmin", "第一人民医院医保办", Role.INSTITUTION_STAFF, "SZ-HOSP-1", "320505", []),
+    ("gongbao", "共保结算岗（示例人寿）", Role.COINSURER, "JS-INS-01", "320000", []),
 ]
 
 

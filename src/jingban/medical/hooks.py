@@ -6,6 +6,7 @@ it inside its transaction. Long-term care records the stay so it pauses institut
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from jingban.core import plugins
 from jingban.core.models import User
@@ -31,3 +32,31 @@ def inpatient_settled(
                 discharged_on=discharged_on,
                 acting_user=acting_user,
             )
+
+
+# Step 9: supplementary products stacked on a settlement, and every settlement heard of.
+SUPPLEMENTARY_PACKS = "medical_supplementary_packs"
+SETTLED = "medical_settled"
+
+
+def supplementary_packs(person_id: int, on: dt.date) -> list[Any]:
+    """The supplementary packs (``PolicyPack`` of the supplementary family) the person holds
+    cover of on ``on``, from every app that declares ``extra["medical_supplementary_packs"]``
+    (``(person_id, on) -> Sequence[PolicyPack]``). The settlement stacks them on the public
+    layers, in this order."""
+    found: list[Any] = []
+    for plugin in plugins.plugins():
+        target = plugin.extra.get(SUPPLEMENTARY_PACKS)
+        if target:
+            found.extend(plugins.load(target)(person_id, on))
+    return found
+
+
+def settled(*, settlement_id: int, acting_user: User) -> None:
+    """Tell every app that declares ``extra["medical_settled"]`` (``(settlement_id, acting_user)
+    -> None``) of a settlement row just written, inside its transaction: a settlement (direct or
+    manual) or the reversal that cancels one (negative amounts, ``original`` set)."""
+    for plugin in plugins.plugins():
+        target = plugin.extra.get(SETTLED)
+        if target:
+            plugins.load(target)(settlement_id=settlement_id, acting_user=acting_user)

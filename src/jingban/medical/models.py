@@ -130,6 +130,14 @@ class SettlementKind(models.TextChoices):
     REVERSAL = "reversal", _("Reversal")
 
 
+class SettlementChannel(models.TextChoices):
+    """How the bill reached the fund: from the hospital's system (直接结算) or as the person's
+    application with invoices (手工报销), settled by a reviewer through the same engine."""
+
+    DIRECT = "direct", _("Direct settlement")
+    MANUAL = "manual", _("Manual reimbursement")
+
+
 class SettlementStatus(models.TextChoices):
     SETTLED = "settled", _("Settled")
     CANCELLED = "cancelled", _("Cancelled")
@@ -160,6 +168,13 @@ class Settlement(models.Model):
 
     setl_id = models.CharField(_("settlement number"), max_length=30, unique=True)
     kind = models.CharField(_("kind"), max_length=12, choices=SettlementKind.choices)
+    channel = models.CharField(
+        _("channel"),
+        max_length=8,
+        choices=SettlementChannel.choices,
+        default=SettlementChannel.DIRECT,
+        db_default=SettlementChannel.DIRECT,  # rows written with COPY (synth) are direct
+    )
     status = models.CharField(_("status"), max_length=12, choices=SettlementStatus.choices)
     visit = models.ForeignKey(
         Visit, on_delete=models.PROTECT, related_name="settlements", verbose_name=_("visit")
