@@ -103,7 +103,7 @@ def test_one_bad_row_refuses_the_file_naming_row_and_field(personas, row: str, f
     with pytest.raises(imports.ImportRefused) as caught:
         _import(text)
     problems = caught.value.problems
-    assert [(p.row, p.field) for p in problems] == [(7, field)]
+    assert [(p.row, p.column) for p in problems] == [(7, field)]
     assert "第 7 行" in str(problems[0]) or "Row 7" in str(problems[0])
     assert CatalogueVersion.objects.count() == versions
     assert CatalogueItem.objects.count() == items

@@ -38,7 +38,7 @@ def test_a_bad_row_in_the_middle_imports_nothing_and_names_the_row(personas: Per
     bad = GOOD.replace("0512-62000002", "411-83709172")
     with translation.override("en"), pytest.raises(imports.ImportRefused) as caught:
         imports.import_file((HEADER + bad).encode(), "d.csv", acting_user=personas.user("admin"))
-    assert [(p.row, p.field) for p in caught.value.problems] == [(3, "Phone numbers")]
+    assert [(p.row, p.column) for p in caught.value.problems] == [(3, "Phone numbers")]
     with translation.override("en"):
         assert str(caught.value.problems[0]).startswith("Row 3, Phone numbers: “411-83709172”")
     assert Entry.objects.count() == before
@@ -51,7 +51,7 @@ def test_every_bad_row_is_reported(personas: Personas) -> None:
     )
     with translation.override("en"), pytest.raises(imports.ImportRefused) as caught:
         imports.import_file((HEADER + bad).encode(), "d.csv", acting_user=personas.user("admin"))
-    found = {(p.row, p.field) for p in caught.value.problems}
+    found = {(p.row, p.column) for p in caught.value.problems}
     assert found == {(2, "Business lines"), (3, "Region code")}
 
 
@@ -263,7 +263,7 @@ def test_a_file_without_a_required_column_or_of_another_type_is_refused(
         imports.import_file(
             "organisation,name,lines\n测试,科,policy\n".encode(), "d.csv", acting_user=admin
         )
-    assert [(p.row, p.field) for p in caught.value.problems] == [(1, "Header")]
+    assert [(p.row, p.column) for p in caught.value.problems] == [(1, "Header")]
     assert "Phone numbers" in caught.value.problems[0].message
     with pytest.raises(imports.ImportRefused):
         imports.import_file(b"PK\x03\x04 not really", "d.xlsx", acting_user=admin)

@@ -14,9 +14,7 @@ unit; empty: none), ``unit`` 单位, ``visit_types`` 限就诊类型 (empty: eve
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,10 +24,12 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from jingban.catalogue.models import CatalogueItem, CatalogueVersion, Category, ItemKind
+from jingban.core import tables
 from jingban.core.actionlog import log_bulk
 from jingban.core.errors import ValidationFailed
 from jingban.core.models import User
 from jingban.core.services.reference import digest_rows
+from jingban.core.tables import ImportRefused, RowProblem
 from jingban.engine.codes import VisitType
 from jingban.engine.money import MoneyError, parse_yuan
 from jingban.engine.policy.meta import VISIT_TYPE_LABELS
@@ -83,33 +83,6 @@ _VISIT_TYPES = {
 
 
 @dataclass(frozen=True)
-class RowProblem:
-    row: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return _("Row %(row)d, %(field)s: %(message)s") % {
-            "row": self.row,
-            "field": self.field,
-            "message": self.message,
-        }
-
-
-class ImportRefused(ValidationFailed):
-    """The file was refused; nothing was imported. ``problems`` lists each bad row and field."""
-
-    code = "import_refused"
-
-    def __init__(self, problems: Sequence[RowProblem]) -> None:
-        self.problems = list(problems)
-        super().__init__(
-            _("Nothing was imported: %(n)d problem(s) in the file.") % {"n": len(problems)},
-            fields={"file": [str(p) for p in problems]},
-        )
-
-
-@dataclass(frozen=True)
 class ItemRow:
     code: str
     name: str
@@ -132,55 +105,9 @@ class VersionInput:
     note: str = ""
 
 
-def _file_problem(message: str) -> ImportRefused:
-    return ImportRefused([RowProblem(0, _("File"), message)])
-
-
 def read_table(content: bytes, filename: str) -> list[list[str]]:
     """The rows of a CSV (UTF-8, or GB18030 as older Excel writes it) or xlsx file as text."""
-    if len(content) > MAX_BYTES:
-        raise _file_problem(_("The file is larger than 10 MB."))
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        return _read_xlsx(content)
-    if not name.endswith(".csv"):
-        raise _file_problem(_("Upload a .csv or .xlsx file."))
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise _file_problem(_("The file's text encoding is unknown."))
-    try:
-        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
-    except csv.Error:
-        raise _file_problem(_("This is not a CSV file.")) from None
-
-
-def _read_xlsx(content: bytes) -> list[list[str]]:
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a file that is no workbook
-        raise _file_problem(_("This is not an Excel (xlsx) workbook.")) from None
-    try:
-        rows = []
-        for values in workbook.worksheets[0].iter_rows(values_only=True):
-            rows.append(["" if v is None else _cell_text(v) for v in values])
-            if len(rows) > MAX_ROWS + 1:
-                break
-        return rows
-    finally:
-        workbook.close()
-
-
-def _cell_text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+    return tables.read_table(content, filename, max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
 
 
 def _rate(text: str) -> Decimal:
@@ -193,24 +120,17 @@ def _rate(text: str) -> Decimal:
 
 def parse_rows(rows: list[list[str]]) -> tuple[list[ItemRow], list[RowProblem]]:
     """The items of a table (header first) and the problems of every row that has any."""
-    if not rows or not any(rows[0]):
-        return [], [RowProblem(1, _("Header"), _("The file is empty."))]
-    headers = {**{k: k for k in COLUMNS}, **{v: k for k, v in COLUMNS.items()}}
-    keys = [headers.get(cell.strip().lower(), headers.get(cell.strip(), "")) for cell in rows[0]]
-    missing = [f"{COLUMNS[k]}（{k}）" for k in REQUIRED if k not in keys]
-    if missing:
-        return [], [
-            RowProblem(1, _("Header"), _("Missing columns: %(c)s.") % {"c": "、".join(missing)})
-        ]
-    if len(rows) - 1 > MAX_ROWS:
-        return [], [RowProblem(0, _("File"), _("At most %(n)d rows.") % {"n": MAX_ROWS})]
+    names = {key: (f"{label}（{key}）", label, key) for key, label in COLUMNS.items()}
+    try:
+        _keys, data = tables.columns(rows, names, REQUIRED, max_rows=MAX_ROWS)
+    except ImportRefused as err:
+        return [], err.problems
     items: list[ItemRow] = []
     problems: list[RowProblem] = []
     seen: dict[str, int] = {}
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
+    for number, cells in enumerate(data, start=2):
+        if not cells:
             continue
-        cells = {k: c.strip() for k, c in zip(keys, row, strict=False) if k}
         found: list[RowProblem] = []
 
         def bad(

@@ -28,6 +28,7 @@ from jingban.core.calendar import today as local_today
 from jingban.core.errors import ValidationFailed
 from jingban.core.pagination import page_of
 from jingban.core.scope import region_filter
+from jingban.core.tables import check_size
 from jingban.core.views.access import AuthedRequest, requires
 from jingban.engine.money import fen_to_yuan_text
 from jingban.registry.documents import mask_document
@@ -136,10 +137,7 @@ def version_import(request: AuthedRequest) -> HttpResponse:
             sample=form.cleaned_data["sample"],
         )
         try:
-            if (upload.size or 0) > imports.MAX_BYTES:
-                raise imports.ImportRefused(
-                    [imports.RowProblem(0, _("File"), _("The file is larger than 10 MB."))]
-                )
+            check_size(upload.size or 0, imports.MAX_BYTES)  # before the file is read
             version = imports.import_file(
                 upload.read(), upload.name or "", data, acting_user=request.user
             )

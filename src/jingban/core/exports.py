@@ -78,6 +78,11 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
+def unneutralise(text: str) -> str:
+    """The text ``neutralise`` was given: an exported cell read back in an import."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_STARTS) else text
+
+
 def _local(moment: dt.datetime) -> dt.datetime:
     """An aware time in the installation's zone, without its zone (what a sheet can hold)."""
     if timezone.is_aware(moment):

@@ -11,8 +11,6 @@ nothing the second time.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,12 +19,13 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext, pgettext_lazy
+from django.utils.translation import pgettext_lazy
 
+from jingban.core import tables
 from jingban.core.actionlog import log_bulk
-from jingban.core.errors import ValidationFailed
 from jingban.core.models import Region, User
 from jingban.core.services.reference import digest_rows
+from jingban.core.tables import ImportRefused, RowProblem
 from jingban.directory import queries
 from jingban.directory.models import BusinessLine, Entry, EntryKind
 from jingban.directory.services import EntryInput, check_input
@@ -87,47 +86,22 @@ REQUIRED = ("organisation", "name", "lines", "phones")
 
 
 @dataclass(frozen=True)
-class RowProblem:
-    row: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return _("Row %(row)d, %(field)s: %(message)s") % {
-            "row": self.row,
-            "field": self.field,
-            "message": self.message,
-        }
-
-
-class ImportRefused(ValidationFailed):
-    """The file was refused; nothing was imported. ``problems`` lists each bad row and field."""
-
-    code = "import_refused"
-
-    def __init__(self, problems: Sequence[RowProblem]) -> None:
-        self.problems = list(problems)
-        super().__init__(
-            _("Nothing was imported: %(n)d problem(s) in the file.") % {"n": len(problems)},
-            fields={"file": [str(p) for p in problems]},
-        )
-
-
-@dataclass(frozen=True)
 class ImportResult:
     created: int
     updated: int
     unchanged: int
 
 
-def _header_map() -> dict[str, str]:
-    """Header text (lower case) → column key: the key, the English and the Chinese label."""
-    found: dict[str, str] = {}
+def _header_names() -> dict[str, tuple[str, ...]]:
+    """Each column key's accepted headers: its label in the active language first (the one a
+    missing column is named by), the key, and the English and the Chinese label."""
+    found: dict[str, tuple[str, ...]] = {}
     for column in COLUMNS:
-        found[column.key] = column.key
+        labels = []
         for language in ("en", "zh-hans"):
             with translation.override(language):
-                found[str(column.label).strip().lower()] = column.key
+                labels.append(str(column.label))
+        found[column.key] = (str(column.label), column.key, *labels)
     return found
 
 
@@ -143,107 +117,31 @@ def _choice_map(choices: Sequence[tuple[str, Any]]) -> dict[str, str]:
 
 def check_size(size: int) -> None:
     """Refuse a file over the limit (before it is read, when its size is known)."""
-    if size > MAX_BYTES:
-        raise ImportRefused(
-            [RowProblem(0, pgettext("directory", "File"), _("The file is larger than 5 MB."))]
-        )
+    tables.check_size(size, MAX_BYTES)
 
 
 def read_table(content: bytes, filename: str) -> list[list[str]]:
     """The rows of a CSV (UTF-8, with or without a byte-order mark, or GB18030 as older Excel
     writes it) or xlsx file, as text cells; the first row is the header."""
-    check_size(len(content))
-    if filename.lower().endswith(".xlsx"):
-        return _read_xlsx(content)
-    if not filename.lower().endswith(".csv"):
-        raise ImportRefused(
-            [RowProblem(0, pgettext("directory", "File"), _("Upload a .csv or .xlsx file."))]
-        )
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ImportRefused(
-            [
-                RowProblem(
-                    0, pgettext("directory", "File"), _("The file's text encoding is unknown.")
-                )
-            ]
-        )
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
-
-
-def _read_xlsx(content: bytes) -> list[list[str]]:
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a file that is no workbook
-        raise ImportRefused(
-            [
-                RowProblem(
-                    0, pgettext("directory", "File"), _("This is not an Excel (xlsx) workbook.")
-                )
-            ]
-        ) from None
-    try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for values in sheet.iter_rows(values_only=True):
-            rows.append(["" if v is None else _cell_text(v) for v in values])
-            if len(rows) > MAX_ROWS + 1:
-                break
-        return rows
-    finally:
-        workbook.close()
-
-
-def _cell_text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # a number typed into a cell: 65006161, not 65006161.0
-    text = str(value).strip()
-    # An export neutralises text that a spreadsheet would run as a formula.
-    return text[1:] if text.startswith("'") else text
+    return tables.read_table(content, filename, max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
 
 
 def parse_table(rows: list[list[str]]) -> tuple[list[tuple[int, EntryInput]], list[RowProblem]]:
     """The entries of a table (header first) and the problems of each row that has any."""
-    if not rows or not any(rows[0]):
-        return [], [RowProblem(1, pgettext("directory", "Header"), _("The file is empty."))]
-    headers = _header_map()
-    keys = [headers.get(cell.strip().lower(), "") for cell in rows[0]]
+    try:
+        _keys, table = tables.columns(rows, _header_names(), REQUIRED, max_rows=MAX_ROWS)
+    except ImportRefused as err:
+        return [], err.problems
     labels = {c.key: str(c.label) for c in COLUMNS}
-    missing = [labels[key] for key in REQUIRED if key not in keys]
-    if missing:
-        return [], [
-            RowProblem(
-                1,
-                pgettext("directory", "Header"),
-                _("Missing columns: %(c)s.") % {"c": "、".join(missing)},
-            )
-        ]
-    if len(rows) - 1 > MAX_ROWS:
-        return [], [
-            RowProblem(0, pgettext("directory", "File"), _("At most %(n)d rows.") % {"n": MAX_ROWS})
-        ]
     kinds = _choice_map(EntryKind.choices)
     lines = _choice_map(BusinessLine.choices)
-    region_codes = {
-        cell
-        for row in rows[1:]
-        for k, cell in zip(keys, row, strict=False)
-        if k == "region" and cell
-    }
+    region_codes = {cells["region"] for cells in table if cells.get("region")}
     regions = {r.code: r for r in Region.objects.filter(code__in=region_codes)}
     entries: list[tuple[int, EntryInput]] = []
     problems: list[RowProblem] = []
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
+    for number, cells in enumerate(table, start=2):
+        if not cells:
             continue
-        cells = {key: cell.strip() for key, cell in zip(keys, row, strict=False) if key}
         row_problems: list[RowProblem] = []
         kind_text = cells.get("kind", "")
         kind = kinds.get(kind_text.lower(), "") if kind_text else EntryKind.DEPARTMENT
@@ -291,7 +189,7 @@ def parse_table(rows: list[list[str]]) -> tuple[list[tuple[int, EntryInput]], li
         _values, errors = check_input(data)
         by_field = {c.field: str(c.label) for c in COLUMNS}
         for field, messages in errors.items():
-            if field == "business_lines" and any(p.field == labels["lines"] for p in row_problems):
+            if field == "business_lines" and any(p.column == labels["lines"] for p in row_problems):
                 continue
             for message in messages:
                 row_problems.append(RowProblem(number, by_field.get(field, field), message))
@@ -388,7 +286,5 @@ def import_file(content: bytes, filename: str, *, acting_user: User | None) -> I
     if problems:
         raise ImportRefused(problems)
     if not entries:
-        raise ImportRefused(
-            [RowProblem(2, pgettext("directory", "File"), _("The file has no rows."))]
-        )
+        raise ImportRefused([RowProblem(2, _("File"), _("The file has no rows."))])
     return import_entries(entries, acting_user=acting_user, description=filename[:100])
