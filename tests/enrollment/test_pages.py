@@ -120,12 +120,29 @@ def test_the_api_gives_the_own_history_and_enrolls(personas: Personas) -> None:
     )
     assert again.status_code == 409 and again.json()["fields"]["year"]
     pk = created.json()["id"]
+    suspended = wang.post(
+        f"/api/v1/enrollment/enrollments/{pk}/suspend",
+        {"effective": "2025-02-01", "reason": "外出务工"},
+        content_type="application/json",
+    )
+    assert suspended.status_code == 200
+    assert (suspended.json()["status"], suspended.json()["status_from"]) == (
+        "suspended",
+        "2025-02-01",
+    )
     ended = wang.post(
         f"/api/v1/enrollment/enrollments/{pk}/end",
         {"effective": "2025-03-01", "reason": "迁出本市"},
         content_type="application/json",
     )
     assert ended.json()["status"] == "ended" and ended.json()["status_from"] == "2025-03-01"
+    for action in ("suspend", "end"):  # an ended enrollment moves no further
+        refused = wang.post(
+            f"/api/v1/enrollment/enrollments/{pk}/{action}",
+            {"effective": "2025-04-01", "reason": "再次"},
+            content_type="application/json",
+        )
+        assert refused.status_code == 409, action
 
 
 def test_staff_see_the_payments_that_differ_from_what_is_due(personas: Personas) -> None:

@@ -5,6 +5,7 @@ own payment history (缴费记录查询)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
@@ -189,31 +190,37 @@ def enroll(
     return Status(201, _enrollment(enrollment))
 
 
+_CHANGE_RESPONSES = {200: EnrollmentRecordOut, **errors(400, 403, 404, 409)}
+
+
 @router.post(
     "/enrollments/{int:pk}/suspend",
-    response={200: EnrollmentRecordOut, **errors(400, 403, 404, 409)},
+    response=_CHANGE_RESPONSES,
     summary="Suspend an enrollment from a day (暂停参保)",
 )
 def suspend(request: HttpRequest, pk: int, payload: EnrollmentChangeIn) -> EnrollmentRecordOut:
-    user = api_user(request, caps.EDIT)
-    enrollment = queries.enrollment_for(user, pk)
-    done = services.suspend(
-        enrollment, effective=payload.effective, reason=payload.reason, acting_user=user
-    )
-    return _enrollment(done)
+    return _change_status(request, pk, payload, services.suspend)
 
 
 @router.post(
     "/enrollments/{int:pk}/end",
-    response={200: EnrollmentRecordOut, **errors(400, 403, 404, 409)},
+    response=_CHANGE_RESPONSES,
     summary="End an enrollment on a day (终止参保)",
 )
 def end(request: HttpRequest, pk: int, payload: EnrollmentChangeIn) -> EnrollmentRecordOut:
+    return _change_status(request, pk, payload, services.end)
+
+
+def _change_status(
+    request: HttpRequest,
+    pk: int,
+    payload: EnrollmentChangeIn,
+    change: Callable[..., Enrollment],
+) -> EnrollmentRecordOut:
+    """Suspend or end (``change``) an enrollment in the staff member's scope, from a day."""
     user = api_user(request, caps.EDIT)
     enrollment = queries.enrollment_for(user, pk)
-    done = services.end(
-        enrollment, effective=payload.effective, reason=payload.reason, acting_user=user
-    )
+    done = change(enrollment, effective=payload.effective, reason=payload.reason, acting_user=user)
     return _enrollment(done)
 
 
