@@ -128,6 +128,25 @@ VARIABLES: dict[str, Variable] = {
             "How far a signed request's x-tif-timestamp may be from the server's clock; its "
             "nonce is remembered that long against replay.",
         ),
+        Variable(
+            "JINGBAN_HOSPITAL_LOOKUPS_PER_MINUTE",
+            "120",
+            "Person lookups by document number (1101) the hospital interface answers one "
+            "hospital account in a minute; more are refused (infcode -1) until the minute passes.",
+        ),
+        Variable(
+            "JINGBAN_HOSPITAL_SIGN_IN_HOURS",
+            "24",
+            "How long a hospital interface sign-in (9001) stays valid: an account that signs in "
+            "must send a sign_no of its own that recent with each money transaction.",
+        ),
+        Variable(
+            "JINGBAN_HOSPITAL_MESSAGE_RETENTION_DAYS",
+            "180",
+            "Days the hospital interface keeps a message and its answer (the msgid replay "
+            "record); the daily job medical.national.messages.purge deletes older ones. "
+            "Settlements themselves are kept.",
+        ),
         Variable("JINGBAN_LANGUAGE", "zh-hans", "Default language: zh-hans or en."),
         Variable("JINGBAN_TIME_ZONE", "Asia/Shanghai", "Time zone of events and deadlines."),
         Variable(

@@ -78,14 +78,31 @@ def _as_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
-def _run(args: list[str], *, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+# How long pg_ctl waits for the server to start or stop (its -t), and how long any of the
+# server's programs may run before it is given up on (initdb, pg_ctl). Both are far above what a
+# quiet machine needs (seconds): on a machine loaded by other work (parallel test runs) a start
+# or a shutdown checkpoint can take tens of seconds, and a limit that is then reached fails a
+# command that would have succeeded. The program's own limit is kept below the process limit so
+# that pg_ctl gives its own reason rather than being killed.
+PG_CTL_WAIT_SECONDS = 120
+_PROGRAM_TIMEOUT_SECONDS = PG_CTL_WAIT_SECONDS + 60
+
+
+def _run(
+    args: list[str], *, timeout: float = _PROGRAM_TIMEOUT_SECONDS
+) -> subprocess.CompletedProcess[str]:
     kwargs: dict[str, object] = {}
     if _as_root():
         kwargs["user"] = SYSTEM_USER
         kwargs["group"] = SYSTEM_USER
-    return subprocess.run(  # type: ignore[call-overload]
-        args, capture_output=True, text=True, timeout=timeout, check=False, cwd="/", **kwargs
-    )
+    try:
+        return subprocess.run(  # type: ignore[call-overload]
+            args, capture_output=True, text=True, timeout=timeout, check=False, cwd="/", **kwargs
+        )
+    except subprocess.TimeoutExpired:
+        raise EmbeddedDatabaseError(
+            f"{Path(args[0]).name} did not finish within {timeout:g} seconds"
+        ) from None
 
 
 def _prepare_as_root(pgdata: Path, sockets: Path) -> None:
@@ -153,6 +170,9 @@ def start() -> bool:
                 "--auth=trust",
                 "--encoding=UTF8",
                 "--locale=C.UTF-8",
+                # The server runs with fsync=off (_DEV_OPTIONS): syncing every new file to disk
+                # here would buy nothing, and under a loaded disk it takes longest of all.
+                "--no-sync",
             ]
         )
         if result.returncode != 0:
@@ -170,10 +190,9 @@ def start() -> bool:
             options,
             "-w",
             "-t",
-            "60",
+            str(PG_CTL_WAIT_SECONDS),
             "start",
-        ],
-        timeout=90,
+        ]
     )
     if result.returncode != 0:
         tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
@@ -188,7 +207,19 @@ def stop() -> bool:
     pgdata = data_dir()
     if _read_pid(pgdata) is None:
         return False
-    result = _run([str(_bin("pg_ctl")), "-D", str(pgdata), "-m", "fast", "-w", "stop"])
+    result = _run(
+        [
+            str(_bin("pg_ctl")),
+            "-D",
+            str(pgdata),
+            "-m",
+            "fast",
+            "-w",
+            "-t",
+            str(PG_CTL_WAIT_SECONDS),
+            "stop",
+        ]
+    )
     if result.returncode != 0:
         raise EmbeddedDatabaseError(f"pg_ctl stop failed:\n{result.stderr.strip()}")
     for _ in range(50):

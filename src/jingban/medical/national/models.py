@@ -35,6 +35,8 @@ class InterfaceMessage(models.Model):
                 fields=["institution", "msgid"], name="national_message_once_per_institution"
             )
         ]
+        # The daily job forgets the messages older than the retention period (jobs.py).
+        indexes = [models.Index(fields=["received_at"], name="national_message_received")]
 
     def __str__(self) -> str:
         return f"{self.infno} {self.msgid}"
@@ -85,8 +87,30 @@ class SignIn(models.Model):
     institution = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("institution")
     )
+    # The account that signed in: its later money transactions must carry a sign_no of its own
+    # (signing.py). Empty on sign-ins recorded before the account was kept.
+    account = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, related_name="+", verbose_name=_("account")
+    )
     opter_no = models.CharField(max_length=30)
     signed_in_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        indexes = [models.Index(fields=["account", "signed_in_at"], name="national_signin_account")]
+
     def __str__(self) -> str:
         return self.sign_no
+
+
+class PersonLookup(models.Model):
+    """One 1101 (a person looked up by document number) by a hospital account: the counter of
+    the per-account limit (throttle.py). Not a business record: kept one window only."""
+
+    account = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "at"], name="national_lookup_account_at")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.at.isoformat()}"

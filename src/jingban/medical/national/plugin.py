@@ -1,5 +1,6 @@
-"""What the national hospital interface brings: the capability to call it (hospital staff),
-its route, and the action codes of its gateway credentials."""
+"""What the national hospital interface brings: the capability to call it (hospital staff) and
+to run its housekeeping (administrators), its route, its daily job (deleting old messages) and
+the action codes of its gateway credentials, lookups and housekeeping."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,11 @@ PLUGIN = AppPlugin(
             _("Settle through the national hospital interface"),
             {Role.INSTITUTION_STAFF},
         ),
+        Capability(
+            "medical.national.manage",
+            _("Run the hospital interface's housekeeping (deleting old messages)"),
+            {Role.ADMIN},
+        ),
     ),
     actions=(
         ActionCode("medical.national.gateway_issued", _("issued a hospital gateway credential")),
@@ -23,7 +29,19 @@ PLUGIN = AppPlugin(
             "medical.national.person_queried",
             _("read a person's information through the hospital interface"),
         ),
+        ActionCode(
+            "medical.national.lookups_throttled",
+            _("was refused person lookups through the hospital interface (too many a minute)"),
+        ),
+        ActionCode(
+            "medical.national.messages_purged",
+            _("deleted hospital interface messages past their retention period"),
+        ),
     ),
-    object_types=(ObjectType("medical_national.gateway", _("hospital gateway credential")),),
+    object_types=(
+        ObjectType("medical_national.gateway", _("hospital gateway credential")),
+        ObjectType("medical_national.message", _("hospital interface message")),
+    ),
+    jobs="jingban.medical.national.jobs",
     urls=Routes("", "jingban.medical.national.urls"),
 )

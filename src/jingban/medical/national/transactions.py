@@ -94,7 +94,9 @@ def sign_in(call: Call) -> dict[str, Any]:
     data.text("ip", required=False)
     now = timezone.now()
     sign_no = now.astimezone(call.tz).strftime("%Y%m%d%H%M%S") + secrets.token_hex(8)
-    SignIn.objects.create(sign_no=sign_no, institution=call.institution, opter_no=opter_no)
+    SignIn.objects.create(
+        sign_no=sign_no, institution=call.institution, account=call.user, opter_no=opter_no
+    )
     return {"signinoutb": {"sign_time": now.astimezone(call.tz), "sign_no": sign_no}}
 
 

@@ -22,7 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from jingban.core.actionlog import personal
 from jingban.core.errors import DomainError
 from jingban.core.models import User
-from jingban.medical.national import auth
+from jingban.medical.national import auth, signing, throttle
 from jingban.medical.national.envelope import (
     BUSINESS_ERROR,
     SUCCESS,
@@ -115,10 +115,16 @@ def _serve(request: HttpRequest, received: Any) -> str:
                 field="fixmedins_code",
             )
         found = lookup(envelope)
+        signing.check_sign_no(user, organisation, envelope.infno, envelope.sign_no)
     except InterfaceError as error:
         return fail(error.message, error.infcode)
     except FieldProblem as problem:
         return fail(problem_message(problem))
+    if envelope.infno == "1101" and not throttle.allow_lookup(user):
+        return fail(
+            _("Too many person lookups from this account; wait a minute and try again."),
+            SYSTEM_ERROR,
+        )
     tz = ZoneInfo(settings.TIME_ZONE)
     call = Call(user=user, institution=organisation, envelope=envelope, tz=tz)
     try:
