@@ -176,6 +176,9 @@ def test_a_cancelled_settlement_and_its_reversal_say_so(personas, settled, renmi
 
 
 def test_who_may_download(personas, settled):
+    # The staff's settlement page offers the download.
+    page = personas.client("renmin").get(f"/settlements/{settled.pk}/").content.decode()
+    assert f'action="/settlements/{settled.pk}/statement/"' in page and "下载结算单" in page
     # The hospital's staff and the bureau in scope; another institution's staff see nothing.
     assert _download(personas.client("renmin"), settled).status_code == 200
     assert _download(personas.client("wang"), settled).status_code == 200
