@@ -18,8 +18,12 @@ from tests.authz import Route
 from tests.personas import Personas
 
 BUREAU = {"admin", "wang", "sun", "zhao", "qian"}
-VIEWERS = BUREAU | {"kangning"}
-SETTLERS = {"admin", "wang"}
+# 第一人民医院's staff (renmin): the in-scope rows are their institution's, the out-of-scope
+# ones another city's hospital (404). The co-insurer's staff (gongbao) hold no medical
+# capability: 403 everywhere.
+HOSPITAL = {"renmin"}
+VIEWERS = BUREAU | {"kangning"} | HOSPITAL
+SETTLERS = {"admin", "wang"} | HOSPITAL
 HIDDEN = {"kangning": 404}
 
 
@@ -116,15 +120,20 @@ BAD_LINES = {
 
 PAGES: dict[str, Route] = {
     "medical:settlement_list": Route(VIEWERS),
-    "medical:settlement_detail": Route(BUREAU, settlement, denied_as=HIDDEN),
+    "medical:settlement_detail": Route(BUREAU | HOSPITAL, settlement, denied_as=HIDDEN),
+    # The settlement statement (结算单): a POST, since each download records a document.
+    "medical:settlement_statement": Route(
+        BUREAU | HOSPITAL, settlement, method="post", denied_as=HIDDEN
+    ),
     "medical:reconciliation_list": Route(VIEWERS),
     "medical:own_settlements": Route({"chen"}),
     "medical:own_settlement_detail": Route({"chen"}, own_settlement),
+    "medical:own_settlement_statement": Route({"chen"}, own_settlement, method="post"),
 }
 
 API: dict[tuple[str, str], Route] = {
     ("POST", "/api/v1/medical/visits"): Route(SETTLERS | {"kangning"}, data=BAD_VISIT, ok=400),
-    ("GET", "/api/v1/medical/visits/{visit_id}"): Route(BUREAU, visit, denied_as=HIDDEN),
+    ("GET", "/api/v1/medical/visits/{visit_id}"): Route(BUREAU | HOSPITAL, visit, denied_as=HIDDEN),
     ("POST", "/api/v1/medical/visits/{visit_id}/fee-lines"): Route(
         SETTLERS, visit, data=BAD_LINES, ok=400, denied_as=HIDDEN
     ),
@@ -142,7 +151,7 @@ API: dict[tuple[str, str], Route] = {
     ),
     ("GET", "/api/v1/medical/settlements"): Route(VIEWERS),
     ("GET", "/api/v1/medical/settlements/{settlement_id}"): Route(
-        BUREAU, settlement, denied_as=HIDDEN
+        BUREAU | HOSPITAL, settlement, denied_as=HIDDEN
     ),
 }
 

@@ -15,6 +15,7 @@ from jingban.documents.models import DocumentKind, IssuedDocument
 
 # The number's prefix per kind: 参保证明 → CBZM.
 NUMBER_PREFIX = {DocumentKind.ENROLLMENT_PROOF: "CBZM", DocumentKind.LTC_DECISION: "CHJL"}
+NUMBER_PREFIX[DocumentKind.SETTLEMENT_STATEMENT] = "JSD"  # 结算单 (medical)
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,10 @@ PART = AppPlugin(
         ActionCode("ltc.visit.checked_out", _("checked out of a home care visit")),
         ActionCode("ltc.bed_day.reported", _("reported bed-days")),
         ActionCode("ltc.hospital_stay.recorded", _("recorded a hospital stay")),
+        ActionCode(
+            "ltc.hospital_stay.removed",
+            _("removed a hospital stay whose medical settlement was cancelled"),
+        ),
     ),
     object_types=(
         ObjectType(
@@ -99,5 +103,7 @@ PART = AppPlugin(
         "file_owners": {"ltc.visit": "jingban.ltc.queries_care:visit_region"},
         # An inpatient settlement's stay pauses institutional days (medical.hooks).
         "medical_inpatient_settled": "jingban.ltc.hooks_medical:record_settled_stay",
+        # Cancelling that settlement removes the stay (medical.hooks.inpatient_cancelled).
+        "medical_inpatient_cancelled": "jingban.ltc.hooks_medical:remove_settled_stay",
     },
 )

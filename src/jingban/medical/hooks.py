@@ -60,3 +60,30 @@ def settled(*, settlement_id: int, acting_user: User) -> None:
         target = plugin.extra.get(SETTLED)
         if target:
             plugins.load(target)(settlement_id=settlement_id, acting_user=acting_user)
+
+
+# Cancelling (or reversing) an inpatient settlement takes back the stay it announced.
+INPATIENT_CANCELLED = "medical_inpatient_cancelled"
+
+
+def inpatient_cancelled(
+    *,
+    person_id: int,
+    institution_id: int,
+    admitted_on: dt.date,
+    discharged_on: dt.date,
+    acting_user: User,
+) -> None:
+    """Tell every app that declares ``extra["medical_inpatient_cancelled"]`` (same keywords as
+    ``inpatient_settled``) that the settlement of this stay was cancelled, inside the
+    cancellation's transaction: what it recorded from ``inpatient_settled`` comes off."""
+    for plugin in plugins.plugins():
+        target = plugin.extra.get(INPATIENT_CANCELLED)
+        if target:
+            plugins.load(target)(
+                person_id=person_id,
+                institution_id=institution_id,
+                admitted_on=admitted_on,
+                discharged_on=discharged_on,
+                acting_user=acting_user,
+            )

@@ -1,6 +1,7 @@
 """Reads with scope (docs/architecture.md#scope): hospital staff see their own institution's
 settlements, bureau staff those of institutions in their region subtree, an insured person
-their own; out of scope is 404 like a missing row."""
+their own and those of the persons they are an authorised agent of for viewing the record
+today; out of scope is 404 like a missing row."""
 
 from __future__ import annotations
 
@@ -19,6 +20,16 @@ from jingban.medical.models import Reconciliation, Settlement, SettlementKind, V
 
 VIEW = "medical.settlement.view"
 OWN = "medical.settlement.own"
+# The agent's service that covers the principal's settlements (and their statements).
+AGENT_SERVICE = "view_record"
+
+
+def principal_ids(user: User) -> list[int]:
+    """The persons an insured account may see the settlements of besides its own: those it is
+    an authorised agent of, today, for viewing the record."""
+    from jingban.registry.queries import principals_of
+
+    return [a.person_id for a in principals_of(user) if AGENT_SERVICE in (a.services or [])]
 
 
 def _scoped(user: User, rows: QuerySet, *, person_field: str = "person") -> QuerySet:
@@ -27,7 +38,11 @@ def _scoped(user: User, rows: QuerySet, *, person_field: str = "person") -> Quer
             return rows.none()
         return rows.filter(institution_id=user.organisation_id)
     if user.role == Role.INSURED:
-        return rows.filter(**{f"{person_field}__account": user})
+        own = Q(**{f"{person_field}__account": user})
+        principals = principal_ids(user)
+        if principals:
+            own |= Q(**{f"{person_field}_id__in": principals})
+        return rows.filter(own)
     return rows.filter(region_path_filter(user))
 
 

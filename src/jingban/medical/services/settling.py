@@ -65,6 +65,7 @@ from jingban.medical.services.common import (
     refuse,
 )
 from jingban.medical.services.results import setl_info
+from jingban.medical.services.stays import settlement_cancelled
 from jingban.medical.services.types import ReverseOut, SetlInfo, SettleIn
 from jingban.medical.services.visits import (
     cancel_fee_lines_by_message,
@@ -568,6 +569,7 @@ def _cancel_locked(actor: User, original: Settlement, msgid: str, action: str) -
     # The original's counter changes come off the accumulators (its reversal carries them
     # negated, so applying the reversal with +1 would count the settlement twice).
     _apply(totals, original, -1)
+    settlement_cancelled(original, actor)  # the LTC stay it announced comes off
     FeeDetail.objects.filter(settlement=original).update(status=FeeStatus.ACTIVE, settlement=None)
     Visit.objects.filter(pk=original.visit_id).update(
         status=VisitStatus.DISCHARGED
