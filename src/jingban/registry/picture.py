@@ -92,7 +92,7 @@ def person_section(person: Person, viewer: User, *, year: int | None) -> Picture
     }
     return PictureSection(
         key="registry.person",
-        title=_("The person"),
+        title=_("Personal details"),
         order=100,
         template="registry/picture/person.html",
         context={"person": person, "shown": shown, "membership": membership, "groups": groups},
