@@ -73,6 +73,7 @@ PLUGIN = AppPlugin(
     api_routers=(ApiRouter("/catalogue", "jingban.catalogue.api:router"),),
     demo="jingban.catalogue.demo:build",
     extra={
+        "person_picture": ("jingban.catalogue.picture:chronic_section",),
         # Evidence of a registration (a certificate, a discharge summary) through the files app.
         "file_owners": {"catalogue.chronic_registration": "jingban.catalogue.files:visible"},
         # A person's disease is health data: encrypted in the action log (ADR 0007).

@@ -57,4 +57,10 @@ PLUGIN = AppPlugin(
     api_routers=(ApiRouter("/enrollment", "jingban.enrollment.api:router"),),
     synth=SynthGenerator("enrollment", "jingban.enrollment.synth:generate", after=("registry",)),
     demo="jingban.enrollment.demo:build",
+    extra={
+        "person_picture": (
+            "jingban.enrollment.picture:coverage_section",
+            "jingban.enrollment.picture:contributions_section",
+        ),
+    },
 )

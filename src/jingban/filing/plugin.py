@@ -78,6 +78,7 @@ PLUGIN = AppPlugin(
     reminders=("jingban.filing.reminders:due",),
     demo="jingban.filing.demo:build",
     extra={
+        "person_picture": ("jingban.filing.picture:filings_section",),
         "file_owners": {"filing.filing": "jingban.filing.queries:visible"},
         # The reasons of a refusal or a cancellation are free text that may name a person: the
         # action log stores them encrypted (a type with personal fields has its reason so).

@@ -56,5 +56,5 @@ PLUGIN = AppPlugin(
     log_subjects=_joined("log_subjects"),
     public_pages=_joined("public_pages"),
     demo="jingban.ltc.demo:build",
-    extra=_extra(),
+    extra={**_extra(), "person_picture": ("jingban.ltc.picture:ltc_section",)},
 )

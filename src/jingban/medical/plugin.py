@@ -87,4 +87,5 @@ PLUGIN = AppPlugin(
     synth=SynthGenerator(
         "medical", "jingban.medical.synth:generate", after=("registry", "providers")
     ),
+    extra={"person_picture": ("jingban.medical.picture:settlements_section",)},
 )

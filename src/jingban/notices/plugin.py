@@ -17,4 +17,5 @@ PLUGIN = AppPlugin(
     urls=Routes("notices/", "jingban.notices.urls"),
     header_templates=("notices/_header_link.html",),
     jobs="jingban.notices.jobs",
+    extra={"person_picture": ("jingban.notices.picture:notices_section",)},
 )

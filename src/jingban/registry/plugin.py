@@ -189,6 +189,11 @@ PLUGIN = AppPlugin(
     # Fields of the action log's before/after that hold personal data, by object type, and how
     # a viewer without the reveal capability sees them: core encrypts them (ADR 0007).
     extra={
+        # The person's whole picture: the person, and their agents (contract core.picture).
+        "person_picture": (
+            "jingban.registry.picture:person_section",
+            "jingban.registry.picture:agents_section",
+        ),
         "personal_fields": {
             "registry.person": {
                 "name": "name",
