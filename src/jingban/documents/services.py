@@ -14,7 +14,12 @@ from jingban.documents import codes
 from jingban.documents.models import DocumentKind, IssuedDocument
 
 # The number's prefix per kind: 参保证明 → CBZM.
-NUMBER_PREFIX = {DocumentKind.ENROLLMENT_PROOF: "CBZM", DocumentKind.LTC_DECISION: "CHJL"}
+NUMBER_PREFIX = {
+    DocumentKind.ENROLLMENT_PROOF: "CBZM",
+    DocumentKind.LTC_DECISION: "CHJL",
+    # 共保结算单
+    DocumentKind.COINSURANCE_STATEMENT: "GBJS",
+}
 
 
 @dataclass(frozen=True)
