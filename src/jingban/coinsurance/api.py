@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema, Status
 from pydantic import StrictBool
 
@@ -20,7 +21,7 @@ from jingban.coinsurance import queries, services
 from jingban.coinsurance.models import Panel, Statement
 from jingban.core.api_access import api_user
 from jingban.core.api_errors import errors
-from jingban.core.errors import Forbidden, NotFound
+from jingban.core.errors import Forbidden, NotFound, ValidationFailed
 from jingban.core.models import User
 
 router = Router(tags=["coinsurance"])
@@ -52,7 +53,7 @@ class CoinsuranceMemberIn(Schema):
 
 class CoinsurancePanelIn(Schema):
     product: str = Field(max_length=80)
-    effective_from: dt.date
+    effective_from: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")
     members: list[CoinsuranceMemberIn] = Field(max_length=services.MAX_MEMBERS)
     note: str = Field(default="", max_length=200)
 
@@ -61,7 +62,7 @@ class CoinsurancePanelIn(Schema):
             "examples": [
                 {
                     "product": "jiangsu-ankang-2026",
-                    "effective_from": "2026-01-01",
+                    "effective_from": "2027-01-01",
                     "members": [{"insurer": "JS-INS-01", "share": "100", "chief": True}],
                 }
             ]
@@ -163,6 +164,17 @@ def _statement_fields(s: Statement, labels: dict[str, str]) -> dict[str, Any]:
     }
 
 
+def _day(text: str, name: str = "effective_from") -> dt.date:
+    """A day of the years the platform keeps (1900–2999), or a 400 naming the field."""
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        day = None
+    if day is None or not 1900 <= day.year <= 2999:
+        raise ValidationFailed(fields={name: [_("Enter a valid date.")]})
+    return day
+
+
 def _reader(request: HttpRequest) -> User:
     user = api_user(request)
     if not (user.can(services.VIEW) or user.can(services.OWN_VIEW)):
@@ -194,7 +206,7 @@ def panel_create(request: HttpRequest, payload: CoinsurancePanelIn) -> Status[Co
     panel = services.create_panel(
         services.PanelInput(
             product=payload.product,
-            effective_from=payload.effective_from,
+            effective_from=_day(payload.effective_from),
             members=[services.MemberInput(m.insurer, m.share, m.chief) for m in payload.members],
             note=payload.note,
         ),
@@ -252,7 +264,7 @@ def statement_generate(
     request: HttpRequest, payload: CoinsuranceGenerateIn
 ) -> Status[CoinsuranceRunOut]:
     user = api_user(request, services.GENERATE)
-    month = dt.date(int(payload.month[:4]), int(payload.month[5:]), 1)
+    month = _day(f"{payload.month}-01", "month")
     run = services.generate(payload.product, month, acting_user=user)
     labels = services.known_products()
     statements = queries.statements_for(user).filter(run=run)

@@ -274,6 +274,8 @@ def generate(product: str, month: dt.date, *, acting_user: User | None) -> State
     if acting_user is not None and not acting_user.can(GENERATE):
         raise Forbidden()
     month = month_start(month)
+    if not 1900 <= month.year <= 2999:
+        raise ValidationFailed(fields={"month": [_("Enter a valid date.")]})
     if product not in known_products():
         raise ValidationFailed(fields={"product": [_("Choose a co-insured product.")]})
     if panel_on(product, next_month(month) - dt.timedelta(days=1)) is None:
