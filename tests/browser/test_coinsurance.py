@@ -11,12 +11,15 @@ import io
 
 import pypdf
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from jingban.coinsurance import services
 from jingban.coinsurance.models import Statement
 from tests.browser.test_roles_and_persons import sign_in
+from tests.coinsurance import matrix
 from tests.coinsurance.helpers import PRODUCT, FixedProvider, eleven_panel, provider
+from tests.core.test_authorization_matrix import _args
 from tests.personas import Personas
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -74,3 +77,31 @@ def test_gongbao_reads_and_downloads_their_share_statement(
     # Another insurer's statement is not found (404), not forbidden.
     response = page.goto(f"{base}/coinsurance/my/{other.pk}/")
     assert response is not None and response.status == 404
+
+
+@pytest.mark.parametrize("role", ["admin", "gongbao"])
+def test_the_coinsurance_pages_fit_a_phone_in_care_mode(
+    browser, live_server, personas: Personas, role: str
+) -> None:
+    """Each of co-insurance's pages the role may open, at 360 … 1024 px in both modes, as the
+    layout test measures every page (gongbao is not in its walk yet)."""
+    from tests.browser import test_layout as layout
+
+    context = layout.new_context(browser, live_server.url)
+    try:
+        page = context.new_page()
+        layout.sign_in(page, role, personas.world.passwords[role])
+        walk = layout.Walk([], {}, [])
+        stops = [
+            layout.Stop(
+                name, reverse(name, args=_args(r.target(personas, True) if r.target else None))
+            )
+            for name, r in sorted(matrix.PAGES.items())
+            if r.method == "get" and role in r.allowed
+        ]
+        assert stops
+        measured = [stop for stop in stops if layout.measure(page, stop, role, walk)]
+        assert not walk.failures, layout.report(walk)
+        assert measured
+    finally:
+        context.close()
