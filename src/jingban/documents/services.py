@@ -14,8 +14,12 @@ from jingban.documents import codes
 from jingban.documents.models import DocumentKind, IssuedDocument
 
 # The number's prefix per kind: 参保证明 → CBZM.
-NUMBER_PREFIX = {DocumentKind.ENROLLMENT_PROOF: "CBZM", DocumentKind.LTC_DECISION: "CHJL"}
-NUMBER_PREFIX[DocumentKind.SETTLEMENT_STATEMENT] = "JSD"  # 结算单 (medical)
+NUMBER_PREFIX = {
+    DocumentKind.ENROLLMENT_PROOF: "CBZM",
+    DocumentKind.LTC_DECISION: "CHJL",
+    DocumentKind.SETTLEMENT_STATEMENT: "JSD",  # 结算单 (medical)
+    DocumentKind.COINSURANCE_STATEMENT: "GBJS",  # 共保结算单
+}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,3 @@
+from tests.coinsurance.helpers import provider
+
+__all__ = ["provider"]
