@@ -91,7 +91,12 @@ PLUGIN = AppPlugin(
     ),
     urls=Routes("", "jingban.accident.urls"),
     api_routers=(ApiRouter("/accident", "jingban.accident.api:router"),),
-    synth=SynthGenerator("accident", "jingban.accident.synth:generate", after=("registry",)),
+    synth=SynthGenerator(
+        "accident",
+        "jingban.accident.synth:generate",
+        after=("registry",),
+        loaded="jingban.accident.synth:loaded",
+    ),
     demo="jingban.accident.demo:build",
     extra={
         "file_owners": {"accident.claim": "jingban.accident.queries:visible"},
