@@ -22,6 +22,7 @@ from jingban.accident import queries, services
 from jingban.accident.models import Claim, ClaimStatus, Enrollment, Outcome, Payer, Payment
 from jingban.core.api_access import api_user
 from jingban.core.api_errors import errors
+from jingban.core.calendar import today as local_today
 from jingban.core.errors import Forbidden, NotFound
 from jingban.core.models import User
 from jingban.registry.display import shown
@@ -122,7 +123,7 @@ class AccidentClaimPage(Schema):
 
 class AccidentClaimIn(Schema):
     person_id: StrictInt
-    accident_date: dt.date
+    accident_date: dt.date | None = Field(default=None, description="Empty: today")
     description: str = Field(max_length=500)
     medical_expenses: StrictInt = Field(default=0, ge=0, le=MAX_YUAN_FEN, description="fen")
     hospital_days: StrictInt = Field(default=0, ge=0, le=3660)
@@ -134,7 +135,6 @@ class AccidentClaimIn(Schema):
             "examples": [
                 {
                     "person_id": 1,
-                    "accident_date": "2026-03-01",
                     "description": "在家中滑倒，右腕骨折",
                     "medical_expenses": 320000,
                     "hospital_days": 6,
@@ -334,7 +334,7 @@ def claim_create(request: HttpRequest, payload: AccidentClaimIn) -> Status[Accid
     claim = services.report_claim(
         services.ClaimData(
             person=person,
-            accident_date=payload.accident_date,
+            accident_date=payload.accident_date or local_today(),
             description=payload.description,
             medical_expenses=payload.medical_expenses,
             hospital_days=payload.hospital_days,
