@@ -125,10 +125,10 @@ class AccidentClaimIn(Schema):
     person_id: StrictInt
     accident_date: dt.date | None = Field(default=None, description="Empty: today")
     description: str = Field(max_length=500)
-    medical_expenses: StrictInt = Field(default=0, ge=0, le=MAX_YUAN_FEN, description="fen")
-    hospital_days: StrictInt = Field(default=0, ge=0, le=3660)
+    medical_expenses: int = Field(default=0, ge=0, le=MAX_YUAN_FEN, description="fen")
+    hospital_days: int = Field(default=0, ge=0, le=3660)
     outcome: str = Field(default=Outcome.NONE, max_length=12, description=", ".join(Outcome.values))
-    disability_grade: StrictInt | None = Field(default=None, ge=1, le=10)
+    disability_grade: int | None = Field(default=None, ge=1, le=10)
 
     model_config = {
         "json_schema_extra": {
