@@ -55,6 +55,7 @@ def line_of(text: str, needle: str) -> int:
 def test_the_shipped_packs_load_with_the_seed_figures(version: int) -> None:
     registry = shipped_registry()
     assert registry.ids() == [
+        "jiangsu-ankang-2026",
         YIHUIBAO,
         "national-ltc-assessment-2021",
         RESIDENT,

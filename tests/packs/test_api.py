@@ -23,6 +23,7 @@ def test_list_and_detail(personas: Personas, client) -> None:
     body = client.get("/api/v1/policies", **_bearer(personas, "sun")).json()
     assert body["count"] == 18 and body["page"] == 1
     assert [r["spec"] for r in body["results"]] == [
+        "jiangsu-ankang-2026@1",
         "jiangsu-yihuibao-2021@2",
         "jiangsu-yihuibao-2021@1",
         "national-ltc-assessment-2021@1",
@@ -42,7 +43,7 @@ def test_list_and_detail(personas: Personas, client) -> None:
         "yantai-ltc@1",
         "zhangjiagang-ltc-2021@1",
     ]
-    draft = body["results"][3]
+    draft = body["results"][4]
     assert (draft["status"], draft["origin"], draft["author"], draft["reviewer"]) == (
         "draft",
         "imported",

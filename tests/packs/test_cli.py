@@ -155,6 +155,7 @@ def test_refusals_exit_2_naming_the_problem(personas: Personas, tmp_path: Path) 
 
 
 SHIPPED_SPECS = [
+    "jiangsu-ankang-2026@1",
     "jiangsu-yihuibao-2021@1",
     "jiangsu-yihuibao-2021@2",
     "national-ltc-assessment-2021@1",

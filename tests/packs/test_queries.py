@@ -39,6 +39,7 @@ def test_the_registry_holds_every_approved_version_and_no_draft(personas: Person
     )
     registry = queries.approved_registry()
     assert [(str(p.ref), p.layout) for p in registry.all()] == [
+        ("jiangsu-ankang-2026@1", 2),
         ("jiangsu-yihuibao-2021@1", 1),
         ("jiangsu-yihuibao-2021@2", 2),
         ("national-ltc-assessment-2021@1", 2),
@@ -155,6 +156,7 @@ def test_groups_and_filters(personas: Personas) -> None:
     admin = personas.user("admin")
     groups = queries.grouped_versions(admin)
     assert [(g.pack_id, [v.version for v in g.versions]) for g in groups] == [
+        ("jiangsu-ankang-2026", [1]),
         ("jiangsu-yihuibao-2021", [2, 1]),
         ("national-ltc-assessment-2021", [1]),
         (PACK_ID, [3, 2, 1]),

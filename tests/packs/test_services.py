@@ -40,6 +40,7 @@ def refused(error: type[DomainError], action: Callable[[], object]) -> DomainErr
 def test_the_demo_world_records_the_shipped_packs(personas: Personas) -> None:
     rows = PackVersion.objects.order_by("pack_id", "version")
     assert [(r.spec, r.status, r.origin) for r in rows] == [
+        ("jiangsu-ankang-2026@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
         ("jiangsu-yihuibao-2021@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
         ("jiangsu-yihuibao-2021@2", PackStatus.APPROVED, PackOrigin.SHIPPED),
         ("national-ltc-assessment-2021@1", PackStatus.APPROVED, PackOrigin.SHIPPED),

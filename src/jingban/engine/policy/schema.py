@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, TypeAdapter
 
+from jingban.engine.policy.families.accident import AccidentRules
 from jingban.engine.policy.families.contribution import ContributionRules, ContributionTier
 from jingban.engine.policy.families.desk import DeskRules
 from jingban.engine.policy.families.filing import FilingRules
@@ -58,7 +59,8 @@ PackRules = Annotated[
     | DeskRules
     | LtcAssessmentRules
     | LtcRules
-    | FilingRules,
+    | FilingRules
+    | AccidentRules,
     Field(discriminator="family"),
 ]
 PACK_RULES: TypeAdapter[Any] = TypeAdapter(PackRules)
@@ -71,6 +73,7 @@ FAMILY_MODELS: Mapping[Family, type[PackHeader]] = {
     Family.LTC_ASSESSMENT: LtcAssessmentRules,
     Family.LTC: LtcRules,
     Family.FILING: FilingRules,
+    Family.ACCIDENT: AccidentRules,
 }
 
 # The top-level keys each family adds to the header: a key of another family is named as such.
@@ -93,6 +96,7 @@ __all__ = [
     "LAYOUT_1",
     "LAYOUT_2",
     "PACK_RULES",
+    "AccidentRules",
     "AssistanceRule",
     "Band",
     "Benefit",
