@@ -50,6 +50,7 @@ class PackFamilyChoice(models.TextChoices):
     LTC_ASSESSMENT = "ltc_assessment", _("Disability assessment standard")
     LTC = "ltc", _("Long-term care insurance")
     FILING = "filing", _("Cross-region filing")
+    REIMBURSEMENT = "reimbursement", _("Manual reimbursement")
 
 
 # A decided version (approved or rejected) is a record of what was decided: no UPDATE, no DELETE,

@@ -121,6 +121,7 @@ class Family(StrEnum):
     LTC_ASSESSMENT = "ltc_assessment"  # 失能等级评估标准: items, bands, combination table
     LTC = "ltc"  # 长期护理保险: one city's process parameters and care-form payments
     FILING = "filing"  # 异地就医备案: kinds of cross-region filing, validity, approval
+    REIMBURSEMENT = "reimbursement"  # 手工报销: materials by case, review deadline, the clock
 
 
 class Source(Model):

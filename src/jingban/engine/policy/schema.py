@@ -31,6 +31,7 @@ from jingban.engine.policy.families.medical import (
     MedicalRules,
     ReliefTilt,
 )
+from jingban.engine.policy.families.reimbursement import ReimbursementRules
 from jingban.engine.policy.families.supplementary import (
     Supplementary,
     SupplementaryPart,
@@ -58,7 +59,8 @@ PackRules = Annotated[
     | DeskRules
     | LtcAssessmentRules
     | LtcRules
-    | FilingRules,
+    | FilingRules
+    | ReimbursementRules,
     Field(discriminator="family"),
 ]
 PACK_RULES: TypeAdapter[Any] = TypeAdapter(PackRules)
@@ -71,6 +73,7 @@ FAMILY_MODELS: Mapping[Family, type[PackHeader]] = {
     Family.LTC_ASSESSMENT: LtcAssessmentRules,
     Family.LTC: LtcRules,
     Family.FILING: FilingRules,
+    Family.REIMBURSEMENT: ReimbursementRules,
 }
 
 # The top-level keys each family adds to the header: a key of another family is named as such.
