@@ -78,9 +78,9 @@ class MaterialRule(Model):
     cross_region_only: Annotated[
         bool, Label("仅异地就医", "Only for treatment in another region"), Choices(YES_NO)
     ] = False
-    referral_only: Annotated[
-        bool, Label("仅转诊就医", "Only for a referral"), Choices(YES_NO)
-    ] = False
+    referral_only: Annotated[bool, Label("仅转诊就医", "Only for a referral"), Choices(YES_NO)] = (
+        False
+    )
     required: Annotated[bool, Label("必须提交", "Required"), Choices(YES_NO)] = True
     group: Annotated[
         str | None,
