@@ -28,7 +28,7 @@ from jingban.registry.models import Person
 from jingban.reimburse import queries, services
 from jingban.reimburse.models import Cause, Reimbursement, VisitKind
 from jingban.reimburse.models import Status as RStatus
-from jingban.reimburse.rules import reimbursement_pack, rules_of
+from jingban.reimburse.rules import pack_of, rules_of
 
 router = Router(tags=["reimburse"])
 PAGE_SIZE = 50
@@ -263,7 +263,7 @@ def reimbursement_detail(request: HttpRequest, pk: int) -> ReimbursementOut:
 )
 def reimbursement_materials(request: HttpRequest, pk: int) -> list[ReimbursementMaterialOut]:
     item = queries.reimbursement_for(_reader(request), pk)
-    pack = reimbursement_pack(item.person.region.code, item.received_on)
+    pack = pack_of(item.person.region.code, item.received_on, item.pack)
     rules = rules_of(pack) if pack is not None else None
     found = [
         ReimbursementMaterialOut(
@@ -352,7 +352,9 @@ def reimbursement_pay(
     summary="Withdraw an application not yet decided (the person, their agent or an operator)",
 )
 def reimbursement_withdraw(request: HttpRequest, pk: int) -> ReimbursementOut:
-    user = _reader(request)
+    user = api_user(request)
+    if not (user.can(services.RECORD) or user.can(services.OWN)):
+        raise Forbidden()
     item = queries.reimbursement_for(user, pk)
     services.withdraw(item, acting_user=user)
     return _fresh(user, pk)

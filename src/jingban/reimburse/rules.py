@@ -30,3 +30,13 @@ def rules_of(pack: PolicyPack) -> ReimbursementRules:
     if not isinstance(rules, ReimbursementRules):  # pragma: no cover - filtered by family
         raise TypeError(f"{pack.id} is not a reimbursement pack")
     return rules
+
+
+def pack_of(region_code: str, day: dt.date, spec: str) -> PolicyPack | None:
+    """The pack an application was received under (``id@version``), else the one in force."""
+    for registry in (pack_queries.current_registry(), shipped_registry()):
+        try:
+            return registry.resolve(spec)
+        except (PackError, UnknownPack, ValueError):
+            continue
+    return reimbursement_pack(region_code, day)

@@ -47,7 +47,7 @@ from jingban.reimburse.models import (
     Status,
     VisitKind,
 )
-from jingban.reimburse.rules import reimbursement_pack, rules_of
+from jingban.reimburse.rules import pack_of, reimbursement_pack, rules_of
 
 VIEW = "reimburse.reimbursement.view"
 RECORD = "reimburse.reimbursement.record"
@@ -566,7 +566,7 @@ def request_more(
     if not acting_user.can(REVIEW):
         raise Forbidden()
     reason = _reason(reason)
-    pack = reimbursement_pack(item.person.region.code, item.received_on)
+    pack = pack_of(item.person.region.code, item.received_on, item.pack)
     known = set(rules_of(pack).materials) if pack is not None else set()
     asked = [k for k in dict.fromkeys(items) if k]
     if not asked or set(asked) - known:
@@ -619,7 +619,7 @@ def resubmit(
         for message in problems_of(upload):
             problems.add(f"materials.{key}", message)
     given = {k for k, _u in materials} | set(paper_checked)
-    pack = reimbursement_pack(item.person.region.code, item.received_on)
+    pack = pack_of(item.person.region.code, item.received_on, item.pack)
     rules = rules_of(pack) if pack is not None else None
     for key in item.requested_items:
         if key not in given:

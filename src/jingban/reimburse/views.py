@@ -18,7 +18,7 @@ from jingban.core.views.access import AuthedRequest, requires
 from jingban.registry.documents import mask_document
 from jingban.reimburse import queries, services
 from jingban.reimburse.models import Reimbursement, Status
-from jingban.reimburse.rules import reimbursement_pack, rules_of
+from jingban.reimburse.rules import pack_of, rules_of
 
 
 def _decorate(item: Reimbursement) -> Reimbursement:
@@ -34,13 +34,13 @@ def _decorate(item: Reimbursement) -> Reimbursement:
 
 
 def _materials(item: Reimbursement) -> list[tuple[str, str]]:
-    pack = reimbursement_pack(item.person.region.code, item.received_on)
+    pack = pack_of(item.person.region.code, item.received_on, item.pack)
     rules = rules_of(pack) if pack is not None else None
     return [(k, services.material_label(k, rules)) for k in (rules.materials if rules else {})]
 
 
 def _context(item: Reimbursement) -> dict[str, object]:
-    pack = reimbursement_pack(item.person.region.code, item.received_on)
+    pack = pack_of(item.person.region.code, item.received_on, item.pack)
     rules = rules_of(pack) if pack is not None else None
     return {
         "item": _decorate(item),
