@@ -64,6 +64,7 @@ def test_the_shipped_packs_load_with_the_seed_figures(version: int) -> None:
         "sample-resident-contributions-2026",
         "suzhou-desk-2026",
         "suzhou-filing-2026",
+        "suzhou-reimbursement-2026",
         "suzhou-ltc",
         "tengzhou-ltc-2024",
         "yantai-ltc",

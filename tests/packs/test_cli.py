@@ -167,6 +167,7 @@ SHIPPED_SPECS = [
     "sample-resident-contributions-2026@1",
     "suzhou-desk-2026@1",
     "suzhou-filing-2026@1",
+    "suzhou-reimbursement-2026@1",
     "suzhou-ltc@1",
     "tengzhou-ltc-2024@1",
     "yantai-ltc@1",

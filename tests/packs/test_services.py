@@ -52,6 +52,7 @@ def test_the_demo_world_records_the_shipped_packs(personas: Personas) -> None:
         ("sample-resident-contributions-2026@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
         ("suzhou-desk-2026@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
         ("suzhou-filing-2026@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
+        ("suzhou-reimbursement-2026@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
         ("suzhou-ltc@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
         ("tengzhou-ltc-2024@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
         ("yantai-ltc@1", PackStatus.APPROVED, PackOrigin.SHIPPED),

@@ -139,6 +139,10 @@ MESSAGES: Mapping[str, Promise] = {
         "A personal commitment replaces a proof: name the proof it replaces."
     ),
     "pack.filing_temporary_open": _("A temporary filing (%(kind)s) needs a validity."),
+    # Manual reimbursement (step 9).
+    "pack.reimbursement_group_unnamed": _(
+        "The materials of group %(group)s are all optional: a one-of group needs a rule."
+    ),
 }
 
 

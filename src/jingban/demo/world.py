@@ -308,7 +308,7 @@ def _load_persons(count: int, seed: int, year: int, admin: User, chen_account: U
 def _neighbours(chen: Person, walk_ins: list[Person], chen_account: User, admin: User) -> None:
     """The demo's agent: 陈秀英 acts, with a letter of authorisation, for her neighbour 陆美芳 in
     the same community (viewing her record, updating her phone and address, filing for treatment
-    in another region). The authorisation
+    in another region, applying for manual reimbursement). The authorisation
     runs for a year around the day the demo is built. Neither is in a household yet: an operator
     can open one for them."""
     today = dt.date.today()
@@ -320,7 +320,7 @@ def _neighbours(chen: Person, walk_ins: list[Person], chen_account: User, admin:
         AuthorisationInput(
             agent_username=chen_account.username,
             kind="agent",
-            services=("view_record", "update_contact", "cross_region_filing"),
+            services=("view_record", "update_contact", "cross_region_filing", "submit_claim"),
             valid_from=today - dt.timedelta(days=30),
             valid_to=today + dt.timedelta(days=335),
             basis="授权委托书（示例）",

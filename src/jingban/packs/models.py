@@ -51,6 +51,7 @@ class PackFamilyChoice(models.TextChoices):
     LTC = "ltc", _("Long-term care insurance")
     FILING = "filing", _("Cross-region filing")
     ACCIDENT = "accident", _("Elderly accident insurance")
+    REIMBURSEMENT = "reimbursement", _("Manual reimbursement")
 
 
 # A decided version (approved or rejected) is a record of what was decided: no UPDATE, no DELETE,

@@ -122,6 +122,7 @@ class Family(StrEnum):
     LTC = "ltc"  # 长期护理保险: one city's process parameters and care-form payments
     FILING = "filing"  # 异地就医备案: kinds of cross-region filing, validity, approval
     ACCIDENT = "accident"  # 老年人意外伤害保险 (安康关爱): premium, benefits, claim rules
+    REIMBURSEMENT = "reimbursement"  # 手工报销: materials by case, review deadline, the clock
 
 
 class Source(Model):

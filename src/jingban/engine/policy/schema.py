@@ -32,6 +32,7 @@ from jingban.engine.policy.families.medical import (
     MedicalRules,
     ReliefTilt,
 )
+from jingban.engine.policy.families.reimbursement import ReimbursementRules
 from jingban.engine.policy.families.supplementary import (
     Supplementary,
     SupplementaryPart,
@@ -61,6 +62,7 @@ PackRules = Annotated[
     | LtcRules
     | FilingRules
     | AccidentRules,
+    | ReimbursementRules,
     Field(discriminator="family"),
 ]
 PACK_RULES: TypeAdapter[Any] = TypeAdapter(PackRules)
@@ -74,6 +76,7 @@ FAMILY_MODELS: Mapping[Family, type[PackHeader]] = {
     Family.LTC: LtcRules,
     Family.FILING: FilingRules,
     Family.ACCIDENT: AccidentRules,
+    Family.REIMBURSEMENT: ReimbursementRules,
 }
 
 # The top-level keys each family adds to the header: a key of another family is named as such.

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from jingban.reimburse import views
+
+app_name = "reimburse"
+urlpatterns = [
+    path("reimbursements/", views.staff_list, name="list"),
+    path("reimbursements/<int:pk>/", views.staff_detail, name="detail"),
+    path("reimbursements/<int:pk>/request-more/", views.request_more, name="request_more"),
+    path("reimbursements/<int:pk>/approve/", views.approve, name="approve"),
+    path("reimbursements/<int:pk>/reject/", views.reject, name="reject"),
+    path("reimbursements/<int:pk>/pay/", views.pay, name="pay"),
+    path("my/reimbursements/", views.my_list, name="my_list"),
+    path("my/reimbursements/<int:pk>/", views.my_detail, name="my_detail"),
+    path("my/reimbursements/<int:pk>/resubmit/", views.resubmit, name="resubmit"),
+]

@@ -1,0 +1,186 @@
+"""The reimbursement pages: the staff queue (sorted by deadline, with working days left) and an
+application with its review actions; the insured person's own applications and the hand-in of
+materials asked for. Account numbers are shown masked, names as the registry shows them."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jingban.core.calendar import today as local_today
+from jingban.core.calendar import working_days_between
+from jingban.core.errors import DomainError
+from jingban.core.pagination import page_of
+from jingban.core.views.access import AuthedRequest, requires
+from jingban.registry.documents import mask_document
+from jingban.reimburse import queries, services
+from jingban.reimburse.models import Reimbursement, Status
+from jingban.reimburse.rules import pack_of, rules_of
+
+
+def _decorate(item: Reimbursement) -> Reimbursement:
+    item.masked_account = services.mask_account(item.account_number)  # type: ignore[attr-defined]
+    item.masked_document = mask_document(  # type: ignore[attr-defined]
+        item.person.document_type, item.person.document_number
+    )
+    if item.deadline is not None:
+        item.left = working_days_between(local_today(), item.deadline)  # type: ignore[attr-defined]
+    else:
+        item.left = item.days_left  # type: ignore[attr-defined]
+    return item
+
+
+def _materials(item: Reimbursement) -> list[tuple[str, str]]:
+    pack = pack_of(item.person.region.code, item.received_on, item.pack)
+    rules = rules_of(pack) if pack is not None else None
+    return [(k, services.material_label(k, rules)) for k in (rules.materials if rules else {})]
+
+
+def _context(item: Reimbursement) -> dict[str, object]:
+    pack = pack_of(item.person.region.code, item.received_on, item.pack)
+    rules = rules_of(pack) if pack is not None else None
+    return {
+        "item": _decorate(item),
+        "invoices": list(item.invoices.all()),
+        "lines": list(item.lines.all()),
+        "materials": [(services.material_label(m.kind, rules), m) for m in item.materials.all()],
+        "requested": [services.material_label(k, rules) for k in item.requested_items],
+        "requested_keys": [(k, services.material_label(k, rules)) for k in item.requested_items],
+        "all_materials": _materials(item),
+        "explanation": list(item.settlement.lines.all()) if item.settlement else [],
+    }
+
+
+@requires(services.VIEW)
+def staff_list(request: AuthedRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    qs = queries.reimbursements_for(request.user)
+    if status in Status.values:
+        qs = qs.filter(status=status)
+    else:
+        status = ""
+    qs = qs.order_by("deadline", "received_on", "pk")
+    page = page_of(request, qs)
+    for item in page:
+        _decorate(item)
+    return render(
+        request,
+        "reimburse/list.html",
+        {
+            "page_obj": page,
+            "statuses": Status.choices,
+            "status": status,
+            "query": f"status={status}" if status else "",
+        },
+    )
+
+
+@requires(services.VIEW)
+def staff_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    item = queries.reimbursement_for(request.user, pk)
+    return render(request, "reimburse/detail.html", {**_context(item), "staff": True})
+
+
+def _act(request: AuthedRequest, pk: int, action: object, done: str) -> HttpResponse:
+    item = queries.reimbursement_for(request.user, pk)
+    try:
+        action(item)  # type: ignore[operator]
+    except DomainError as err:
+        for problems in (err.fields or {}).values():
+            for message in problems:
+                messages.error(request, str(message))
+        if not err.fields:
+            messages.error(request, str(err))
+        return redirect("reimburse:detail", pk=pk)
+    messages.success(request, done)
+    return redirect("reimburse:detail", pk=pk)
+
+
+@require_POST
+@requires(services.REVIEW)
+def request_more(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda item: services.request_more(
+            item,
+            request.POST.get("reason", ""),
+            request.POST.getlist("items"),
+            acting_user=request.user,
+        ),
+        _("More materials were asked for; the clock is stopped."),
+    )
+
+
+@require_POST
+@requires(services.REVIEW)
+def approve(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda item: services.approve(item, acting_user=request.user),
+        _("The reimbursement is approved and settled."),
+    )
+
+
+@require_POST
+@requires(services.REVIEW)
+def reject(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda item: services.reject(
+            item, request.POST.get("reason", ""), acting_user=request.user
+        ),
+        _("The reimbursement is rejected."),
+    )
+
+
+@require_POST
+@requires(services.PAY)
+def pay(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda item: services.pay(
+            item, request.POST.get("reference", ""), acting_user=request.user
+        ),
+        _("The payment is recorded."),
+    )
+
+
+@requires(services.OWN)
+def my_list(request: AuthedRequest) -> HttpResponse:
+    rows = [_decorate(i) for i in queries.reimbursements_for(request.user)[:200]]
+    return render(request, "reimburse/my_list.html", {"rows": rows})
+
+
+@requires(services.OWN)
+def my_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    item = queries.reimbursement_for(request.user, pk)
+    return render(request, "reimburse/detail.html", {**_context(item), "staff": False})
+
+
+@require_POST
+@requires(services.OWN)
+def resubmit(request: AuthedRequest, pk: int) -> HttpResponse:
+    item = queries.reimbursement_for(request.user, pk)
+    uploads = [
+        (key, upload)
+        for key in item.requested_items
+        for upload in request.FILES.getlist(f"material_{key}")
+    ]
+    try:
+        services.resubmit(item, uploads, acting_user=request.user)
+    except DomainError as err:
+        for problems in (err.fields or {}).values():
+            for message in problems:
+                messages.error(request, str(message))
+        if not err.fields:
+            messages.error(request, str(err))
+        return redirect("reimburse:my_detail", pk=pk)
+    messages.success(request, _("The materials are handed in; the review goes on."))
+    return redirect("reimburse:my_detail", pk=pk)
