@@ -61,7 +61,7 @@ PackRules = Annotated[
     | LtcAssessmentRules
     | LtcRules
     | FilingRules
-    | AccidentRules,
+    | AccidentRules
     | ReimbursementRules,
     Field(discriminator="family"),
 ]
