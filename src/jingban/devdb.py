@@ -230,16 +230,27 @@ def stop() -> bool:
 
 
 def ensure_database(name: str) -> None:
-    """Create the application database on the embedded server if it is missing."""
+    """Create the application database on the embedded server if it is missing.
+
+    It is copied from ``template0``, not the default ``template1``: CREATE DATABASE refuses to
+    copy a database anyone is connected to, and on a server just started the autovacuum
+    launcher soon sends a worker into ``template1``. PostgreSQL then waits five seconds for the
+    worker to leave, which on a loaded machine is not always enough ("source database
+    template1 is being accessed by other users"). Nothing connects to ``template0``, and on this
+    server the two are the same (nothing is ever added to ``template1``)."""
     import psycopg
     from psycopg import sql
 
-    with psycopg.connect(
-        host=str(socket_dir()), port=PORT, user=SUPERUSER, dbname="postgres", autocommit=True
-    ) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        with psycopg.connect(
+            host=str(socket_dir()), port=PORT, user=SUPERUSER, dbname="postgres", autocommit=True
+        ) as conn:
+            query = "SELECT 1 FROM pg_database WHERE datname = %s"
+            if not conn.execute(query, [name]).fetchone():
+                create = sql.SQL("CREATE DATABASE {} TEMPLATE template0")
+                conn.execute(create.format(sql.Identifier(name)))
+    except psycopg.Error as err:
+        raise EmbeddedDatabaseError(f"the database {name} could not be created: {err}") from err
 
 
 def bin_path(name: str) -> Path:

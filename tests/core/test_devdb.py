@@ -1,9 +1,12 @@
-"""The embedded server's programs under a loaded machine: no limit a slow start or shutdown
+"""The embedded server under a loaded machine (what made
+``test_a_database_never_migrated_is_not_a_pack_store`` fail once): the application database
+is created even while something is connected to template1, no limit a slow start or shutdown
 reaches before the program itself gives up, and a limit reached is the server's error, not a
-traceback (what made ``test_a_database_never_migrated_is_not_a_pack_store`` fail once)."""
+traceback."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -65,3 +68,26 @@ def test_a_program_that_overruns_its_limit_is_the_servers_error(
     monkeypatch.setattr(devdb.subprocess, "run", Recorder(expire=True))
     with pytest.raises(devdb.EmbeddedDatabaseError, match=r"initdb did not finish within \d+"):
         devdb.start()
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="the embedded server is not used")
+def test_a_database_is_created_while_someone_is_connected_to_template1() -> None:
+    """What an autovacuum worker does on a server just started: CREATE DATABASE copying
+    template1 would wait five seconds for it and then fail."""
+    import psycopg
+
+    name = "jingban_devdb_probe"
+    where = {"host": str(devdb.socket_dir()), "port": devdb.PORT, "user": devdb.SUPERUSER}
+    with psycopg.connect(**where, dbname="postgres", autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name}")
+        try:
+            with psycopg.connect(**where, dbname="template1"):
+                devdb.ensure_database(name)
+                devdb.ensure_database(name)  # a second time: it exists, nothing happens
+            found = admin.execute(
+                "SELECT pg_encoding_to_char(encoding) FROM pg_database WHERE datname = %s", [name]
+            ).fetchall()
+            assert found == [("UTF8",)]
+        finally:
+            admin.execute(f"DROP DATABASE IF EXISTS {name}")

@@ -50,6 +50,9 @@ def test_a_csv_older_excel_wrote_in_gb18030_reads_as_utf8_would() -> None:
     with pytest.raises(UnicodeDecodeError):
         content.decode("utf-8")  # the fallback is what reads it
     assert tables.read_table(content, "a.csv") == [["证件号码", "姓名"], ["1", "李四"]]
+    # GBK (what "ANSI" means on a Chinese Windows) is a subset of GB18030.
+    gbk = "姓名,证件号码\n欧阳娜娜,2\n".encode("gbk")
+    assert tables.read_table(gbk, "a.csv") == [["姓名", "证件号码"], ["欧阳娜娜", "2"]]
 
 
 def test_an_xlsx_gives_numbers_days_and_times_as_typed() -> None:

@@ -239,7 +239,7 @@ def test_the_import_page_shows_the_report(personas: Personas) -> None:
     response = client.post(reverse("directory:entry_import"), {"file": upload})
     assert response.status_code == 400
     html = response.content.decode()
-    assert "import-report" in html and '<td class="num">3</td>' in html
+    assert "import-report" in html and '<td class="num">3</td><td>电话</td>' in html
     assert not Entry.objects.filter(organisation_name="测试医保局").exists()
 
 

@@ -17,6 +17,7 @@ from jingban.core.errors import NotFound
 from jingban.core.roles import Cap
 from jingban.core.scope import scheme_codes
 from jingban.enrollment import caps, payments, queries, services
+from jingban.enrollment.models import ContributionPayment
 from jingban.registry import queries as registry_queries
 from jingban.registry.models import Enrollment, Person
 
@@ -108,6 +109,20 @@ class WindowPaymentIn(Schema):
     voucher: str = Field("", max_length=40)
 
 
+def _payment(p: ContributionPayment) -> ContributionPaymentOut:
+    return ContributionPaymentOut(
+        id=p.pk,
+        scheme=p.scheme.code,
+        year=p.year,
+        amount_fen=p.amount,
+        expected_fen=p.expected,
+        reconciliation=p.reconciliation,
+        paid_at=p.paid_at,
+        channel=p.channel,
+        voucher=p.voucher,
+    )
+
+
 def _enrollment(e: Enrollment) -> EnrollmentRecordOut:
     return EnrollmentRecordOut(
         id=e.pk,
@@ -133,20 +148,7 @@ def _history(person: Person, schemes: frozenset[str] | None = None) -> Contribut
         person_id=person.pk,
         name=person.name,
         enrollments=[_enrollment(e) for e in enrollments],
-        payments=[
-            ContributionPaymentOut(
-                id=p.pk,
-                scheme=p.scheme.code,
-                year=p.year,
-                amount_fen=p.amount,
-                expected_fen=p.expected,
-                reconciliation=p.reconciliation,
-                paid_at=p.paid_at,
-                channel=p.channel,
-                voucher=p.voucher,
-            )
-            for p in paid
-        ],
+        payments=[_payment(p) for p in paid],
     )
 
 
@@ -254,20 +256,7 @@ def record_payment(
         voucher=payload.voucher,
         acting_user=user,
     )
-    return Status(
-        201,
-        ContributionPaymentOut(
-            id=p.pk,
-            scheme=p.scheme.code,
-            year=p.year,
-            amount_fen=p.amount,
-            expected_fen=p.expected,
-            reconciliation=p.reconciliation,
-            paid_at=p.paid_at,
-            channel=p.channel,
-            voucher=p.voucher,
-        ),
-    )
+    return Status(201, _payment(p))
 
 
 @router.get(
