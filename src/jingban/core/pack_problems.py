@@ -139,6 +139,10 @@ MESSAGES: Mapping[str, Promise] = {
         "A personal commitment replaces a proof: name the proof it replaces."
     ),
     "pack.filing_temporary_open": _("A temporary filing (%(kind)s) needs a validity."),
+    "pack.accident_unknown_grade": _("Disability grades run from 1 to 10, not %(grade)s."),
+    "pack.accident_grades_not_descending": _(
+        "A more severe disability grade (a smaller number) pays at least as much as a lighter one."
+    ),
 }
 
 
