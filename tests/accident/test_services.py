@@ -5,8 +5,10 @@ co-insured items, the picture section and the demo rows."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
+from django.utils import translation
 
 from jingban.accident import coinsured, services
 from jingban.accident.models import Claim, ClaimStatus, Enrollment, Payment
@@ -20,6 +22,13 @@ from tests.accident import helpers
 from tests.personas import Personas
 
 TODAY = local_today()
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """The messages are asserted in English (the pages' tests read them in Chinese)."""
+    with translation.override("en"):
+        yield
 
 
 def _counts() -> tuple[int, int, int, int]:
@@ -115,16 +124,16 @@ def test_a_list_with_bad_rows_is_refused_whole_naming_each_row(personas: Persona
         services.import_list(_group(rows), acting_user=personas.user("wang"))
     found = {(p.row, p.column) for p in caught.value.problems}
     assert found == {
-        (3, "身份证号码"),
-        (4, "身份证号码"),
-        (5, "身份证号码"),
-        (6, "身份证号码"),
-        (7, "姓名"),
-        (7, "身份证号码"),
-        (8, "联系电话"),
-        (8, "身份证号码"),
+        (3, "ID number"),
+        (4, "ID number"),
+        (5, "ID number"),
+        (6, "ID number"),
+        (7, "name"),
+        (7, "ID number"),
+        (8, "phone"),
+        (8, "ID number"),
     }
-    messages = {p.row: p.message for p in caught.value.problems if p.column == "身份证号码"}
+    messages = {p.row: p.message for p in caught.value.problems if p.column == "ID number"}
     assert "60" in messages[3] and "Already covered" in messages[4]
     assert "Not a valid resident ID" in messages[5] and "No insured person" in messages[6]
     assert "row 2" in messages[7]
@@ -251,7 +260,7 @@ def test_coinsured_items_give_each_premium_and_each_paid_claim(personas: Persona
     assert refs[f"claim:{claim.pk}"].amount == 297_000
     premiums = sum(i.amount for i in items if i.kind == "premium")
     assert premiums == sum(Payment.objects.filter(paid_on=TODAY).values_list("amount", flat=True))
-    assert coinsured.products() == [("jiangsu-ankang-2026", "安康关爱意外伤害保险")]
+    assert coinsured.products() == [("jiangsu-ankang-2026", "Ankang elderly accident insurance")]
     assert not list(coinsured.items(TODAY + dt.timedelta(days=1), TODAY + dt.timedelta(days=2)))
 
 

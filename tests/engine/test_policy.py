@@ -499,7 +499,9 @@ def test_an_unknown_family_is_refused_at_its_line() -> None:
     )
     assert problem.params == {
         "family": "'long_term_care'",
-        "expected": "medical, supplementary, contribution, desk, ltc_assessment, ltc, filing",
+        "expected": (
+            "medical, supplementary, contribution, desk, ltc_assessment, ltc, filing, accident"
+        ),
     }
     [problem] = load_problems(TEXT.replace("family: medical\n", ""))
     assert (problem.path, problem.code) == ("family", "pack.family_missing")

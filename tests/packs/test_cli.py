@@ -211,7 +211,26 @@ def test_a_database_holding_the_old_versions_accepts_the_new_ones(
         if row.spec in old:
             assert (row.pk, row.content_hash) == old[row.spec]
     registry = queries.approved_registry()
-    assert [p.layout for p in registry.all()] == [1, 2, 2, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
+    assert [p.layout for p in registry.all()] == [
+        2,
+        1,
+        2,
+        2,
+        1,
+        2,
+        2,
+        2,
+        2,
+        2,
+        2,
+        2,
+        2,
+        2,
+        2,
+        2,
+        2,
+        2,
+    ]
     june = dt.date(2025, 6, 1)
     assert registry.in_force("320582", "resident_medical", june, Family.MEDICAL).version == 2
 

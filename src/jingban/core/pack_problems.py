@@ -143,6 +143,10 @@ MESSAGES: Mapping[str, Promise] = {
     "pack.reimbursement_group_unnamed": _(
         "The materials of group %(group)s are all optional: a one-of group needs a rule."
     ),
+    "pack.accident_unknown_grade": _("Disability grades run from 1 to 10, not %(grade)s."),
+    "pack.accident_grades_not_descending": _(
+        "A more severe disability grade (a smaller number) pays at least as much as a lighter one."
+    ),
 }
 
 
