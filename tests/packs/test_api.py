@@ -21,7 +21,7 @@ def test_list_and_detail(personas: Personas, client) -> None:
         pack_text(3, OUTPATIENT_CAP), acting_user=personas.user("admin")
     )
     body = client.get("/api/v1/policies", **_bearer(personas, "sun")).json()
-    assert body["count"] == 18 and body["page"] == 1
+    assert body["count"] == 19 and body["page"] == 1
     assert [r["spec"] for r in body["results"]] == [
         "jiangsu-yihuibao-2021@2",
         "jiangsu-yihuibao-2021@1",
@@ -35,8 +35,8 @@ def test_list_and_detail(personas: Personas, client) -> None:
         "sample-resident-contributions-2026@1",
         "suzhou-desk-2026@1",
         "suzhou-filing-2026@1",
-        "suzhou-reimbursement-2026@1",
         "suzhou-ltc@1",
+        "suzhou-reimbursement-2026@1",
         "tengzhou-ltc-2024@1",
         "yantai-ltc@3",
         "yantai-ltc@2",

@@ -166,8 +166,8 @@ SHIPPED_SPECS = [
     "sample-resident-contributions-2026@1",
     "suzhou-desk-2026@1",
     "suzhou-filing-2026@1",
-    "suzhou-reimbursement-2026@1",
     "suzhou-ltc@1",
+    "suzhou-reimbursement-2026@1",
     "tengzhou-ltc-2024@1",
     "yantai-ltc@1",
     "yantai-ltc@2",
@@ -210,7 +210,26 @@ def test_a_database_holding_the_old_versions_accepts_the_new_ones(
         if row.spec in old:
             assert (row.pk, row.content_hash) == old[row.spec]
     registry = queries.approved_registry()
-    assert [p.layout for p in registry.all()] == [1, 2, 2, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
+    assert [p.layout for p in registry.all()] == [
+        1,
+        2,
+        2,
+        1,
+        2,
+        2,
+        2,
+        2,
+        2,
+        2,
+        2,
+        2,
+        2,
+        2,
+        2,
+        2,
+        2,
+        2,
+    ]
     june = dt.date(2025, 6, 1)
     assert registry.in_force("320582", "resident_medical", june, Family.MEDICAL).version == 2
 

@@ -51,8 +51,8 @@ def test_the_demo_world_records_the_shipped_packs(personas: Personas) -> None:
         ("sample-resident-contributions-2026@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
         ("suzhou-desk-2026@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
         ("suzhou-filing-2026@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
-        ("suzhou-reimbursement-2026@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
         ("suzhou-ltc@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
+        ("suzhou-reimbursement-2026@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
         ("tengzhou-ltc-2024@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
         ("yantai-ltc@1", PackStatus.APPROVED, PackOrigin.SHIPPED),
         ("yantai-ltc@2", PackStatus.APPROVED, PackOrigin.SHIPPED),
@@ -71,7 +71,7 @@ def test_the_demo_world_records_the_shipped_packs(personas: Personas) -> None:
         "resident_medical",
     )
     assert str(resident.effective_start) == "2025-01-01"
-    assert ActionLog.objects.filter(action="packs.version.shipped").count() == 17
+    assert ActionLog.objects.filter(action="packs.version.shipped").count() == 18
 
 
 def test_shipped_packs_are_recorded_once(personas: Personas) -> None:

@@ -191,7 +191,7 @@ class BillLine(models.Model):
 
     reimbursement = models.ForeignKey(Reimbursement, on_delete=models.CASCADE, related_name="lines")
     code = models.CharField(_("catalogue code"), max_length=60)
-    name = models.CharField(_("item"), max_length=200)
+    name = models.CharField(_("item name"), max_length=200)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=4)
     price = models.BigIntegerField(_("price (fen)"))
     amount = models.BigIntegerField(_("amount (fen)"))
