@@ -15,6 +15,8 @@ from jingban.documents.models import DocumentKind, IssuedDocument
 
 # The number's prefix per kind: 参保证明 → CBZM.
 NUMBER_PREFIX = {DocumentKind.ENROLLMENT_PROOF: "CBZM", DocumentKind.LTC_DECISION: "CHJL"}
+# Step 9: each app that issues a new kind appends its prefix here.
+NUMBER_PREFIX[DocumentKind.REIMBURSEMENT_DECISION] = "BXJD"  # 手工报销决定书 (reimburse)
 
 
 @dataclass(frozen=True)

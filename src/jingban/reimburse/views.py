@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -62,6 +63,11 @@ def staff_list(request: AuthedRequest) -> HttpResponse:
         qs = qs.filter(status=status)
     else:
         status = ""
+    person = request.GET.get("person", "")
+    if person.isdigit() and len(person) < 19:
+        qs = qs.filter(person_id=int(person))
+    else:
+        person = ""
     qs = qs.order_by("deadline", "received_on", "pk")
     page = page_of(request, qs)
     for item in page:
@@ -184,3 +190,37 @@ def resubmit(request: AuthedRequest, pk: int) -> HttpResponse:
         return redirect("reimburse:my_detail", pk=pk)
     messages.success(request, _("The materials are handed in; the review goes on."))
     return redirect("reimburse:my_detail", pk=pk)
+
+
+def _decision(request: AuthedRequest, item: Reimbursement) -> HttpResponse:
+    from jingban.core.actionlog import log_action
+    from jingban.core.errors import NotFound
+
+    if item.document is None:
+        raise NotFound()
+    content = services.render_decision(
+        item, verify_url=request.build_absolute_uri(reverse("documents:verify"))
+    )
+    log_action(
+        acting_user=request.user,
+        action="reimburse.reimbursement.decision_downloaded",
+        object_type=services.OBJECT,
+        object_id=item.pk,
+        region_path=item.region_path,
+        after={"document": item.document.number},
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{item.document.number}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+@requires(services.VIEW)
+def decision(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _decision(request, queries.reimbursement_for(request.user, pk))
+
+
+@requires(services.OWN)
+def my_decision(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _decision(request, queries.reimbursement_for(request.user, pk))
