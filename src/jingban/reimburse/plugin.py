@@ -75,6 +75,7 @@ PLUGIN = AppPlugin(
     ),
     urls=Routes("", "jingban.reimburse.urls"),
     api_routers=(ApiRouter("/reimbursements", "jingban.reimburse.api:router"),),
+    demo="jingban.reimburse.demo:build",
     extra={
         "person_picture": ("jingban.reimburse.picture:section",),
         "file_owners": {"reimburse.reimbursement": "jingban.reimburse.queries:visible"},
