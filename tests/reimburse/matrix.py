@@ -185,6 +185,8 @@ PAGES: dict[str, Route] = {
     "reimburse:decision": Route(VIEWERS, decided),
     "reimburse:my_decision": Route(INSURED, own_decided),
     "reimburse:my_list": Route(INSURED),
+    # An empty form is refused (400) for the insured; the page shows it with the errors.
+    "reimburse:my_new": Route(INSURED),
     "reimburse:my_detail": Route(INSURED, own),
     "reimburse:resubmit": Route(INSURED, own_waiting, method="post", ok=302),
 }
