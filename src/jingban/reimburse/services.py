@@ -179,8 +179,9 @@ def _check_lines(lines: Sequence[LineInput], day: dt.date, problems: Problems) -
     for row, line in enumerate(lines, start=1):
         name = f"lines.{row}"
         try:
-            quantity = Decimal(str(line.quantity))
-            ok = quantity.is_finite() and quantity > 0
+            quantity = Decimal(str(line.quantity).strip())
+            ok = quantity.is_finite() and quantity > 0 and quantity < 10**8
+            ok = ok and quantity == quantity.quantize(Decimal("0.0001"))
         except (InvalidOperation, ValueError):
             ok = False
         if not line.code.strip():
