@@ -64,8 +64,8 @@ def test_the_shipped_packs_load_with_the_seed_figures(version: int) -> None:
         "sample-resident-contributions-2026",
         "suzhou-desk-2026",
         "suzhou-filing-2026",
-        "suzhou-reimbursement-2026",
         "suzhou-ltc",
+        "suzhou-reimbursement-2026",
         "tengzhou-ltc-2024",
         "yantai-ltc",
         "zhangjiagang-ltc-2021",
@@ -500,7 +500,8 @@ def test_an_unknown_family_is_refused_at_its_line() -> None:
     assert problem.params == {
         "family": "'long_term_care'",
         "expected": (
-            "medical, supplementary, contribution, desk, ltc_assessment, ltc, filing, accident"
+            "medical, supplementary, contribution, desk, ltc_assessment, ltc, filing, accident, "
+            "reimbursement"
         ),
     }
     [problem] = load_problems(TEXT.replace("family: medical\n", ""))

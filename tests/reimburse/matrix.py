@@ -111,6 +111,32 @@ def own_waiting(p: Personas, in_scope: bool) -> int:
     return _make(p, p.own_person if in_scope else p.out_of_scope_person, Status.MORE_MATERIALS)
 
 
+def _with_decision(p: Personas, pk: int) -> int:
+    from jingban.documents.models import DocumentKind
+    from jingban.documents.services import issue_document
+
+    item = Reimbursement.objects.get(pk=pk)
+    item.status = Status.REJECTED
+    item.reject_reason = "matrix"
+    item.document = issue_document(
+        DocumentKind.REIMBURSEMENT_DECISION,
+        object_type="reimburse.reimbursement",
+        object_id=pk,
+        region_path=item.region_path,
+        acting_user=p.user("admin"),
+    ).document
+    item.save()
+    return pk
+
+
+def decided(p: Personas, in_scope: bool) -> int:
+    return _with_decision(p, _make(p, _staff_person(p, in_scope)))
+
+
+def own_decided(p: Personas, in_scope: bool) -> int:
+    return _with_decision(p, _make(p, p.own_person if in_scope else p.out_of_scope_person))
+
+
 def _api_new(p: Personas) -> dict[str, object]:
     who = p.in_scope_person
     _enrolled(who)
@@ -156,7 +182,11 @@ PAGES: dict[str, Route] = {
         REVIEWERS, submitted, method="post", data={"reason": "matrix"}, ok=302
     ),
     "reimburse:pay": Route(OPERATORS, approved, method="post", ok=302),
+    "reimburse:decision": Route(VIEWERS, decided),
+    "reimburse:my_decision": Route(INSURED, own_decided),
     "reimburse:my_list": Route(INSURED),
+    # An empty form is refused (400) for the insured; the page shows it with the errors.
+    "reimburse:my_new": Route(INSURED),
     "reimburse:my_detail": Route(INSURED, own),
     "reimburse:resubmit": Route(INSURED, own_waiting, method="post", ok=302),
 }

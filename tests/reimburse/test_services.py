@@ -54,7 +54,7 @@ def test_the_person_applies_online_and_the_clock_starts(personas: Personas) -> N
     row = ActionLog.objects.get(action="reimburse.reimbursement.applied", object_id=str(item.pk))
     # The account number is never in the action log.
     assert ACCOUNT not in str(row.after) and ACCOUNT[-4:] not in str(row.after)
-    notice = Notice.objects.get(user=chen, key__startswith="reimburse.received:")
+    notice = Notice.objects.get(user=chen, key__startswith=f"reimburse.received:{item.pk}:")
     assert item.number in notice.title
 
 
@@ -227,7 +227,7 @@ def test_the_clock_stops_and_restarts_with_the_days_left_across_a_holiday(
     assert item.status == Status.RESUBMITTED
     assert item.deadline == add_working_days(dt.date(2026, 10, 9), 18)
     assert item.days_left is None
-    assert Notice.objects.filter(user=chen, key__startswith="reimburse.more:").exists()
+    assert Notice.objects.filter(user=chen, key__startswith=f"reimburse.more:{item.pk}:").exists()
 
 
 def test_resubmission_needs_every_material_asked_for(personas: Personas) -> None:
@@ -257,7 +257,9 @@ def test_approval_settles_through_the_engine_and_the_payment_follows(
     assert item.supplementary_amount == settlement.oth_pay
     assert item.payable == settlement.fund_pay_sumamt
     assert 0 < item.payable < 20000
-    assert Notice.objects.filter(user=chen, key__startswith="reimburse.approved:").exists()
+    assert Notice.objects.filter(
+        user=chen, key__startswith=f"reimburse.approved:{item.pk}:"
+    ).exists()
     with pytest.raises(Forbidden):
         services.pay(item, "", acting_user=sun)
     item = services.pay(item, "BANK-20261206-1", acting_user=wang)
@@ -265,7 +267,7 @@ def test_approval_settles_through_the_engine_and_the_payment_follows(
     row = ActionLog.objects.get(action="reimburse.reimbursement.paid", object_id=str(item.pk))
     assert row.after["account"] == "6222 **** **** 5678"
     assert ACCOUNT not in str(row.after)
-    assert Notice.objects.filter(user=chen, key__startswith="reimburse.paid:").exists()
+    assert Notice.objects.filter(user=chen, key__startswith=f"reimburse.paid:{item.pk}:").exists()
 
 
 def test_a_rejection_needs_a_reason_and_frees_the_invoices(personas: Personas) -> None:
@@ -276,7 +278,9 @@ def test_a_rejection_needs_a_reason_and_frees_the_invoices(personas: Personas) -
     item = services.reject(item, "非医保支付范围", acting_user=sun)
     assert item.status == Status.REJECTED
     assert not Invoice.objects.filter(reimbursement=item, live=True).exists()
-    assert Notice.objects.filter(user=chen, key__startswith="reimburse.rejected:").exists()
+    assert Notice.objects.filter(
+        user=chen, key__startswith=f"reimburse.rejected:{item.pk}:"
+    ).exists()
 
 
 def test_transitions_outside_the_table_are_refused(personas: Personas) -> None:
@@ -311,10 +315,12 @@ def test_an_agent_applies_for_the_neighbour_and_both_are_notified(personas: Pers
     assert item.channel == "agent" and item.agent == personas.own_person
     row = ActionLog.objects.get(action="reimburse.reimbursement.applied", object_id=str(item.pk))
     assert row.on_behalf_of == f"registry.person:{neighbour.pk}"
-    assert Notice.objects.filter(user=chen, key__startswith="reimburse.received:").exists()
+    assert Notice.objects.filter(
+        user=chen, key__startswith=f"reimburse.received:{item.pk}:"
+    ).exists()
     if neighbour.account_id is not None:
         assert Notice.objects.filter(
-            user_id=neighbour.account_id, key__startswith="reimburse.received:"
+            user_id=neighbour.account_id, key__startswith=f"reimburse.received:{item.pk}:"
         ).exists()
 
 

@@ -18,7 +18,8 @@ NUMBER_PREFIX = {
     DocumentKind.ENROLLMENT_PROOF: "CBZM",
     DocumentKind.LTC_DECISION: "CHJL",
     DocumentKind.SETTLEMENT_STATEMENT: "JSD",  # 结算单 (medical)
-    DocumentKind.COINSURANCE_STATEMENT: "GBJS",  # 共保结算单
+    DocumentKind.REIMBURSEMENT_DECISION: "BXJD",  # 手工报销决定书 (reimburse)
+    DocumentKind.COINSURANCE_STATEMENT: "GBJS",  # 共保结算单 (coinsurance)
 }
 
 

@@ -13,7 +13,6 @@ bank account as ``6222 **** **** 1234``."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
@@ -81,7 +80,7 @@ class ReimbursementInvoiceIn(Schema):
 class ReimbursementLineIn(Schema):
     code: str = Field(max_length=60)
     name: str = Field(max_length=200)
-    quantity: Decimal = Field(max_digits=12, decimal_places=4)
+    quantity: str = Field(max_length=20, description="A decimal number, e.g. 3 or 0.5")
     price: StrictInt = Field(description="fen")
     amount: StrictInt = Field(description="fen")
 
@@ -110,14 +109,27 @@ class ReimbursementIn(Schema):
 class ReimbursementReasonIn(Schema):
     reason: str = Field(default="", max_length=500)
 
+    model_config = {"json_schema_extra": {"examples": [{"reason": "票据与费用明细不符"}]}}
+
 
 class ReimbursementMoreIn(Schema):
     reason: str = Field(default="", max_length=500)
     items: list[str] = Field(default_factory=list, max_length=20)
 
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {"reason": "请补交清晰的门诊病历", "items": ["diagnosis"]},
+                {"reason": "请补交费用明细清单", "items": ["itemised_bill"]},
+            ]
+        }
+    }
+
 
 class ReimbursementPayIn(Schema):
     reference: str = Field(default="", max_length=60)
+
+    model_config = {"json_schema_extra": {"examples": [{"reference": "BANK-20260101-0001"}]}}
 
 
 class ReimbursementMaterialOut(Schema):

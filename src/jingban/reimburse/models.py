@@ -118,6 +118,15 @@ class Reimbursement(models.Model):
     )
     fund_amount = models.BigIntegerField(_("paid by the public funds (fen)"), default=0)
     supplementary_amount = models.BigIntegerField(_("paid by supplementary cover (fen)"), default=0)
+    # The decision letter (报销决定书 / 不予报销决定书), issued with the approval or rejection.
+    document = models.ForeignKey(
+        "documents.IssuedDocument",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decision document"),
+    )
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     paid_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -191,7 +200,7 @@ class BillLine(models.Model):
 
     reimbursement = models.ForeignKey(Reimbursement, on_delete=models.CASCADE, related_name="lines")
     code = models.CharField(_("catalogue code"), max_length=60)
-    name = models.CharField(_("item"), max_length=200)
+    name = models.CharField(_("item name"), max_length=200)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=4)
     price = models.BigIntegerField(_("price (fen)"))
     amount = models.BigIntegerField(_("amount (fen)"))

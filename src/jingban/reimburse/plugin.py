@@ -59,6 +59,10 @@ PLUGIN = AppPlugin(
         ActionCode("reimburse.reimbursement.rejected", _("rejected a manual reimbursement")),
         ActionCode("reimburse.reimbursement.withdrawn", _("withdrew a manual reimbursement")),
         ActionCode("reimburse.reimbursement.paid", _("recorded a reimbursement's payment")),
+        ActionCode(
+            "reimburse.reimbursement.decision_downloaded",
+            _("downloaded a reimbursement decision"),
+        ),
     ),
     object_types=(
         ObjectType(
@@ -71,7 +75,9 @@ PLUGIN = AppPlugin(
     ),
     urls=Routes("", "jingban.reimburse.urls"),
     api_routers=(ApiRouter("/reimbursements", "jingban.reimburse.api:router"),),
+    demo="jingban.reimburse.demo:build",
     extra={
+        "person_picture": ("jingban.reimburse.picture:section",),
         "file_owners": {"reimburse.reimbursement": "jingban.reimburse.queries:visible"},
         # Reasons are free text that may name a person: the action log stores them encrypted.
         "personal_fields": {

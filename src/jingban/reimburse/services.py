@@ -31,6 +31,7 @@ from jingban.core.calendar import add_working_days, working_days_between
 from jingban.core.calendar import today as local_today
 from jingban.core.errors import DomainError, Forbidden, Message, NotFound, ValidationFailed
 from jingban.core.models import Organisation, User
+from jingban.documents.models import IssuedDocument
 from jingban.engine.policy.families.reimbursement import Case, ReimbursementVisit
 from jingban.engine.policy.families.reimbursement import Cause as PackCause
 from jingban.registry.models import Person
@@ -178,8 +179,9 @@ def _check_lines(lines: Sequence[LineInput], day: dt.date, problems: Problems) -
     for row, line in enumerate(lines, start=1):
         name = f"lines.{row}"
         try:
-            quantity = Decimal(str(line.quantity))
-            ok = quantity.is_finite() and quantity > 0
+            quantity = Decimal(str(line.quantity).strip())
+            ok = quantity.is_finite() and quantity > 0 and quantity < 10**8
+            ok = ok and quantity == quantity.quantize(Decimal("0.0001"))
         except (InvalidOperation, ValueError):
             ok = False
         if not line.code.strip():
@@ -712,6 +714,7 @@ def approve(item: Reimbursement, *, acting_user: User) -> Reimbursement:
         item.fund_amount = settlement.fund_pay_sumamt - settlement.oth_pay
         item.decided_by, item.decided_at = acting_user, timezone.now()
         item.days_left = None
+        item.document = _issue(item, acting_user)
         item.save()
         log_action(
             acting_user=acting_user,
@@ -744,6 +747,7 @@ def reject(item: Reimbursement, reason: str, *, acting_user: User) -> Reimbursem
         item.decided_by, item.decided_at = acting_user, timezone.now()
         item.reject_reason = reason
         item.deadline = None
+        item.document = _issue(item, acting_user)
         item.save()
         Invoice.objects.filter(reimbursement=item).update(live=False)
         log_action(
@@ -818,3 +822,50 @@ def pay(item: Reimbursement, reference: str, *, acting_user: User) -> Reimbursem
 
 def still_live() -> frozenset[str]:
     return LIVE
+
+
+def _issue(item: Reimbursement, acting_user: User) -> IssuedDocument:
+    from jingban.documents.models import DocumentKind
+    from jingban.documents.services import issue_document
+
+    return issue_document(
+        DocumentKind.REIMBURSEMENT_DECISION,
+        object_type=OBJECT,
+        object_id=item.pk,
+        region_path=item.region_path,
+        acting_user=acting_user,
+    ).document
+
+
+def decision_code(item: Reimbursement) -> str:
+    """The decision's verification code, recomputed from its document row (never stored)."""
+    from jingban.documents import codes
+
+    document = item.document
+    if document is None:
+        raise NotFound()
+    subject = f"{document.object_type}:{document.object_id}"
+    return codes.make_code(document.kind, document.number, document.issued_on, subject)
+
+
+def render_decision(item: Reimbursement, *, verify_url: str) -> bytes:
+    """The decision letter as PDF: 报销决定书 with the amounts settled, or 不予报销决定书 with
+    the reason; the same text and code each time it is downloaded."""
+    from jingban.documents import render
+    from jingban.registry.documents import mask_document
+
+    person = item.person
+    return render.render_pdf(
+        "reimburse/pdf/decision.html",
+        {
+            "item": item,
+            "document": item.document,
+            "code": decision_code(item),
+            "verify_url": verify_url,
+            "person": person,
+            "masked_document": mask_document(person.document_type, person.document_number),
+            "masked_account": mask_account(item.account_number),
+            "settlement": item.settlement,
+            "explanation": list(item.settlement.lines.all()) if item.settlement else [],
+        },
+    )

@@ -10,7 +10,10 @@ urlpatterns = [
     path("reimbursements/<int:pk>/approve/", views.approve, name="approve"),
     path("reimbursements/<int:pk>/reject/", views.reject, name="reject"),
     path("reimbursements/<int:pk>/pay/", views.pay, name="pay"),
+    path("reimbursements/<int:pk>/decision.pdf", views.decision, name="decision"),
+    path("my/reimbursements/<int:pk>/decision.pdf", views.my_decision, name="my_decision"),
     path("my/reimbursements/", views.my_list, name="my_list"),
+    path("my/reimbursements/new/", views.my_new, name="my_new"),
     path("my/reimbursements/<int:pk>/", views.my_detail, name="my_detail"),
     path("my/reimbursements/<int:pk>/resubmit/", views.resubmit, name="resubmit"),
 ]

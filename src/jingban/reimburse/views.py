@@ -4,11 +4,14 @@ materials asked for. Account numbers are shown masked, names as the registry sho
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from jingban.core.calendar import today as local_today
 from jingban.core.calendar import working_days_between
@@ -18,7 +21,7 @@ from jingban.core.views.access import AuthedRequest, requires
 from jingban.registry.documents import mask_document
 from jingban.reimburse import queries, services
 from jingban.reimburse.models import Reimbursement, Status
-from jingban.reimburse.rules import pack_of, rules_of
+from jingban.reimburse.rules import pack_of, reimbursement_pack, rules_of
 
 
 def _decorate(item: Reimbursement) -> Reimbursement:
@@ -62,6 +65,11 @@ def staff_list(request: AuthedRequest) -> HttpResponse:
         qs = qs.filter(status=status)
     else:
         status = ""
+    person = request.GET.get("person", "")
+    if person.isdigit() and len(person) < 19:
+        qs = qs.filter(person_id=int(person))
+    else:
+        person = ""
     qs = qs.order_by("deadline", "received_on", "pk")
     page = page_of(request, qs)
     for item in page:
@@ -184,3 +192,164 @@ def resubmit(request: AuthedRequest, pk: int) -> HttpResponse:
         return redirect("reimburse:my_detail", pk=pk)
     messages.success(request, _("The materials are handed in; the review goes on."))
     return redirect("reimburse:my_detail", pk=pk)
+
+
+def _decision(request: AuthedRequest, item: Reimbursement) -> HttpResponse:
+    from jingban.core.actionlog import log_action
+    from jingban.core.errors import NotFound
+
+    if item.document is None:
+        raise NotFound()
+    content = services.render_decision(
+        item, verify_url=request.build_absolute_uri(reverse("documents:verify"))
+    )
+    log_action(
+        acting_user=request.user,
+        action="reimburse.reimbursement.decision_downloaded",
+        object_type=services.OBJECT,
+        object_id=item.pk,
+        region_path=item.region_path,
+        after={"document": item.document.number},
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{item.document.number}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+@requires(services.VIEW)
+def decision(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _decision(request, queries.reimbursement_for(request.user, pk))
+
+
+@requires(services.OWN)
+def my_decision(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _decision(request, queries.reimbursement_for(request.user, pk))
+
+
+LINE_ROWS = 5
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+def _fen(text: str) -> int | None:
+    from jingban.engine.money import parse_yuan
+
+    try:
+        return parse_yuan(text.strip())
+    except (ValueError, ArithmeticError, TypeError):
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+@requires(services.OWN)
+def my_new(request: AuthedRequest) -> HttpResponse:
+    """The online application: for oneself or a principal; one invoice, up to five bill lines
+    (amounts in yuan), the account, and a file per material of the checklist."""
+    from jingban.core.models import Organisation
+    from jingban.engine.policy.families.reimbursement import Case, ReimbursementVisit
+    from jingban.engine.policy.families.reimbursement import Cause as PackCause
+    from jingban.reimburse.models import Cause, VisitKind
+
+    principals = queries.principals(request.user)
+    hospitals = Organisation.objects.filter(kind="hospital").order_by("code")[:200]
+    post = request.POST
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        chosen = next((p for p in principals if str(p.pk) == post.get("person", "")), None)
+        if chosen is None:
+            errors["person"] = [_("Choose the person.")]
+        else:
+            lines = []
+            for row in range(1, LINE_ROWS + 1):
+                code = post.get(f"line{row}_code", "").strip()
+                if not code:
+                    continue
+                lines.append(
+                    services.LineInput(
+                        code,
+                        post.get(f"line{row}_name", ""),
+                        post.get(f"line{row}_quantity", "0") or "0",
+                        _fen(post.get(f"line{row}_price", "")) or 0,
+                        _fen(post.get(f"line{row}_amount", "")) or 0,
+                    )
+                )
+            amount = _fen(post.get("invoice_amount", ""))
+            data = services.ApplicationInput(
+                person=chosen,
+                institution=Organisation.objects.select_related("region")
+                .filter(pk=int(post["hospital"]) if post.get("hospital", "").isdigit() else 0)
+                .first(),
+                visit_kind=post.get("visit_kind", ""),
+                cause=post.get("cause", ""),
+                admitted_on=_date(post.get("admitted_on", "")),
+                discharged_on=_date(post.get("discharged_on", "")),
+                diagnosis_code=post.get("diagnosis_code", ""),
+                referral=bool(post.get("referral")),
+                bank_name=post.get("bank_name", ""),
+                account_holder=post.get("account_holder", ""),
+                account_number=post.get("account_number", ""),
+                invoices=[
+                    services.InvoiceInput(
+                        post.get("invoice_code", ""),
+                        post.get("invoice_number", ""),
+                        amount if amount is not None else 0,
+                        _date(post.get("invoice_date", "")),
+                        post.get("invoice_check_code", ""),
+                    )
+                ],
+                lines=lines,
+                materials=[
+                    (key[len("material_") :], upload)
+                    for key in request.FILES
+                    for upload in request.FILES.getlist(key)
+                    if key.startswith("material_")
+                ],
+            )
+            try:
+                item = services.apply(data, acting_user=request.user)
+            except DomainError as err:
+                errors = {k: [str(m) for m in v] for k, v in (err.fields or {}).items()}
+                if not errors:
+                    errors["__all__"] = [str(err)]
+            else:
+                messages.success(request, _("The application is received."))
+                return redirect("reimburse:my_detail", pk=item.pk)
+    region = principals[0].region.code if principals else "320500"
+    pack = reimbursement_pack(region, local_today())
+    rules = rules_of(pack) if pack is not None else None
+    case = Case(
+        visit=ReimbursementVisit(post.get("visit_kind") or "outpatient")
+        if (post.get("visit_kind") or "outpatient") in VisitKind.values
+        else ReimbursementVisit.OUTPATIENT,
+        cause=PackCause(post.get("cause") or "illness")
+        if (post.get("cause") or "illness") in Cause.values
+        else PackCause.ILLNESS,
+        cross_region=False,
+        referral=bool(post.get("referral")),
+    )
+    checklist = [
+        (key, services.material_label(key, rules), r.required, r.applies(case))
+        for key, r in (rules.materials.items() if rules else [])
+    ]
+    return render(
+        request,
+        "reimburse/my_new.html",
+        {
+            "principals": principals,
+            "hospitals": hospitals,
+            "visit_kinds": VisitKind.choices,
+            "causes": Cause.choices,
+            "checklist": checklist,
+            "rows": range(1, LINE_ROWS + 1),
+            "errors": errors,
+            "post": post,
+        },
+        status=400 if errors else 200,
+    )

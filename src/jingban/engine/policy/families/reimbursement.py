@@ -66,15 +66,15 @@ class MaterialRule(Model):
 
     label: Annotated[Text, Label("名称", "Name")]
     visits: Annotated[
-        list[ReimbursementVisit],
+        tuple[ReimbursementVisit, ...],
         Label("适用就诊类别", "For the visit types", help_zh="空：全部", help_en="empty: all"),
         Choices(VISIT_LABELS),
-    ] = Field(default_factory=list)
+    ] = ()
     causes: Annotated[
-        list[Cause],
+        tuple[Cause, ...],
         Label("适用就医原因", "For the causes", help_zh="空：全部", help_en="empty: all"),
         Choices(CAUSE_LABELS),
-    ] = Field(default_factory=list)
+    ] = ()
     cross_region_only: Annotated[
         bool, Label("仅异地就医", "Only for treatment in another region"), Choices(YES_NO)
     ] = False
@@ -84,7 +84,12 @@ class MaterialRule(Model):
     required: Annotated[bool, Label("必须提交", "Required"), Choices(YES_NO)] = True
     group: Annotated[
         str | None,
-        Label("任选其一分组", "One-of group", help_zh="同组材料提交其一即可"),
+        Label(
+            "任选其一分组",
+            "One-of group",
+            help_zh="同组材料提交其一即可",
+            help_en="one of a group will do",
+        ),
     ] = None
 
     def applies(self, case: Case) -> bool:
