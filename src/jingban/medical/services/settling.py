@@ -244,9 +244,13 @@ def _compute(
         visit_type=VisitType(visit.visit_type),
     )
     pack = _pack(visit, day)
+    # Contract C1: the supplementary products the person holds are stacked on the public pack.
+    extras = [p for p in hooks.supplementary_packs(person_id, service_day) if p.covers(day)]
     try:
         claim = _build_claim(visit, classification, coverage, decision)
-        result = adjudicate(claim, [pack], YearToDate(str(person_id), day.year, ytd_counters))
+        result = adjudicate(
+            claim, [pack, *extras], YearToDate(str(person_id), day.year, ytd_counters)
+        )
     except CodedError as err:
         raise _engine_error(err) from err
     figures = _figures(result, classification)
@@ -479,6 +483,7 @@ def settle(actor: User, institution: Organisation, data: SettleIn, *, msgid: str
                 discharged_on=local_day(visit.endtime),
                 acting_user=actor,
             )
+        hooks.settled(settlement_id=row.pk, acting_user=actor)
     row.person = visit.person  # loaded with the visit: no query for setlinfo's person fields
     warnings = [c.warning for c in computed.classification.lines if c.warning]
     return setl_info(row, funds=computed.funds, lines=lines, warnings=warnings)
@@ -565,6 +570,7 @@ def _cancel_locked(actor: User, original: Settlement, msgid: str, action: str) -
     )
     original.status = SettlementStatus.CANCELLED
     original.save(update_fields=["status"])
+    hooks.settled(settlement_id=reversal.pk, acting_user=actor)
     # The original's counter changes come off the accumulators (its reversal carries them
     # negated, so applying the reversal with +1 would count the settlement twice).
     _apply(totals, original, -1)
