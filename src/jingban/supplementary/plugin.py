@@ -6,7 +6,7 @@ person asks for afterwards, and the premiums and claims the co-insurance stateme
 
 from django.utils.translation import gettext_lazy as _
 
-from jingban.core.plugins import ActionCode, AppPlugin, Capability, ObjectType
+from jingban.core.plugins import ActionCode, ApiRouter, AppPlugin, Capability, ObjectType
 from jingban.core.roles import Role
 
 STAFF = {Role.OPERATOR, Role.REVIEWER, Role.AUDITOR, Role.SUPERVISOR, Role.ADMIN}
@@ -46,6 +46,7 @@ PLUGIN = AppPlugin(
             model="supplementary.Enrollment",
         ),
     ),
+    api_routers=(ApiRouter("/supplementary", "jingban.supplementary.api:router"),),
     extra={
         "medical_supplementary_packs": "jingban.supplementary.services:supplementary_packs",
         "medical_settled": "jingban.supplementary.services:settled",
