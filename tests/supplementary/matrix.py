@@ -1,0 +1,73 @@
+"""Supplementary insurance's API in the authorization matrix. An enrollment of a Suzhou person
+(not chen) is in the staff's scope; one of a Nanjing person is not. chen holds the insured's
+capability but not those enrollments (404). The co-insurer's staff (gongbao) get nothing."""
+
+from __future__ import annotations
+
+from jingban.core.calendar import today as local_today
+from jingban.supplementary.models import Enrollment, Status
+from tests.authz import Route
+from tests.personas import Personas
+
+VIEWERS = {"admin", "wang", "sun", "zhao", "qian"}
+OPERATORS = {"admin", "wang"}
+INSURED = {"chen"}
+PRODUCT = "jiangsu-yihuibao-2021"
+
+
+def _enrollment(p: Personas, in_scope: bool, status: str, year: int) -> int:
+    who = p.in_scope_person if in_scope else p.out_of_scope_person
+    # One row per call: the earlier ones (premiums may hang on them) step aside as cancelled.
+    Enrollment.objects.filter(person=who, product=PRODUCT, year=year).update(
+        status=Status.CANCELLED
+    )
+    return Enrollment.objects.create(
+        person=who,
+        product=PRODUCT,
+        year=year,
+        channel="window",
+        status=status,
+        enrolled_on=local_today(),
+        region_path=who.region.path,
+    ).pk
+
+
+def unpaid(p: Personas, in_scope: bool) -> int:
+    return _enrollment(p, in_scope, Status.UNPAID, local_today().year)
+
+
+def in_force(p: Personas, in_scope: bool) -> int:
+    return _enrollment(p, in_scope, Status.IN_FORCE, local_today().year)
+
+
+API: dict[tuple[str, str], Route] = {
+    ("GET", "/api/v1/supplementary/products"): Route(VIEWERS | INSURED),
+    ("GET", "/api/v1/supplementary/enrollments"): Route(VIEWERS | INSURED),
+    # An unknown product: 400 whatever the day (the window open or not), once allowed.
+    ("POST", "/api/v1/supplementary/enrollments"): Route(
+        OPERATORS,
+        data=lambda p: {"person_id": p.in_scope_person.pk, "product": "matrix-none"},
+        ok=400,
+        denied_as={"chen": 404},
+    ),
+    ("GET", "/api/v1/supplementary/enrollments/{pk}"): Route(
+        VIEWERS, in_force, denied_as={"chen": 404}
+    ),
+    ("POST", "/api/v1/supplementary/enrollments/{pk}/premium"): Route(
+        OPERATORS,
+        unpaid,
+        data={"amount": 15800, "method": "window"},
+        ok=201,
+        denied_as={"chen": 404},
+    ),
+    # The cover of this year has started: 400 (cover_started) once allowed.
+    ("POST", "/api/v1/supplementary/enrollments/{pk}/cancel"): Route(
+        OPERATORS, unpaid, ok=400, denied_as={"chen": 404}
+    ),
+    ("GET", "/api/v1/supplementary/premiums"): Route(VIEWERS | INSURED),
+    ("GET", "/api/v1/supplementary/claims"): Route(VIEWERS | INSURED),
+    # No such settlement: 404 once the enrollment is reachable (403 before).
+    ("POST", "/api/v1/supplementary/enrollments/{pk}/claims"): Route(
+        OPERATORS, in_force, data={"setl_id": "S-NONE"}, ok=404, denied_as={"chen": 404}
+    ),
+}
