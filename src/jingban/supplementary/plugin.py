@@ -46,6 +46,7 @@ PLUGIN = AppPlugin(
             model="supplementary.Enrollment",
         ),
     ),
+    demo="jingban.supplementary.demo:build",
     api_routers=(ApiRouter("/supplementary", "jingban.supplementary.api:router"),),
     extra={
         "medical_supplementary_packs": "jingban.supplementary.services:supplementary_packs",
