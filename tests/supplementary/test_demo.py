@@ -19,3 +19,23 @@ def test_chen_holds_the_product_with_a_claim(personas):
     assert claim.amount > 0
     assert claim.amount == claim.settlement.oth_pay
     assert claim.settlement.visit_type == "inpatient"
+
+
+def test_the_picture_section_shows_the_product_and_the_claim(personas):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from jingban.supplementary.picture import section
+
+    chen = personas.own_person
+    with translation.override("zh-hans"):
+        mine = section(chen, personas.user("chen"))
+        assert mine is not None and mine.order == 500 and mine.count == 1
+        claim = Claim.objects.get(enrollment__person=chen)
+        assert mine.data["claims"][0]["amount"] == claim.amount
+        html = render_to_string(mine.template, {"section": mine, **mine.context})
+        assert "江苏医惠保1号" in html and claim.settlement.setl_id in html
+        assert section(chen, personas.user("wang")) is not None
+        # The co-insurer's staff and the hospital see nothing of it.
+        assert section(chen, personas.user("gongbao")) is None
+        assert section(chen, personas.user("renmin")) is None

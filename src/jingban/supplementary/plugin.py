@@ -49,6 +49,7 @@ PLUGIN = AppPlugin(
     demo="jingban.supplementary.demo:build",
     api_routers=(ApiRouter("/supplementary", "jingban.supplementary.api:router"),),
     extra={
+        "person_picture": ("jingban.supplementary.picture:section",),
         "medical_supplementary_packs": "jingban.supplementary.services:supplementary_packs",
         "medical_settled": "jingban.supplementary.services:settled",
         "coinsured_products": "jingban.supplementary.services:coinsured_products",
