@@ -40,6 +40,11 @@ def in_force(p: Personas, in_scope: bool) -> int:
     return _enrollment(p, in_scope, Status.IN_FORCE, local_today().year)
 
 
+PAGES: dict[str, Route] = {
+    "supplementary:list": Route(VIEWERS),
+    "supplementary:my": Route(INSURED),
+}
+
 API: dict[tuple[str, str], Route] = {
     ("GET", "/api/v1/supplementary/products"): Route(VIEWERS | INSURED),
     ("GET", "/api/v1/supplementary/enrollments"): Route(VIEWERS | INSURED),

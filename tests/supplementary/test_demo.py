@@ -39,3 +39,15 @@ def test_the_picture_section_shows_the_product_and_the_claim(personas):
         # The co-insurer's staff and the hospital see nothing of it.
         assert section(chen, personas.user("gongbao")) is None
         assert section(chen, personas.user("renmin")) is None
+
+
+def test_chen_sees_her_product_and_claim_and_the_staff_the_products(personas):
+    chen = personas.own_person
+    claim = Claim.objects.get(enrollment__person=chen)
+    page = personas.client("chen").get("/my/supplementary/").content.decode()
+    assert "江苏医惠保1号" in page and claim.settlement.setl_id in page
+    assert ("¥158.00" in page and "2025-12-01" not in page) or "12-01" in page
+    staff = personas.client("wang").get("/supplementary/").content.decode()
+    assert "江苏医惠保1号" in staff and "年度免赔额" in staff
+    assert chen.document_number not in staff
+    assert personas.client("gongbao").get("/supplementary/").status_code == 403

@@ -6,7 +6,15 @@ person asks for afterwards, and the premiums and claims the co-insurance stateme
 
 from django.utils.translation import gettext_lazy as _
 
-from jingban.core.plugins import ActionCode, ApiRouter, AppPlugin, Capability, ObjectType
+from jingban.core.plugins import (
+    ActionCode,
+    ApiRouter,
+    AppPlugin,
+    Capability,
+    NavEntry,
+    ObjectType,
+    Routes,
+)
 from jingban.core.roles import Role
 
 STAFF = {Role.OPERATOR, Role.REVIEWER, Role.AUDITOR, Role.SUPERVISOR, Role.ADMIN}
@@ -30,6 +38,17 @@ PLUGIN = AppPlugin(
             {Role.INSURED},
         ),
     ),
+    navigation=(
+        NavEntry(
+            _("Supplementary insurance"),
+            "supplementary:list",
+            "supplementary.enrollment.view",
+            460,
+        ),
+        NavEntry(
+            _("My supplementary insurance"), "supplementary:my", "supplementary.own.enroll", 460
+        ),
+    ),
     actions=(
         ActionCode("supplementary.enrollment.enrolled", _("enrolled in supplementary insurance")),
         ActionCode("supplementary.premium.paid", _("recorded a supplementary insurance premium")),
@@ -46,6 +65,7 @@ PLUGIN = AppPlugin(
             model="supplementary.Enrollment",
         ),
     ),
+    urls=Routes("", "jingban.supplementary.urls"),
     demo="jingban.supplementary.demo:build",
     api_routers=(ApiRouter("/supplementary", "jingban.supplementary.api:router"),),
     extra={
