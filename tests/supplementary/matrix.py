@@ -32,10 +32,6 @@ def _enrollment(p: Personas, in_scope: bool, status: str, year: int) -> int:
     ).pk
 
 
-def unpaid(p: Personas, in_scope: bool) -> int:
-    return _enrollment(p, in_scope, Status.UNPAID, local_today().year)
-
-
 def in_force(p: Personas, in_scope: bool) -> int:
     return _enrollment(p, in_scope, Status.IN_FORCE, local_today().year)
 
@@ -48,31 +44,9 @@ PAGES: dict[str, Route] = {
 API: dict[tuple[str, str], Route] = {
     ("GET", "/api/v1/supplementary/products"): Route(VIEWERS | INSURED),
     ("GET", "/api/v1/supplementary/enrollments"): Route(VIEWERS | INSURED),
-    # An unknown product: 400 whatever the day (the window open or not), once allowed.
-    ("POST", "/api/v1/supplementary/enrollments"): Route(
-        OPERATORS,
-        data=lambda p: {"person_id": p.in_scope_person.pk, "product": "matrix-none"},
-        ok=400,
-        denied_as={"chen": 404},
-    ),
     ("GET", "/api/v1/supplementary/enrollments/{pk}"): Route(
         VIEWERS, in_force, denied_as={"chen": 404}
     ),
-    ("POST", "/api/v1/supplementary/enrollments/{pk}/premium"): Route(
-        OPERATORS,
-        unpaid,
-        data={"amount": 15800, "method": "window"},
-        ok=201,
-        denied_as={"chen": 404},
-    ),
-    # The cover of this year has started: 400 (cover_started) once allowed.
-    ("POST", "/api/v1/supplementary/enrollments/{pk}/cancel"): Route(
-        OPERATORS, unpaid, ok=400, denied_as={"chen": 404}
-    ),
     ("GET", "/api/v1/supplementary/premiums"): Route(VIEWERS | INSURED),
     ("GET", "/api/v1/supplementary/claims"): Route(VIEWERS | INSURED),
-    # No such settlement: 404 once the enrollment is reachable (403 before).
-    ("POST", "/api/v1/supplementary/enrollments/{pk}/claims"): Route(
-        OPERATORS, in_force, data={"setl_id": "S-NONE"}, ok=404, denied_as={"chen": 404}
-    ),
 }
