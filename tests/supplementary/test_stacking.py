@@ -183,3 +183,23 @@ def test_the_person_claims_a_settlement_made_before_the_premium(
     later = _inpatient(renmin, hospital, person, [line("1", "C0002", 100_000)], "SUP-C2")
     assert later.oth_pay == 60_000
     assert Enrollment.objects.get(pk=enrollment.pk).claims.count() == 2
+
+
+def test_the_preview_stacks_the_product_as_the_settlement_does(
+    fake_ports, renmin, hospital, holder
+):
+    from jingban.medical.services import preview
+
+    psn = psn_no_of(holder)
+    begin = today() - dt.timedelta(days=2)
+    visit = register_visit(renmin, hospital, VisitIn(psn, "390", "21", at(begin), "SUP-P"))
+    lines = [line("1", "C0001", 2_200_000)]
+    record_fee_lines(renmin, hospital, mdtrt_id=visit.mdtrt_id, psn_no=psn, lines=lines)
+    discharge(renmin, hospital, DischargeIn(visit.mdtrt_id, psn, at(today())))
+    request = SettleIn(psn, visit.mdtrt_id, 2_200_000)
+    shown = preview(renmin, hospital, request)
+    assert shown.oth_pay == 120_000  # 60% of (22,000 - 20,000) yuan
+    assert not Claim.objects.filter(enrollment__person=holder).exists()  # a preview writes nothing
+    done = settle(renmin, hospital, request, msgid="SUP-P")
+    assert done.oth_pay == shown.oth_pay
+    assert Claim.objects.get(enrollment__person=holder).amount == 120_000
