@@ -203,3 +203,27 @@ def test_the_preview_stacks_the_product_as_the_settlement_does(
     done = settle(renmin, hospital, request, msgid="SUP-P")
     assert done.oth_pay == shown.oth_pay
     assert Claim.objects.get(enrollment__person=holder).amount == 120_000
+
+
+def test_cancelling_a_claimed_settlement_takes_the_claim_off_the_accumulators(
+    fake_ports, renmin, hospital, personas
+):
+    person = personas.in_scope_person
+    admin = personas.user("admin")
+    year = today().year
+    enrollment = services.enroll(admin, person, PRODUCT, channel="window", on=dt.date(year, 1, 5))
+    row = _inpatient(renmin, hospital, person, [line("1", "C0001", 2_500_000)], "SUP-CC")
+    services.pay_premium(admin, enrollment, amount=PREMIUM, method=PaymentMethod.WINDOW)
+    services.claim_settlement(admin, enrollment, row)
+    key = f"supplementary:{PRODUCT}:deductible"
+    assert PersonYearTotals.objects.get(person=person, year=row.year).counters[key] == DEDUCTIBLE
+    cancel(
+        renmin,
+        hospital,
+        setl_id=row.setl_id,
+        mdtrt_id=row.visit.mdtrt_id,
+        psn_no=psn_no_of(person),
+        msgid="SUP-CC-X",
+    )
+    assert key not in PersonYearTotals.objects.get(person=person, year=row.year).counters
+    assert sum(Claim.objects.filter(enrollment=enrollment).values_list("amount", flat=True)) == 0

@@ -570,10 +570,10 @@ def _cancel_locked(actor: User, original: Settlement, msgid: str, action: str) -
     )
     original.status = SettlementStatus.CANCELLED
     original.save(update_fields=["status"])
-    hooks.settled(settlement_id=reversal.pk, acting_user=actor)
     # The original's counter changes come off the accumulators (its reversal carries them
     # negated, so applying the reversal with +1 would count the settlement twice).
     _apply(totals, original, -1)
+    hooks.settled(settlement_id=reversal.pk, acting_user=actor)
     FeeDetail.objects.filter(settlement=original).update(status=FeeStatus.ACTIVE, settlement=None)
     Visit.objects.filter(pk=original.visit_id).update(
         status=VisitStatus.DISCHARGED
