@@ -245,9 +245,13 @@ def _compute(
         visit_type=VisitType(visit.visit_type),
     )
     pack = _pack(visit, day)
+    # Contract C1: the supplementary products the person holds are stacked on the public pack.
+    extras = [p for p in hooks.supplementary_packs(person_id, service_day) if p.covers(day)]
     try:
         claim = _build_claim(visit, classification, coverage, decision)
-        result = adjudicate(claim, [pack], YearToDate(str(person_id), day.year, ytd_counters))
+        result = adjudicate(
+            claim, [pack, *extras], YearToDate(str(person_id), day.year, ytd_counters)
+        )
     except CodedError as err:
         raise _engine_error(err) from err
     figures = _figures(result, classification)
@@ -480,6 +484,7 @@ def settle(actor: User, institution: Organisation, data: SettleIn, *, msgid: str
                 discharged_on=local_day(visit.endtime),
                 acting_user=actor,
             )
+        hooks.settled(settlement_id=row.pk, acting_user=actor)
     row.person = visit.person  # loaded with the visit: no query for setlinfo's person fields
     warnings = [c.warning for c in computed.classification.lines if c.warning]
     return setl_info(row, funds=computed.funds, lines=lines, warnings=warnings)
@@ -570,6 +575,7 @@ def _cancel_locked(actor: User, original: Settlement, msgid: str, action: str) -
     # negated, so applying the reversal with +1 would count the settlement twice).
     _apply(totals, original, -1)
     settlement_cancelled(original, actor)  # the LTC stay it announced comes off
+    hooks.settled(settlement_id=reversal.pk, acting_user=actor)
     FeeDetail.objects.filter(settlement=original).update(status=FeeStatus.ACTIVE, settlement=None)
     Visit.objects.filter(pk=original.visit_id).update(
         status=VisitStatus.DISCHARGED
