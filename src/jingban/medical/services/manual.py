@@ -4,16 +4,16 @@ channel ``manual``.
 
 ``settle_manual`` writes, in ONE transaction, a visit of the bill (discharged), its fee lines
 (the itemised bill), and the settlement with its funds, explanation lines and accumulators,
-exactly as ``settling.settle`` does (its private helpers, imported); the supplementary packs the
-person holds are stacked on the public pack (``hooks.supplementary_packs``) and every app hears of
-the row (``hooks.settled``). The actor needs the capability the calling app names (the
+exactly as ``settling.settle`` does: its ``compute_lines`` and ``write_settlement`` stack the
+supplementary packs the person holds on the public pack (``hooks.supplementary_packs``) and tell
+every app of the row (``hooks.settled``). The actor needs the capability the calling app names (the
 reimbursement app's reviewer's), not ``medical.settle``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -21,40 +21,23 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jingban.core.actionlog import log_action
 from jingban.core.errors import Forbidden
 from jingban.core.models import Organisation, User
-from jingban.engine.errors import CodedError
-from jingban.engine.medical.cascade import adjudicate
-from jingban.engine.medical.claim import YearToDate
-from jingban.medical import hooks, ports
 from jingban.medical.codes import INSUTYPE_SCHEME, MED_TYPES, visit_type_of
 from jingban.medical.models import (
     FeeDetail,
     Settlement,
     SettlementChannel,
-    SettlementFund,
-    SettlementLine,
     Visit,
     VisitStatus,
 )
-from jingban.medical.services.common import history, lock_totals, refuse
+from jingban.medical.services.common import lock_totals, refuse
 from jingban.medical.services.settling import (
-    SETTLEMENT_OBJECT,
-    Computed,
-    _apply,
-    _build_claim,
-    _cross_region,
-    _engine_error,
-    _explanation,
-    _figures,
-    _funds,
     _number,
-    _pack,
     _settlement_row,
-    _store_classification,
+    compute_lines,
+    write_settlement,
 )
-from jingban.medical.services.visits import check_may_serve
 from jingban.registry.models import Person
 
 RESIDENT_INSUTYPE = "390"
@@ -85,42 +68,6 @@ class ManualBill:
 
 def _moment(day: dt.date, hour: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
-
-
-def _compute_manual(
-    visit: Visit, lines: list[FeeDetail], ytd: Mapping[str, int], now: dt.datetime
-) -> Computed:
-    person_id = visit.person_id
-    service_day = timezone.localtime(visit.begntime).date()
-    day = timezone.localtime(visit.endtime).date() if visit.endtime else service_day
-    coverage = ports.coverage(
-        person_id, visit.scheme, service_day, history=history(person_id, day.year)
-    )
-    med_type = MED_TYPES[visit.med_type]
-    check_may_serve(visit.institution, visit.scheme, med_type.care_form, day)
-    if med_type.chronic:
-        ports.require_registration(person_id, visit.dise_codg, day)
-    decision = _cross_region(visit, person_id, service_day, day)
-    classification = ports.classify(
-        [
-            ports.fee_line(ln.feedetl_sn, ln.med_list_codg, ln.name, ln.cnt, ln.pric, ln.amount)
-            for ln in lines
-        ],
-        on=day,
-        visit_type=visit_type_of(med_type, visit.dise_codg),
-    )
-    pack = _pack(visit, day)
-    try:
-        claim = _build_claim(visit, classification, coverage, decision)
-        packs = [pack, *hooks.supplementary_packs(person_id, service_day)]
-        result = adjudicate(claim, packs, YearToDate(str(person_id), day.year, ytd))
-    except CodedError as err:
-        raise _engine_error(err) from err
-    figures = _figures(result, classification)
-    funds = _funds(result, pack, coverage, figures)
-    return Computed(
-        visit, lines, classification, result, coverage, decision, figures, funds, day, now
-    )
 
 
 def _visit(bill: ManualBill, person: Person, actor: User, now: dt.datetime) -> Visit:
@@ -178,41 +125,14 @@ def settle_manual(actor: User, bill: ManualBill, *, capability: str) -> Settleme
         )
         year = (bill.discharged_on or bill.admitted_on).year
         totals = lock_totals(person.pk, year)
-        computed = _compute_manual(visit, list(fee_lines), totals.counters, now)
+        computed = compute_lines(visit, list(fee_lines), totals.counters, now)
         row = _settlement_row(computed, actor, msgid="", setl_id=_number("S", now))
         row.channel = SettlementChannel.MANUAL
-        row.save()
-        SettlementLine.objects.bulk_create(_explanation(computed, row))
-        for fund in computed.funds:
-            fund.settlement = row
-        SettlementFund.objects.bulk_create(computed.funds)
-        _store_classification(computed, row)
-        _apply(totals, row, +1)
-        visit.status = VisitStatus.SETTLED
-        visit.save(update_fields=["status"])
-        log_action(
-            acting_user=actor,
-            action="medical.settlement.settled",
-            object_type=SETTLEMENT_OBJECT,
-            object_id=row.setl_id,
-            region_path=row.region_path,
-            after={
-                "mdtrt_id": visit.mdtrt_id,
-                "channel": SettlementChannel.MANUAL,
-                "reference": bill.reference,
-                "medfee_sumamt": row.medfee_sumamt,
-                "fund_pay_sumamt": row.fund_pay_sumamt,
-                "psn_cash_pay": row.psn_cash_pay,
-                "packs": [p["ref"] for p in row.packs],
-            },
+        write_settlement(
+            computed,
+            row,
+            totals,
+            actor,
+            log={"channel": SettlementChannel.MANUAL, "reference": bill.reference},
         )
-        if visit.inpatient and visit.endtime is not None:
-            hooks.inpatient_settled(
-                person_id=visit.person_id,
-                institution_id=visit.institution_id,
-                admitted_on=bill.admitted_on,
-                discharged_on=bill.discharged_on or bill.admitted_on,
-                acting_user=actor,
-            )
-        hooks.settled(settlement_id=row.pk, acting_user=actor)
     return row

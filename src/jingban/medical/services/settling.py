@@ -225,6 +225,16 @@ def _compute(
             _("The total %(given)s does not equal the fee lines' sum %(sum)s (fen).")
             % {"given": data.medfee_sumamt, "sum": total},
         )
+    return compute_lines(visit, lines, ytd_counters, now)
+
+
+def compute_lines(
+    visit: Visit, lines: list[FeeDetail], ytd_counters: Mapping[str, int], now: dt.datetime
+) -> Computed:
+    """The checks and figures of settling ``lines`` of ``visit`` (direct or manual), writing
+    nothing: coverage, ``may_serve``, chronic registration, the cross-region rule, the
+    catalogue, then the engine with the supplementary packs the person holds stacked on the
+    public pack (contract C1)."""
     person_id = visit.person_id
     service_day = local_day(visit.begntime)
     day = local_day(visit.endtime) if visit.endtime else service_day
@@ -451,43 +461,60 @@ def settle(actor: User, institution: Organisation, data: SettleIn, *, msgid: str
         now = timezone.now()
         computed = _compute(visit, data, totals.counters, now)
         row = _settlement_row(computed, actor, msgid=msgid, setl_id=_number("S", now))
-        row.save()
-        lines = _explanation(computed, row)
-        SettlementLine.objects.bulk_create(lines)
-        for fund in computed.funds:
-            fund.settlement = row
-        SettlementFund.objects.bulk_create(computed.funds)
-        _store_classification(computed, row)
-        _apply(totals, row, +1)
-        visit.status = VisitStatus.SETTLED
-        visit.save(update_fields=["status"])
-        log_action(
-            acting_user=actor,
-            action="medical.settlement.settled",
-            object_type=SETTLEMENT_OBJECT,
-            object_id=row.setl_id,
-            region_path=row.region_path,
-            after={
-                "mdtrt_id": visit.mdtrt_id,
-                "medfee_sumamt": row.medfee_sumamt,
-                "fund_pay_sumamt": row.fund_pay_sumamt,
-                "psn_cash_pay": row.psn_cash_pay,
-                "packs": [p["ref"] for p in row.packs],
-                "msgid": msgid,
-            },
-        )
-        if visit.inpatient and visit.endtime is not None:
-            hooks.inpatient_settled(
-                person_id=visit.person_id,
-                institution_id=visit.institution_id,
-                admitted_on=local_day(visit.begntime),
-                discharged_on=local_day(visit.endtime),
-                acting_user=actor,
-            )
-        hooks.settled(settlement_id=row.pk, acting_user=actor)
+        lines = write_settlement(computed, row, totals, actor, log={"msgid": msgid})
     row.person = visit.person  # loaded with the visit: no query for setlinfo's person fields
     warnings = [c.warning for c in computed.classification.lines if c.warning]
     return setl_info(row, funds=computed.funds, lines=lines, warnings=warnings)
+
+
+def write_settlement(
+    computed: Computed,
+    row: Settlement,
+    totals: PersonYearTotals,
+    actor: User,
+    *,
+    log: Mapping[str, object],
+) -> list[SettlementLine]:
+    """Write a computed settlement (direct or manual) inside the caller's transaction: the row,
+    its explanation lines and fund rows, the classified fee lines, the accumulators, the visit's
+    status, the action-log row (``log`` adds to it), LTC's hospital stay for an admission, and
+    ``hooks.settled`` for every app that follows settlements. Returns the explanation lines."""
+    visit = computed.visit
+    row.save()
+    lines = _explanation(computed, row)
+    SettlementLine.objects.bulk_create(lines)
+    for fund in computed.funds:
+        fund.settlement = row
+    SettlementFund.objects.bulk_create(computed.funds)
+    _store_classification(computed, row)
+    _apply(totals, row, +1)
+    visit.status = VisitStatus.SETTLED
+    visit.save(update_fields=["status"])
+    log_action(
+        acting_user=actor,
+        action="medical.settlement.settled",
+        object_type=SETTLEMENT_OBJECT,
+        object_id=row.setl_id,
+        region_path=row.region_path,
+        after={
+            "mdtrt_id": visit.mdtrt_id,
+            "medfee_sumamt": row.medfee_sumamt,
+            "fund_pay_sumamt": row.fund_pay_sumamt,
+            "psn_cash_pay": row.psn_cash_pay,
+            "packs": [p["ref"] for p in row.packs],
+            **log,
+        },
+    )
+    if visit.inpatient and visit.endtime is not None:
+        hooks.inpatient_settled(
+            person_id=visit.person_id,
+            institution_id=visit.institution_id,
+            admitted_on=local_day(visit.begntime),
+            discharged_on=local_day(visit.endtime),
+            acting_user=actor,
+        )
+    hooks.settled(settlement_id=row.pk, acting_user=actor)
+    return lines
 
 
 def _store_classification(computed: Computed, row: Settlement) -> None:
