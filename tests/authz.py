@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from tests.personas import Personas
 
-ROLES = ["admin", "wang", "sun", "li", "zhao", "kangning", "zhou", "chen", "qian"]
+ROLES = ["admin", "wang", "sun", "li", "zhao", "kangning", "zhou", "chen", "qian", "gongbao"]
 PERSON_VIEWERS = {"admin", "wang", "sun", "li", "zhao", "qian"}
 PERSON_EDITORS = {"admin", "wang"}
 REVEALERS = {"wang", "sun", "zhao"}
