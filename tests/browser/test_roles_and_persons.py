@@ -45,6 +45,10 @@ def expected_home_count(user: User) -> int:
         return providers_queries.open_orders(user).count()  # institution staff: open orders
     if user.can("ltc.visit.record"):  # a caregiver: today's visits to make
         return ltc_care_queries.today_plans(user, local_today()).count()
+    if user.can("coinsurance.own.view"):  # co-insurer staff: their current statements
+        from jingban.coinsurance.queries import statements_for
+
+        return statements_for(user).filter(run__current=True).count()
     return core_queries.windows_for(user).count()
 
 

@@ -3,7 +3,7 @@ insurer, region 320000) is in the Suzhou staff's scope and is gongbao's own; one
 of Nanjing (320100) is in neither: staff get 404, and so does gongbao, who holds the capability
 but not that statement. Panels are reference data without a region (``regional=False``).
 
-``tests.authz.ROLES`` does not list gongbao (the lead adds the step-9 personas); the rows below
+``tests.authz.ROLES`` lists gongbao (step 9); the rows below
 say gongbao's expectations all the same, and ``test_coinsurer_access`` walks them for gongbao."""
 
 from __future__ import annotations

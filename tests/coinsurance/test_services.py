@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from jingban.coinsurance import services
 from jingban.coinsurance.models import Panel, PanelMember, Statement, StatementLine, StatementRun
@@ -28,11 +29,13 @@ def _panel(members: list[tuple[str, str, bool]], day: dt.date = JAN) -> Panel:
 def _refused(members: list[tuple[str, str, bool]]) -> dict[str, list[str]]:
     panels, members_before = Panel.objects.count(), PanelMember.objects.count()
     logged = ActionLog.objects.count()
-    with pytest.raises(ValidationFailed) as caught:
+    # In English: the Chinese texts are the pages' tests'.
+    with translation.override("en"), pytest.raises(ValidationFailed) as caught:
         _panel(members)
     assert (Panel.objects.count(), PanelMember.objects.count()) == (panels, members_before)
     assert ActionLog.objects.count() == logged
-    return {name: [str(m) for m in messages] for name, messages in caught.value.fields.items()}
+    with translation.override("en"):
+        return {name: [str(m) for m in msgs] for name, msgs in caught.value.fields.items()}
 
 
 @pytest.mark.usefixtures("personas")
@@ -174,9 +177,9 @@ def test_items_are_split_by_the_panel_in_force_on_their_day(provider: FixedProvi
 def test_an_item_before_any_panel_refuses_the_month(provider: FixedProvider) -> None:
     _panel([("JS-INS-01", "100", True)], dt.date(2026, 1, 10))
     provider.add("claim", "early", dt.date(2026, 1, 9), 100)
-    with pytest.raises(ValidationFailed) as caught:
+    with translation.override("en"), pytest.raises(ValidationFailed) as caught:
         services.generate(PRODUCT, JAN, acting_user=None)
-    assert "2026-01-09" in str(caught.value.message)
+    assert "2026-01-09" in str(caught.value.message) and "early" in str(caught.value.message)
     assert not StatementRun.objects.filter(product=PRODUCT).exists()
 
 

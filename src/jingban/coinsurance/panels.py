@@ -10,8 +10,10 @@ from jingban.core.models import User
 
 
 def own(user: User) -> Mapping[str, object] | None:
-    latest = list(statements_for(user).filter(run__current=True)[:5])
+    current = statements_for(user).filter(run__current=True)
+    latest = list(current[:5])
     labels = known_products()
     for statement in latest:
         statement.product_label = labels.get(statement.run.product, statement.run.product)  # type: ignore[attr-defined]
-    return {"statements": latest}
+    # The count: every current statement of the organisation (the list shows the latest five).
+    return {"statements": latest, "count": current.count()}

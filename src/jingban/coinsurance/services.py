@@ -284,6 +284,8 @@ def generate(product: str, month: dt.date, *, acting_user: User | None) -> State
         )
     items = sources.items(product, month, next_month(month))
     with transaction.atomic():
+        # One generation of a product at a time: the second waits, then makes the next version.
+        list(Panel.objects.select_for_update().filter(product=product).values_list("pk"))
         accounts = split_items(items, product, month)
         earlier = StatementRun.objects.select_for_update().filter(product=product, month=month)
         version = (earlier.aggregate(top=Max("version"))["top"] or 0) + 1
