@@ -15,8 +15,8 @@ INSURED = {"chen"}
 PRODUCT = "jiangsu-yihuibao-2021"
 
 
-def _enrollment(p: Personas, in_scope: bool, status: str, year: int) -> int:
-    who = p.in_scope_person if in_scope else p.out_of_scope_person
+def _enrollment(p: Personas, in_scope: bool, status: str, year: int, *, own: bool = False) -> int:
+    who = (p.own_person if own else p.in_scope_person) if in_scope else p.out_of_scope_person
     # One row per call: the earlier ones (premiums may hang on them) step aside as cancelled.
     Enrollment.objects.filter(person=who, product=PRODUCT, year=year).update(
         status=Status.CANCELLED
@@ -36,9 +36,29 @@ def in_force(p: Personas, in_scope: bool) -> int:
     return _enrollment(p, in_scope, Status.IN_FORCE, local_today().year)
 
 
+def next_year(p: Personas, in_scope: bool) -> int:
+    """An enrollment whose cover has not started (it can be cancelled)."""
+    return _enrollment(p, in_scope, Status.UNPAID, local_today().year + 1)
+
+
+def own_next_year(p: Personas, in_scope: bool) -> int:
+    return _enrollment(p, in_scope, Status.UNPAID, local_today().year + 1, own=True)
+
+
+def own_in_force(p: Personas, in_scope: bool) -> int:
+    return _enrollment(p, in_scope, Status.IN_FORCE, local_today().year, own=True)
+
+
 PAGES: dict[str, Route] = {
     "supplementary:list": Route(VIEWERS),
+    # The forms' GET: a POST succeeds only inside the enrollment window (tests/supplementary/
+    # test_pages.py posts them with the window open).
+    "supplementary:window_new": Route(OPERATORS),
+    "supplementary:cancel": Route(OPERATORS, next_year, method="post", ok=302, confirm=True),
     "supplementary:my": Route(INSURED),
+    "supplementary:my_enroll": Route(INSURED),
+    "supplementary:my_cancel": Route(INSURED, own_next_year, method="post", ok=302, confirm=True),
+    "supplementary:my_claim": Route(INSURED, own_in_force),
 }
 
 API: dict[tuple[str, str], Route] = {

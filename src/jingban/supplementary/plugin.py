@@ -14,6 +14,7 @@ from jingban.core.plugins import (
     NavEntry,
     ObjectType,
     Routes,
+    SynthGenerator,
 )
 from jingban.core.roles import Role
 
@@ -67,6 +68,9 @@ PLUGIN = AppPlugin(
     ),
     urls=Routes("", "jingban.supplementary.urls"),
     demo="jingban.supplementary.demo:build",
+    synth=SynthGenerator(
+        "supplementary", "jingban.supplementary.synth:generate", after=("registry", "medical")
+    ),
     api_routers=(ApiRouter("/supplementary", "jingban.supplementary.api:router"),),
     extra={
         "person_picture": ("jingban.supplementary.picture:section",),

@@ -58,19 +58,10 @@ def holds_basic(person_id: int, year: int) -> bool:
     ).exists()
 
 
-def enroll(
-    actor: User,
-    person: Person,
-    product: str,
-    *,
-    channel: str,
-    on: dt.date | None = None,
-    on_behalf_of: str = "",
-) -> Enrollment:
-    """Enroll ``person`` in ``product`` for the cover year whose window is open ``on``."""
-    day = on or _today()
-    if channel not in Channel.values:
-        raise _refuse("supplementary.bad_channel", "channel", _("Choose how the person enrolls."))
+def check_enroll(person: Person, product: str, day: dt.date) -> int:
+    """The cover year ``person`` may enroll in ``product`` on ``day``; raises why not (the
+    window, the product, basic insurance; an enrollment already held is checked again under
+    the lock by ``enroll``)."""
     year = rules.cover_year_open_on(day)
     if year is None:
         window = rules.window_for(day.year + 1)
@@ -93,6 +84,33 @@ def enroll(
             "person",
             _("The person is not in basic medical insurance for %(year)s.") % {"year": year},
         )
+    if (
+        Enrollment.objects.filter(person=person, product=product, year=year)
+        .exclude(status=Status.CANCELLED)
+        .exists()
+    ):
+        raise _refuse(
+            "supplementary.already_enrolled",
+            "product",
+            _("The person is already enrolled in this product for %(year)s.") % {"year": year},
+        )
+    return year
+
+
+def enroll(
+    actor: User,
+    person: Person,
+    product: str,
+    *,
+    channel: str,
+    on: dt.date | None = None,
+    on_behalf_of: str = "",
+) -> Enrollment:
+    """Enroll ``person`` in ``product`` for the cover year whose window is open ``on``."""
+    day = on or _today()
+    if channel not in Channel.values:
+        raise _refuse("supplementary.bad_channel", "channel", _("Choose how the person enrolls."))
+    year = check_enroll(person, product, day)
     with transaction.atomic():
         Person.objects.select_for_update().filter(pk=person.pk).first()
         if (
