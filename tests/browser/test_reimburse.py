@@ -76,7 +76,7 @@ def test_chen_applies_for_her_neighbour_and_is_paid(
     page.locator("#r-discharged").fill(discharged.isoformat())
     page.get_by_label("票据代码").fill("032001900104")
     page.get_by_label("票据号码").fill(number)
-    page.locator("#r-inv-amount").fill("3000.00")
+    page.get_by_label("票据金额（元）").fill("3000.00")
     page.get_by_label("开票日期").fill(discharged.isoformat())
     page.get_by_label("第1行：医保目录编码").fill(class_a_code())
     page.locator("#l1-name").fill("阿莫西林胶囊")
