@@ -404,10 +404,27 @@ class _Strategies:
         shown = [self._positive_at(index) for index in range(self.known)]
         count = len(self._examples_at(None))
         if not self.path_values:
-            return self._examples_at(None)
+            return self._examples_at(None) + self._examples_with_ids()
         rows = st.sampled_from(range(len(self.path_values)))
         return shown + [
             rows.flatmap(lambda index, k=k: self._examples_at(index)[k]) for k in range(count)
+        ]
+
+    def _examples_with_ids(self) -> list[st.SearchStrategy[Any]]:
+        """The body's examples once more, their ``…_id`` fields taken from real rows: an example
+        cannot know the primary keys of the world it runs against (a person to apply for)."""
+        if not self.ids:
+            return []
+        ids = st.fixed_dictionaries({name: st.sampled_from(pks) for name, pks in self.ids.items()})
+
+        def fill(case: Any, chosen: dict[str, int]) -> Any:
+            if isinstance(case.body, dict):
+                case.body = {**case.body, **chosen}
+            return case
+
+        return [
+            st.tuples(example, ids).map(lambda pair: fill(*pair))
+            for example in self._examples_at(None)
         ]
 
     def edges(self) -> list[st.SearchStrategy[Any]]:

@@ -13,6 +13,7 @@ bank account as ``6222 **** **** 1234``."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
@@ -85,7 +86,47 @@ class ReimbursementLineIn(Schema):
     amount: StrictInt = Field(description="fen")
 
 
+# A window application that can succeed in the demo world: an outpatient visit at the demo
+# hospital in 2026, one invoice, one class A item of the 2026 sample catalogue (阿莫西林胶囊),
+# the paper originals of an outpatient case checked by the operator. The fuzzer puts a real
+# person in ``person_id``.
+_APPLICATION_EXAMPLE: dict[str, Any] = {
+    "person_id": 1,
+    "institution_code": "SZ-HOSP-1",
+    "visit_kind": "outpatient",
+    "cause": "illness",
+    "admitted_on": "2026-06-01",
+    "discharged_on": None,
+    "diagnosis_code": "",
+    "referral": False,
+    "bank_name": "中国工商银行",
+    "account_holder": "陈秀英",
+    "account_number": "6222020200112345678",
+    "invoices": [
+        {
+            "code": "032001900104",
+            "number": "10000001",
+            "check_code": "",
+            "amount": 20000,
+            "issued_on": "2026-06-01",
+        }
+    ],
+    "lines": [
+        {
+            "code": "XJ01CAA381A0010100000",
+            "name": "阿莫西林胶囊",
+            "quantity": "4",
+            "price": 5000,
+            "amount": 20000,
+        }
+    ],
+    "paper_checked": ["id_card", "invoices", "itemised_bill", "diagnosis"],
+}
+
+
 class ReimbursementIn(Schema):
+    model_config = {"json_schema_extra": {"examples": [_APPLICATION_EXAMPLE]}}
+
     person_id: StrictInt
     institution_code: str = Field(max_length=40)
     visit_kind: str = Field(max_length=12, description=", ".join(VisitKind.values))
