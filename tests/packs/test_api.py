@@ -21,7 +21,7 @@ def test_list_and_detail(personas: Personas, client) -> None:
         pack_text(3, OUTPATIENT_CAP), acting_user=personas.user("admin")
     )
     body = client.get("/api/v1/policies", **_bearer(personas, "sun")).json()
-    assert body["count"] == 19 and body["page"] == 1
+    assert body["count"] == 20 and body["page"] == 1
     assert [r["spec"] for r in body["results"]] == [
         "jiangsu-ankang-2026@1",
         "jiangsu-yihuibao-2021@2",

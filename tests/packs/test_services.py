@@ -72,7 +72,7 @@ def test_the_demo_world_records_the_shipped_packs(personas: Personas) -> None:
         "resident_medical",
     )
     assert str(resident.effective_start) == "2025-01-01"
-    assert ActionLog.objects.filter(action="packs.version.shipped").count() == 18
+    assert ActionLog.objects.filter(action="packs.version.shipped").count() == 19
 
 
 def test_shipped_packs_are_recorded_once(personas: Personas) -> None:
