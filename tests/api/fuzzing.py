@@ -193,8 +193,9 @@ def _noun(name: str) -> str:
 NOUN_MODELS = {"policie": "packversion"}
 
 
-def model_named(name: str) -> type[models.Model] | None:
-    """The project model a path segment or parameter names: exact, then suffix, prefix, part."""
+def model_named(name: str, app: str = "") -> type[models.Model] | None:
+    """The project model a path segment or parameter names: exact, then suffix, prefix, part;
+    where two apps have a model of that name (``Claim``), the one of ``app`` (the path's)."""
     noun = _noun(name)
     noun = NOUN_MODELS.get(noun, noun)
     candidates = [m for m in apps.get_models() if m.__module__.startswith("jingban.")]
@@ -205,6 +206,8 @@ def model_named(name: str) -> type[models.Model] | None:
         lambda m: noun in m.__name__.lower(),
     ):
         found = [m for m in candidates if match(m)]
+        if len(found) > 1 and app:
+            found = [m for m in found if m._meta.app_label == app] or found
         if len(found) == 1:
             return found[0]
     return None
@@ -215,6 +218,8 @@ def _param_models(path: str) -> list[tuple[str, type[models.Model] | None]]:
     ``{person_id}``/``{member_pk}`` by its own name."""
     result: list[tuple[str, type[models.Model] | None]] = []
     segments = [s for s in path.split("/") if s]
+    # /api/v1/<app>/…: the app whose model a parameter names when two apps share the name.
+    app = segments[2] if segments[:2] == ["api", "v1"] and len(segments) > 2 else ""
     for i, segment in enumerate(segments):
         if not (segment.startswith("{") and segment.endswith("}")):
             continue
@@ -223,7 +228,7 @@ def _param_models(path: str) -> list[tuple[str, type[models.Model] | None]]:
             noun = segments[i - 1] if i and not segments[i - 1].startswith("{") else ""
         else:
             noun = name.removesuffix("_id").removesuffix("_pk")
-        result.append((name, model_named(noun) if noun else None))
+        result.append((name, model_named(noun, app) if noun else None))
     return result
 
 

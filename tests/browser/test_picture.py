@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from jingban.core.calendar import today
 from jingban.engine.money import format_yuan
 from jingban.medical.models import Settlement
+from jingban.notices.models import Notice
 from tests.browser.test_roles_and_persons import sign_in
 from tests.personas import Personas
 from tests.picture.helpers import chen_filing, chen_notice
@@ -22,6 +23,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_chen_reads_her_whole_picture(live_server, page: Page, personas: Personas) -> None:
     filing = chen_filing(personas)
     chen_notice(personas)
+    # The world's notices (her reimbursements' steps) and the one above, all unread.
+    unread = Notice.objects.filter(user=personas.user("chen"), read_at__isnull=True).count()
     year = today().year
     latest = (
         Settlement.objects.filter(person=personas.own_person, year=year)
@@ -53,7 +56,7 @@ def test_chen_reads_her_whole_picture(live_server, page: Page, personas: Persona
     expect(filings).to_contain_text(filing.number)
 
     notices = page.get_by_role("region", name="通知")
-    expect(notices).to_contain_text("未读通知：1条。")
+    expect(notices).to_contain_text(f"未读通知：{unread}条。")
     expect(notices).to_contain_text("请续缴2027年度医保费")
 
     # Last year: her coverage of that year, no settlement, the filing not yet made.

@@ -37,6 +37,13 @@ class RecordingChannel:
 
 
 @pytest.fixture(autouse=True)
+def _empty_inboxes(personas: Personas) -> None:
+    """The demo world's own notices (chen's reimbursement steps) are not the reminders these
+    tests count: each test starts from empty inboxes (rolled back after it)."""
+    Notice.objects.all().delete()
+
+
+@pytest.fixture(autouse=True)
 def _only_the_sources_under_test(monkeypatch: pytest.MonkeyPatch) -> None:
     """These tests count the notices of the packs' and the jobs' reminders; the demo world's
     desk cases and rectification orders remind too, and are tested in their own apps."""

@@ -65,3 +65,15 @@ def build(admin: User, users: Mapping[str, User]) -> None:
         acting_user=chen_user,
     )
     services.pay(claim, acting_user=sun)
+    if others:
+        # A claim reported at the window and waiting for the reviewer: sun's queue is not empty.
+        services.report_claim(
+            services.ClaimData(
+                person=others[0],
+                accident_date=today - dt.timedelta(days=5),
+                description="买菜途中被电动车撞倒，左腿挫伤，门诊治疗",
+                medical_expenses=86_000,
+                hospital_days=0,
+            ),
+            acting_user=wang,
+        )
